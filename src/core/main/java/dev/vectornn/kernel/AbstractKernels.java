@@ -1,0 +1,416 @@
+package dev.vectornn.kernel;
+
+import static dev.vectornn.kernel.Checks.matrix;
+import static dev.vectornn.kernel.Checks.nonEmpty;
+import static dev.vectornn.kernel.Checks.notNull;
+import static dev.vectornn.kernel.Checks.size;
+import static dev.vectornn.kernel.Checks.vector;
+
+/**
+ * Checks every argument once, at the boundary, then hands over to the unchecked {@code do*}
+ * methods that the scalar and vector implementations provide. Keeping the checks here means the
+ * two twins cannot disagree about what is legal input.
+ */
+abstract class AbstractKernels implements Kernels {
+
+    // Kernel names with the op, built once: the boundary checks run on every call of a hot loop
+    // and must not allocate.
+    private static final String[] BINARY_NAMES = names("binary", BinaryOp.values());
+    private static final String[] BINARY_ROW_NAMES = names("binaryRow", BinaryOp.values());
+    private static final String[] BINARY_COL_NAMES = names("binaryCol", BinaryOp.values());
+    private static final String[] UNARY_NAMES = names("unary", UnaryOp.values());
+    private static final String[] UNARY_BACKWARD_NAMES = names("unaryBackward", UnaryOp.values());
+
+    private static String[] names(String kernel, Enum<?>[] ops) {
+        String[] names = new String[ops.length];
+        for (Enum<?> op : ops) {
+            names[op.ordinal()] = kernel + "(" + op + ")";
+        }
+        return names;
+    }
+
+    @Override
+    public final float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        size("dot", "n", n);
+        vector("dot", "x", x, xOff, n);
+        vector("dot", "y", y, yOff, n);
+        return doDot(n, x, xOff, y, yOff);
+    }
+
+    @Override
+    public final void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        size("axpy", "n", n);
+        vector("axpy", "x", x, xOff, n);
+        vector("axpy", "y", y, yOff, n);
+        doAxpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public final void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        size("scale", "n", n);
+        vector("scale", "x", x, xOff, n);
+        vector("scale", "y", y, yOff, n);
+        doScale(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public final void fill(int n, float value, float[] x, int xOff) {
+        size("fill", "n", n);
+        vector("fill", "x", x, xOff, n);
+        doFill(n, value, x, xOff);
+    }
+
+    @Override
+    public final void binary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        notNull("binary", "op", op);
+        String k = BINARY_NAMES[op.ordinal()];
+        size(k, "n", n);
+        vector(k, "a", a, aOff, n);
+        vector(k, "b", b, bOff, n);
+        vector(k, "c", c, cOff, n);
+        doBinary(op, n, a, aOff, b, bOff, c, cOff);
+    }
+
+    @Override
+    public final void binaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                                float[] b, int bOff, float[] c, int cOff, int ldc) {
+        notNull("binaryRow", "op", op);
+        String k = BINARY_ROW_NAMES[op.ordinal()];
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        matrix(k, "a", a, aOff, rows, cols, lda);
+        vector(k, "b", b, bOff, cols);
+        matrix(k, "c", c, cOff, rows, cols, ldc);
+        doBinaryRow(op, rows, cols, a, aOff, lda, b, bOff, c, cOff, ldc);
+    }
+
+    @Override
+    public final void binaryCol(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                                float[] b, int bOff, float[] c, int cOff, int ldc) {
+        notNull("binaryCol", "op", op);
+        String k = BINARY_COL_NAMES[op.ordinal()];
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        matrix(k, "a", a, aOff, rows, cols, lda);
+        vector(k, "b", b, bOff, rows);
+        matrix(k, "c", c, cOff, rows, cols, ldc);
+        doBinaryCol(op, rows, cols, a, aOff, lda, b, bOff, c, cOff, ldc);
+    }
+
+    @Override
+    public final void unary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff) {
+        notNull("unary", "op", op);
+        String k = UNARY_NAMES[op.ordinal()];
+        size(k, "n", n);
+        vector(k, "x", x, xOff, n);
+        vector(k, "y", y, yOff, n);
+        doUnary(op, n, x, xOff, y, yOff);
+    }
+
+    @Override
+    public final void unaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                                    float[] dy, int dyOff, float[] dx, int dxOff) {
+        notNull("unaryBackward", "op", op);
+        String k = UNARY_BACKWARD_NAMES[op.ordinal()];
+        size(k, "n", n);
+        vector(k, "x", x, xOff, n);
+        vector(k, "y", y, yOff, n);
+        vector(k, "dy", dy, dyOff, n);
+        vector(k, "dx", dx, dxOff, n);
+        doUnaryBackward(op, n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
+    }
+
+    @Override
+    public final float sum(int n, float[] x, int xOff) {
+        size("sum", "n", n);
+        vector("sum", "x", x, xOff, n);
+        return doSum(n, x, xOff);
+    }
+
+    @Override
+    public final float max(int n, float[] x, int xOff) {
+        size("max", "n", n);
+        nonEmpty("max", n);
+        vector("max", "x", x, xOff, n);
+        return doMax(n, x, xOff);
+    }
+
+    @Override
+    public final int argmax(int n, float[] x, int xOff) {
+        size("argmax", "n", n);
+        nonEmpty("argmax", n);
+        vector("argmax", "x", x, xOff, n);
+        return doArgmax(n, x, xOff);
+    }
+
+    @Override
+    public final void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        rowsCheck("softmax", rows, cols, x, xOff, ldx, y, yOff, ldy);
+        doSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public final void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        rowsCheck("logSoftmax", rows, cols, x, xOff, ldx, y, yOff, ldy);
+        doLogSoftmax(rows, cols, x, xOff, ldx, y, yOff, ldy);
+    }
+
+    @Override
+    public final void softmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                      float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+        rowsCheck("softmaxBackward", rows, cols, y, yOff, ldy, dy, dyOff, lddy);
+        matrix("softmaxBackward", "dx", dx, dxOff, rows, cols, lddx);
+        doSoftmaxBackward(rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
+    }
+
+    @Override
+    public final void logSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                         float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+        rowsCheck("logSoftmaxBackward", rows, cols, y, yOff, ldy, dy, dyOff, lddy);
+        matrix("logSoftmaxBackward", "dx", dx, dxOff, rows, cols, lddx);
+        doLogSoftmaxBackward(rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
+    }
+
+    private static void rowsCheck(String k, int rows, int cols, float[] x, int xOff, int ldx,
+                                  float[] y, int yOff, int ldy) {
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        boolean backward = k.endsWith("Backward");
+        matrix(k, backward ? "y" : "x", x, xOff, rows, cols, ldx);
+        matrix(k, backward ? "dy" : "y", y, yOff, rows, cols, ldy);
+    }
+
+    @Override
+    public final void layerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
+                                float[] beta, int betaOff, float eps, float[] y, int yOff,
+                                float[] mean, int meanOff, float[] rstd, int rstdOff) {
+        String k = "layerNorm";
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        vector(k, "x", x, xOff, rowsTimesCols(k, rows, cols));
+        vector(k, "y", y, yOff, rowsTimesCols(k, rows, cols));
+        if (gamma != null) vector(k, "gamma", gamma, gammaOff, cols);
+        if (beta != null) vector(k, "beta", beta, betaOff, cols);
+        if (mean != null) vector(k, "mean", mean, meanOff, rows);
+        if (rstd != null) vector(k, "rstd", rstd, rstdOff, rows);
+        if (!(eps >= 0) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException(k + ": eps must be finite and >= 0, got " + eps);
+        }
+        doLayerNorm(rows, cols, x, xOff, gamma, gammaOff, beta, betaOff, eps, y, yOff, mean, meanOff, rstd, rstdOff);
+    }
+
+    @Override
+    public final void layerNormBackward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
+                                        float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                        float[] gamma, int gammaOff, float[] dx, int dxOff,
+                                        float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff) {
+        String k = "layerNormBackward";
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        int total = rowsTimesCols(k, rows, cols);
+        vector(k, "dy", dy, dyOff, total);
+        vector(k, "x", x, xOff, total);
+        vector(k, "dx", dx, dxOff, total);
+        vector(k, "mean", mean, meanOff, rows);
+        vector(k, "rstd", rstd, rstdOff, rows);
+        if (gamma != null) vector(k, "gamma", gamma, gammaOff, cols);
+        if (dgamma != null) vector(k, "dgamma", dgamma, dgammaOff, cols);
+        if (dbeta != null) vector(k, "dbeta", dbeta, dbetaOff, cols);
+        doLayerNormBackward(rows, cols, dy, dyOff, x, xOff, mean, meanOff, rstd, rstdOff,
+                gamma, gammaOff, dx, dxOff, dgamma, dgammaOff, dbeta, dbetaOff);
+    }
+
+    private static int rowsTimesCols(String k, int rows, int cols) {
+        long total = (long) rows * cols;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(k + ": rows*cols = " + rows + "*" + cols + " exceeds the largest array");
+        }
+        return (int) total;
+    }
+
+    @Override
+    public final void sgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
+                                float lr, float momentum, float dampening, float weightDecay,
+                                boolean nesterov, boolean firstStep) {
+        String k = "sgdUpdate";
+        size(k, "n", n);
+        vector(k, "param", param, pOff, n);
+        vector(k, "grad", grad, gOff, n);
+        if (momentum != 0) {
+            vector(k, "buf (momentum buffer)", buf, bufOff, n);
+        }
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException(k + ": Nesterov momentum requires momentum > 0 and dampening = 0, got momentum="
+                    + momentum + ", dampening=" + dampening);
+        }
+        doSgdUpdate(n, param, pOff, grad, gOff, buf, bufOff, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+    }
+
+    @Override
+    public final void adamUpdate(int n, float[] param, int pOff, float[] grad, int gOff,
+                                 float[] m, int mOff, float[] v, int vOff, float[] vMax, int vMaxOff,
+                                 float lr, float beta1, float beta2, float eps, float weightDecay,
+                                 boolean decoupledWeightDecay, long step) {
+        String k = decoupledWeightDecay ? "adamUpdate(AdamW)" : "adamUpdate(Adam)";
+        size(k, "n", n);
+        vector(k, "param", param, pOff, n);
+        vector(k, "grad", grad, gOff, n);
+        vector(k, "m", m, mOff, n);
+        vector(k, "v", v, vOff, n);
+        if (vMax != null) vector(k, "vMax", vMax, vMaxOff, n);
+        if (step < 1) {
+            throw new IllegalArgumentException(k + ": step must be >= 1 (counted after increment), got " + step);
+        }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException(k + ": betas must be in [0, 1), got (" + beta1 + ", " + beta2 + ")");
+        }
+        doAdamUpdate(n, param, pOff, grad, gOff, m, mOff, v, vOff, vMax, vMaxOff,
+                lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, step);
+    }
+
+    @Override
+    public final void gemv(Transpose transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+                           float[] x, int xOff, float beta, float[] y, int yOff) {
+        notNull("gemv", "transA", transA);
+        size("gemv", "m", m);
+        size("gemv", "n", n);
+        matrix("gemv", "a", a, aOff, m, n, lda);
+        boolean t = transA == Transpose.T;
+        vector("gemv", "x", x, xOff, t ? m : n);
+        vector("gemv", "y", y, yOff, t ? n : m);
+        doGemv(transA, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+    }
+
+    @Override
+    public final void gemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        gemmCheck("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public final void gemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
+                                  float[] a, int aOff, int strideA, int lda,
+                                  float[] b, int bOff, int strideB, int ldb,
+                                  float beta, float[] c, int cOff, int strideC, int ldc) {
+        String kn = "gemmBatched";
+        size(kn, "batch", batch);
+        size(kn, "strideA", strideA);
+        size(kn, "strideB", strideB);
+        size(kn, "strideC", strideC);
+        if (batch == 0) {
+            return;
+        }
+        long lastA = aOff + (long) strideA * (batch - 1);
+        long lastB = bOff + (long) strideB * (batch - 1);
+        long lastC = cOff + (long) strideC * (batch - 1);
+        if (lastA > Integer.MAX_VALUE || lastB > Integer.MAX_VALUE || lastC > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(kn + ": batch " + batch + " with strides (" + strideA + ", " + strideB
+                    + ", " + strideC + ") reaches past the largest array");
+        }
+        // the first and the last matrix of each operand bound all the others
+        gemmCheck(kn, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        gemmCheck(kn + " (last batch entry)", transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb,
+                c, (int) lastC, ldc);
+        if (batch > 1 && strideC < (long) (m == 0 ? 0 : (m - 1)) * ldc + n) {
+            throw new IllegalArgumentException(kn + ": strideC " + strideC + " is smaller than one " + m + "x" + n
+                    + " C matrix with ldc " + ldc + "; batch entries of C would overlap");
+        }
+        doGemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                beta, c, cOff, strideC, ldc);
+    }
+
+    private static void gemmCheck(String kn, Transpose transA, Transpose transB, int m, int n, int k,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc) {
+        notNull(kn, "transA", transA);
+        notNull(kn, "transB", transB);
+        size(kn, "m", m);
+        size(kn, "n", n);
+        size(kn, "k", k);
+        if (transA == Transpose.N) matrix(kn, "a", a, aOff, m, k, lda);
+        else matrix(kn, "a (transposed, stored k x m)", a, aOff, k, m, lda);
+        if (transB == Transpose.N) matrix(kn, "b", b, bOff, k, n, ldb);
+        else matrix(kn, "b (transposed, stored n x k)", b, bOff, n, k, ldb);
+        matrix(kn, "c", c, cOff, m, n, ldc);
+        if (m > 0 && n > 0 && (c == a || c == b)) {
+            throw new IllegalArgumentException(kn + ": c must not be the same array as a or b");
+        }
+    }
+
+    // ---------------------------------------------------------------- unchecked implementations
+
+    protected abstract float doDot(int n, float[] x, int xOff, float[] y, int yOff);
+
+    protected abstract void doAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    protected abstract void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    protected abstract void doFill(int n, float value, float[] x, int xOff);
+
+    protected abstract void doBinary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
+
+    protected abstract void doBinaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                                        float[] b, int bOff, float[] c, int cOff, int ldc);
+
+    protected abstract void doBinaryCol(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                                        float[] b, int bOff, float[] c, int cOff, int ldc);
+
+    protected abstract void doUnary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff);
+
+    protected abstract void doUnaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                                            float[] dy, int dyOff, float[] dx, int dxOff);
+
+    protected abstract float doSum(int n, float[] x, int xOff);
+
+    protected abstract float doMax(int n, float[] x, int xOff);
+
+    protected abstract int doArgmax(int n, float[] x, int xOff);
+
+    protected abstract void doSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    protected abstract void doLogSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    protected abstract void doSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                              float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
+
+    protected abstract void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                                 float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
+
+    protected abstract void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
+                                        float[] beta, int betaOff, float eps, float[] y, int yOff,
+                                        float[] mean, int meanOff, float[] rstd, int rstdOff);
+
+    protected abstract void doLayerNormBackward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
+                                                float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                                float[] gamma, int gammaOff, float[] dx, int dxOff,
+                                                float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff);
+
+    protected abstract void doSgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
+                                        float lr, float momentum, float dampening, float weightDecay,
+                                        boolean nesterov, boolean firstStep);
+
+    protected abstract void doAdamUpdate(int n, float[] param, int pOff, float[] grad, int gOff,
+                                         float[] m, int mOff, float[] v, int vOff, float[] vMax, int vMaxOff,
+                                         float lr, float beta1, float beta2, float eps, float weightDecay,
+                                         boolean decoupledWeightDecay, long step);
+
+    protected abstract void doGemv(Transpose transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+                                   float[] x, int xOff, float beta, float[] y, int yOff);
+
+    protected abstract void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc);
+
+    /** Default: one {@link #doGemm} per entry; implementations may parallelize across the batch. */
+    protected void doGemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int strideA, int lda,
+                                 float[] b, int bOff, int strideB, int ldb,
+                                 float beta, float[] c, int cOff, int strideC, int ldc) {
+        for (int i = 0; i < batch; i++) {
+            doGemm(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                    beta, c, cOff + i * strideC, ldc);
+        }
+    }
+}

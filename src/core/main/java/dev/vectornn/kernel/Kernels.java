@@ -1,0 +1,215 @@
+package dev.vectornn.kernel;
+
+/**
+ * The numeric primitives every layer of vectornn is built on: float32 arrays addressed by an
+ * offset (and, for matrices, a row-major leading dimension).
+ *
+ * <p>Two implementations exist: a plain scalar reference (the oracle) and a Vector API one.
+ * {@link KernelProvider#get()} picks one once per JVM; both give the same results within the
+ * per-kernel tolerance stated here (exact for element-wise arithmetic, {@link #scale}, {@link
+ * #axpy}, {@link #max}, {@link #argmax} and the ReLU family).
+ *
+ * <p><b>Arguments.</b> Every method checks its arguments before touching memory: a negative size,
+ * an offset or leading dimension that reaches past an array, or a {@code null} array throws an
+ * {@link IllegalArgumentException} (or {@link NullPointerException} for nulls) whose message names
+ * the kernel, the argument and the values at fault. Output arrays may alias inputs only where a
+ * method says so.
+ *
+ * <p><b>Threads.</b> Implementations are stateless and thread-safe. Only the GEMM family uses
+ * more than the calling thread (see {@link KernelThreads}); its results are bit-identical for any
+ * thread count.
+ */
+public interface Kernels {
+
+    /** A short name for logs and reports, e.g. {@code "scalar"} or {@code "vector-512"}. */
+    String name();
+
+    /** Width in bits of the float vectors used, or 0 for the scalar implementation. */
+    int vectorBits();
+
+    /** Number of float lanes per vector ({@code vectorBits()/32}), or 1 for scalar. */
+    default int lanes() {
+        return vectorBits() == 0 ? 1 : vectorBits() / 32;
+    }
+
+    // ---------------------------------------------------------------- level 1
+
+    /**
+     * {@code sum_i x[xOff+i] * y[yOff+i]} for {@code i < n}. The summation order is the
+     * implementation's own: results agree within {@code n * 2^-23 * sum|x_i*y_i|}.
+     */
+    float dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@code y[i] += alpha * x[i]} for {@code i < n} (one rounding per multiply and add; exact twin). */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@code y[i] = alpha * x[i]}; {@code y} may be {@code x} at the same offset. */
+    void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@code x[i] = value} for {@code i < n}. */
+    void fill(int n, float value, float[] x, int xOff);
+
+    // ---------------------------------------------------------------- element-wise
+
+    /** {@code c[i] = a[i] op b[i]}; {@code c} may alias {@code a} or {@code b} at the same offset. */
+    void binary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
+
+    /**
+     * Row broadcast: {@code c[r,j] = a[r,j] op b[j]} for a {@code rows x cols} matrix {@code a}
+     * (leading dimension {@code lda}) and a vector {@code b} of length {@code cols}.
+     * {@code c} may be {@code a} with the same offset and leading dimension.
+     */
+    void binaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                   float[] b, int bOff, float[] c, int cOff, int ldc);
+
+    /**
+     * Column broadcast: {@code c[r,j] = a[r,j] op b[r]} with {@code b} of length {@code rows}.
+     * {@code c} may be {@code a} with the same offset and leading dimension.
+     */
+    void binaryCol(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                   float[] b, int bOff, float[] c, int cOff, int ldc);
+
+    /**
+     * {@code y[i] = f(x[i])}; {@code y} may be {@code x} at the same offset. Transcendental
+     * accuracy is documented per function by the implementations ({@code ScalarMath},
+     * {@code VectorMath}).
+     */
+    void unary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * {@code dx[i] = dy[i] * f'(x[i])}, given the forward input {@code x} and output
+     * {@code y = f(x)} (each function uses whichever is cheaper and more accurate; see
+     * {@link UnaryOp}). {@code dx} is overwritten and may alias {@code dy}.
+     */
+    void unaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                       float[] dy, int dyOff, float[] dx, int dxOff);
+
+    // ---------------------------------------------------------------- reductions
+
+    /** {@code sum_i x[i]}, 0 for {@code n == 0}; order-dependent like {@link #dot}. */
+    float sum(int n, float[] x, int xOff);
+
+    /** The maximum of {@code x[0..n)}; NaN if any element is NaN. Throws for {@code n == 0}. */
+    float max(int n, float[] x, int xOff);
+
+    /**
+     * Index (relative to {@code xOff}) of the first maximum of {@code x[0..n)}; a NaN counts as
+     * larger than everything (the first NaN wins), as in PyTorch. Throws for {@code n == 0}.
+     */
+    int argmax(int n, float[] x, int xOff);
+
+    // ---------------------------------------------------------------- rows
+
+    /**
+     * Numerically stable softmax of each row: {@code y[r,j] = exp(x[r,j]-m_r) / sum_j exp(x[r,j]-m_r)}
+     * with {@code m_r} the row maximum. {@code y} may be {@code x} (same offset and leading dimension).
+     */
+    void softmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /** Numerically stable log-softmax of each row: {@code x - m - log(sum exp(x - m))}. Aliasing as {@link #softmax}. */
+    void logSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
+
+    /**
+     * Softmax VJP per row from the forward output {@code y}:
+     * {@code dx = y * (dy - sum_j dy_j*y_j)}. {@code dx} is overwritten and may alias {@code dy}.
+     */
+    void softmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                         float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
+
+    /**
+     * Log-softmax VJP per row from the forward output {@code y}:
+     * {@code dx = dy - exp(y) * sum_j dy_j}. {@code dx} is overwritten and may alias {@code dy}.
+     */
+    void logSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                            float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
+
+    /**
+     * Layer normalization over each contiguous row of length {@code cols}:
+     * {@code y = (x - mean) * rstd * gamma + beta}, {@code rstd = 1/sqrt(var + eps)} with the biased
+     * variance (as PyTorch). Row statistics are accumulated in double. {@code gamma} and
+     * {@code beta} may be {@code null} (no affine transform); {@code mean} and {@code rstd}
+     * (length {@code rows}) may be {@code null} when no backward pass follows, else they receive
+     * the statistics. {@code y} may be {@code x}.
+     */
+    void layerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
+                   float[] beta, int betaOff, float eps, float[] y, int yOff,
+                   float[] mean, int meanOff, float[] rstd, int rstdOff);
+
+    /**
+     * Layer-norm VJP. Input gradient {@code dx} is <b>overwritten</b>; parameter gradients
+     * {@code dgamma} and {@code dbeta} (length {@code cols}, either may be {@code null}) are
+     * <b>accumulated</b> into, as parameter gradients are. {@code gamma} may be {@code null}
+     * (treated as ones). {@code mean} and {@code rstd} are those written by {@link #layerNorm}.
+     */
+    void layerNormBackward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
+                           float[] mean, int meanOff, float[] rstd, int rstdOff,
+                           float[] gamma, int gammaOff, float[] dx, int dxOff,
+                           float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff);
+
+    // ---------------------------------------------------------------- optimizer updates
+
+    /**
+     * One fused step of PyTorch's {@code torch.optim.SGD} on {@code n} parameters:
+     * <pre>
+     *   d = g + weightDecay * p
+     *   if momentum != 0:
+     *       buf = firstStep ? d : momentum * buf + (1 - dampening) * d
+     *       d   = nesterov ? d + momentum * buf : buf
+     *   p -= lr * d
+     * </pre>
+     * {@code buf} may be {@code null} only when {@code momentum == 0}.
+     */
+    void sgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
+                   float lr, float momentum, float dampening, float weightDecay,
+                   boolean nesterov, boolean firstStep);
+
+    /**
+     * One fused step of PyTorch's {@code Adam} ({@code decoupledWeightDecay == false}) or
+     * {@code AdamW} ({@code true}), {@code step >= 1} being the step number after increment:
+     * <pre>
+     *   if decoupled: p *= 1 - lr * weightDecay      else: g = g + weightDecay * p
+     *   m = beta1 * m + (1 - beta1) * g
+     *   v = beta2 * v + (1 - beta2) * g * g
+     *   vHat = amsgrad ? (vMax = max(vMax, v)) : v
+     *   p -= lr / (1 - beta1^step) * m / (sqrt(vHat) / sqrt(1 - beta2^step) + eps)
+     * </pre>
+     * AMSGrad is on exactly when {@code vMax} is non-null.
+     */
+    void adamUpdate(int n, float[] param, int pOff, float[] grad, int gOff,
+                    float[] m, int mOff, float[] v, int vOff, float[] vMax, int vMaxOff,
+                    float lr, float beta1, float beta2, float eps, float weightDecay,
+                    boolean decoupledWeightDecay, long step);
+
+    // ---------------------------------------------------------------- level 2 and 3
+
+    /**
+     * {@code y = alpha * op(A) * x + beta * y} for a row-major {@code m x n} matrix {@code A}
+     * (leading dimension {@code lda >= n}). With {@link Transpose#N}, {@code x} has length
+     * {@code n} and {@code y} length {@code m}; with {@link Transpose#T} the other way round.
+     * {@code beta == 0} overwrites {@code y} even where it holds NaN.
+     */
+    void gemv(Transpose transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+              float[] x, int xOff, float beta, float[] y, int yOff);
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, all row-major. {@code op(A)} is
+     * {@code m x k}: stored {@code m x k} ({@code lda >= k}) for {@link Transpose#N}, {@code k x m}
+     * ({@code lda >= m}) for {@link Transpose#T}; likewise {@code op(B)} is {@code k x n}.
+     * {@code C} is {@code m x n} with {@code ldc >= n} and must not overlap {@code A} or {@code B}.
+     * {@code beta == 0} overwrites {@code C} even where it holds NaN (BLAS semantics). The sum over
+     * {@code k} is never split across threads, so results are bit-identical for any thread count.
+     */
+    void gemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * {@code batch} independent {@link #gemm}s; matrix {@code i} of each operand starts at
+     * {@code off + i * stride}. A stride of 0 reuses one matrix for every batch entry (for A or
+     * B only).
+     */
+    void gemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int strideA, int lda,
+                     float[] b, int bOff, int strideB, int ldb,
+                     float beta, float[] c, int cOff, int strideC, int ldc);
+}

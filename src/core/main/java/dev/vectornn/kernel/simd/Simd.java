@@ -1,0 +1,70 @@
+package dev.vectornn.kernel.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float species used by every vector kernel, fixed once in a {@code static final} field so
+ * C2 can constant-fold it and intrinsify every operation (a species in an ordinary field or an
+ * array defeats that; see the VectorSpecies Javadoc).
+ *
+ * <p>{@code -Dvectornn.vectorBits=128|256|512} narrows the species to test narrower machines'
+ * code paths; a request wider than the machine's preferred width is clamped to it (a 512-bit
+ * species on an AVX2 machine would not be intrinsified and would run far slower than scalar).
+ */
+public final class Simd {
+    private Simd() {}
+
+    /** The machine's preferred float vector width in bits. */
+    public static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+
+    /** The width requested with {@code vectornn.vectorBits}, or 0 when none was. */
+    public static final int REQUESTED_BITS = requested();
+
+    /** The float species all kernels use. */
+    public static final VectorSpecies<Float> F = choose();
+
+    /** Float lanes per vector. */
+    public static final int LANES = F.length();
+
+    /** Width in bits of {@link #F}. */
+    public static final int BITS = F.vectorBitSize();
+
+    private static int requested() {
+        String p = System.getProperty("vectornn.vectorBits");
+        if (p == null || p.isBlank()) {
+            return 0;
+        }
+        int bits;
+        try {
+            bits = Integer.parseInt(p.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dvectornn.vectorBits=" + p + " is not a number (use 128, 256 or 512)");
+        }
+        if (bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("-Dvectornn.vectorBits=" + p + " is not one of 128, 256, 512");
+        }
+        return bits;
+    }
+
+    private static VectorSpecies<Float> choose() {
+        if (PREFERRED_BITS < 128) {
+            throw new UnsupportedOperationException("the preferred float vector is only " + PREFERRED_BITS
+                    + " bits wide; the Vector API kernels need at least 128");
+        }
+        int bits = REQUESTED_BITS == 0 ? PREFERRED_BITS : Math.min(REQUESTED_BITS, PREFERRED_BITS);
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /** One line for logs and {@code vectornn info}, e.g. "512-bit float vectors, 16 lanes". */
+    public static String describe() {
+        String s = BITS + "-bit float vectors, " + LANES + " lanes (machine's preferred: " + PREFERRED_BITS + " bits";
+        if (REQUESTED_BITS != 0 && REQUESTED_BITS != BITS) {
+            s += "; -Dvectornn.vectorBits=" + REQUESTED_BITS + " clamped to " + BITS;
+        } else if (REQUESTED_BITS != 0) {
+            s += "; narrowed by -Dvectornn.vectorBits=" + REQUESTED_BITS;
+        }
+        return s + ")";
+    }
+}
