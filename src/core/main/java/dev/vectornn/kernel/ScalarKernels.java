@@ -1,0 +1,379 @@
+package dev.vectornn.kernel;
+
+import dev.vectornn.kernel.gemm.ScalarGemm;
+
+/**
+ * The scalar reference implementation: plain loops, obviously correct, the oracle every
+ * vector kernel is tested against, and the fallback when the Vector API is unavailable.
+ *
+ * <p>Accuracy: element-wise arithmetic is IEEE float (one rounding per operation). Every
+ * transcendental is computed in double ({@link Math} and {@link ScalarMath}) and rounded to
+ * float once, i.e. within about 0.5 ulp of the exact value. Sums (dot, sum, softmax
+ * denominators, layer-norm statistics) accumulate in double.
+ *
+ * <p>Thread-safe and stateless.
+ */
+final class ScalarKernels extends AbstractKernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int vectorBits() {
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "scalar reference kernels";
+    }
+
+    // ---------------------------------------------------------------- level 1
+
+    @Override
+    protected float doDot(int n, float[] x, int xOff, float[] y, int yOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) x[xOff + i] * y[yOff + i];
+        }
+        return (float) s;
+    }
+
+    @Override
+    protected void doAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    protected void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    protected void doFill(int n, float value, float[] x, int xOff) {
+        for (int i = 0; i < n; i++) {
+            x[xOff + i] = value;
+        }
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    static float apply(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+        };
+    }
+
+    @Override
+    protected void doBinary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        for (int i = 0; i < n; i++) {
+            c[cOff + i] = apply(op, a[aOff + i], b[bOff + i]);
+        }
+    }
+
+    @Override
+    protected void doBinaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                               float[] b, int bOff, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                c[cOff + r * ldc + j] = apply(op, a[aOff + r * lda + j], b[bOff + j]);
+            }
+        }
+    }
+
+    @Override
+    protected void doBinaryCol(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                               float[] b, int bOff, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            float br = b[bOff + r];
+            for (int j = 0; j < cols; j++) {
+                c[cOff + r * ldc + j] = apply(op, a[aOff + r * lda + j], br);
+            }
+        }
+    }
+
+    /** f(x) for one float: the definition every implementation is measured against. */
+    static float apply(UnaryOp op, float x) {
+        return switch (op) {
+            case NEG -> -x;
+            case SQUARE -> x * x;
+            case SQRT -> (float) Math.sqrt(x);
+            case EXP -> (float) Math.exp(x);
+            case LOG -> (float) Math.log(x);
+            case TANH -> (float) Math.tanh(x);
+            case SIGMOID -> (float) ScalarMath.sigmoid(x);
+            case RELU -> x > 0f ? x : (x != x ? x : 0f);
+            case GELU -> (float) ScalarMath.gelu(x);
+            case GELU_TANH -> (float) ScalarMath.geluTanh(x);
+        };
+    }
+
+    /** dy * f'(x), using y = f(x) where the derivative is cheapest from the output. */
+    static float derivative(UnaryOp op, float x, float y, float dy) {
+        return switch (op) {
+            case NEG -> -dy;
+            case SQUARE -> 2f * x * dy;
+            case SQRT -> dy * 0.5f / y;
+            case EXP -> dy * y;
+            case LOG -> dy / x;
+            case TANH -> dy * (1f - y * y);
+            case SIGMOID -> dy * y * (1f - y);
+            case RELU -> x > 0f ? dy : 0f;
+            case GELU -> (float) (dy * ScalarMath.geluDerivative(x));
+            case GELU_TANH -> (float) (dy * ScalarMath.geluTanhDerivative(x));
+        };
+    }
+
+    @Override
+    protected void doUnary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = apply(op, x[xOff + i]);
+        }
+    }
+
+    @Override
+    protected void doUnaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                                   float[] dy, int dyOff, float[] dx, int dxOff) {
+        for (int i = 0; i < n; i++) {
+            dx[dxOff + i] = derivative(op, x[xOff + i], y[yOff + i], dy[dyOff + i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    protected float doSum(int n, float[] x, int xOff) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return (float) s;
+    }
+
+    @Override
+    protected float doMax(int n, float[] x, int xOff) {
+        float m = x[xOff];
+        for (int i = 1; i < n; i++) {
+            m = Math.max(m, x[xOff + i]);
+        }
+        return m;
+    }
+
+    @Override
+    protected int doArgmax(int n, float[] x, int xOff) {
+        int best = 0;
+        float bv = x[xOff];
+        if (bv != bv) return 0;
+        for (int i = 1; i < n; i++) {
+            float v = x[xOff + i];
+            if (v != v) return i;
+            if (v > bv) {
+                bv = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    @Override
+    protected void doSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * ldx, yr = yOff + r * ldy;
+            float m = cols == 0 ? 0f : doMax(cols, x, xr);
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(x[xr + j] - m);
+                y[yr + j] = e;
+                s += e;
+            }
+            for (int j = 0; j < cols; j++) {
+                y[yr + j] = (float) (y[yr + j] / s);
+            }
+        }
+    }
+
+    @Override
+    protected void doLogSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * ldx, yr = yOff + r * ldy;
+            float m = cols == 0 ? 0f : doMax(cols, x, xr);
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += Math.exp(x[xr + j] - m);
+            }
+            double logSum = Math.log(s);
+            for (int j = 0; j < cols; j++) {
+                y[yr + j] = (float) ((x[xr + j] - m) - logSum);
+            }
+        }
+    }
+
+    @Override
+    protected void doSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                     float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * ldy, dyr = dyOff + r * lddy, dxr = dxOff + r * lddx;
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += (double) dy[dyr + j] * y[yr + j];
+            }
+            float sf = (float) s;
+            for (int j = 0; j < cols; j++) {
+                dx[dxr + j] = y[yr + j] * (dy[dyr + j] - sf);
+            }
+        }
+    }
+
+    @Override
+    protected void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                        float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * ldy, dyr = dyOff + r * lddy, dxr = dxOff + r * lddx;
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += dy[dyr + j];
+            }
+            float sf = (float) s;
+            for (int j = 0; j < cols; j++) {
+                dx[dxr + j] = dy[dyr + j] - (float) Math.exp(y[yr + j]) * sf;
+            }
+        }
+    }
+
+    @Override
+    protected void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
+                               float[] beta, int betaOff, float eps, float[] y, int yOff,
+                               float[] mean, int meanOff, float[] rstd, int rstdOff) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols, yr = yOff + r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += x[xr + j];
+            }
+            double mu = cols == 0 ? 0 : s / cols;
+            double v = 0;
+            for (int j = 0; j < cols; j++) {
+                double d = x[xr + j] - mu;
+                v += d * d;
+            }
+            double var = cols == 0 ? 0 : v / cols;
+            float meanF = (float) mu;
+            float rstdF = (float) (1.0 / Math.sqrt(var + eps));
+            for (int j = 0; j < cols; j++) {
+                float h = (x[xr + j] - meanF) * rstdF;
+                if (gamma != null) h *= gamma[gammaOff + j];
+                if (beta != null) h += beta[betaOff + j];
+                y[yr + j] = h;
+            }
+            if (mean != null) mean[meanOff + r] = meanF;
+            if (rstd != null) rstd[rstdOff + r] = rstdF;
+        }
+    }
+
+    @Override
+    protected void doLayerNormBackward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
+                                       float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                       float[] gamma, int gammaOff, float[] dx, int dxOff,
+                                       float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float mu = mean[meanOff + r];
+            float rs = rstd[rstdOff + r];
+            // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma
+            double sumG = 0, sumGX = 0;
+            for (int j = 0; j < cols; j++) {
+                float xhat = (x[xOff + base + j] - mu) * rs;
+                float g = dy[dyOff + base + j] * (gamma == null ? 1f : gamma[gammaOff + j]);
+                sumG += g;
+                sumGX += (double) g * xhat;
+            }
+            float meanG = cols == 0 ? 0f : (float) (sumG / cols);
+            float meanGX = cols == 0 ? 0f : (float) (sumGX / cols);
+            for (int j = 0; j < cols; j++) {
+                float d = dy[dyOff + base + j];
+                float xhat = (x[xOff + base + j] - mu) * rs;
+                float g = d * (gamma == null ? 1f : gamma[gammaOff + j]);
+                dx[dxOff + base + j] = rs * (g - meanG - xhat * meanGX);
+                if (dgamma != null) dgamma[dgammaOff + j] += d * xhat;
+                if (dbeta != null) dbeta[dbetaOff + j] += d;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- optimizer updates
+
+    @Override
+    protected void doSgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
+                               float lr, float momentum, float dampening, float weightDecay,
+                               boolean nesterov, boolean firstStep) {
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i];
+            float d = grad[gOff + i];
+            if (weightDecay != 0) d = d + weightDecay * p;
+            if (momentum != 0) {
+                float b = firstStep ? d : momentum * buf[bufOff + i] + (1f - dampening) * d;
+                buf[bufOff + i] = b;
+                d = nesterov ? d + momentum * b : b;
+            }
+            param[pOff + i] = p - lr * d;
+        }
+    }
+
+    @Override
+    protected void doAdamUpdate(int n, float[] param, int pOff, float[] grad, int gOff,
+                                float[] m, int mOff, float[] v, int vOff, float[] vMax, int vMaxOff,
+                                float lr, float beta1, float beta2, float eps, float weightDecay,
+                                boolean decoupledWeightDecay, long step) {
+        double bc1 = 1.0 - Math.pow(beta1, step);
+        double bc2 = 1.0 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        float decay = decoupledWeightDecay ? 1f - lr * weightDecay : 1f;
+        for (int i = 0; i < n; i++) {
+            float p = param[pOff + i];
+            float g = grad[gOff + i];
+            if (decoupledWeightDecay) {
+                p = p * decay;
+            } else if (weightDecay != 0) {
+                g = g + weightDecay * p;
+            }
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * g;
+            float vi = beta2 * v[vOff + i] + (1f - beta2) * g * g;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float vh = vi;
+            if (vMax != null) {
+                vh = Math.max(vMax[vMaxOff + i], vi);
+                vMax[vMaxOff + i] = vh;
+            }
+            float denom = (float) Math.sqrt(vh) / bc2Sqrt + eps;
+            param[pOff + i] = p - stepSize * (mi / denom);
+        }
+    }
+
+    // ---------------------------------------------------------------- level 2 and 3
+
+    @Override
+    protected void doGemv(Transpose transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+                          float[] x, int xOff, float beta, float[] y, int yOff) {
+        ScalarGemm.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+    }
+
+    @Override
+    protected void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        ScalarGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+}
