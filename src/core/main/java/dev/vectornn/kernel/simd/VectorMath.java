@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Accuracy</b> is stated per function as the largest distance, in units in the last place
  * of the float result, to the scalar oracle (the exact value computed in double and rounded to
  * float once), measured over every 2^12-th float bit pattern, 1M evenly spaced points in [-10, 10] and 0.5M in
- * [-10, 10]. The oracle itself is within 0.5 ulp of the true value, so the distance to the true
+ * [-1, 1]. The oracle itself is within 0.5 ulp of the true value, so the distance to the true
  * value is at most 0.5 ulp more. Polynomial coefficients were fitted for these reductions
  * (weighted least squares approaching minimax relative error, coefficients rounded to float one
  * at a time and the rest refitted); exp, log and the small-argument tanh use Cephes'
