@@ -28,21 +28,7 @@ final class VectorRows {
         FloatVector m = FloatVector.broadcast(F, VectorKernels.maxOf(n, x, xo));
         double total = 0;
         for (int start = 0; start < n; start += CHUNK) {
-            int end = Math.min(n, start + CHUNK);
-            FloatVector s = FloatVector.zero(F);
-            int i = start;
-            for (int b = start + F.loopBound(end - start); i < b; i += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m));
-                e.intoArray(y, yo + i);
-                s = s.add(e);
-            }
-            if (i < end) {
-                VectorMask<Float> k = F.indexInRange(i, end);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m));
-                e.intoArray(y, yo + i, k);
-                s = s.add(e, k);
-            }
-            total += s.reduceLanes(VectorOperators.ADD);
+            total += expChunk(start, Math.min(n, start + CHUNK), x, xo, y, yo, m);
         }
         // one reciprocal, then multiplies: within 1 ulp of the oracle's double division
         float inv = (float) (1.0 / total);
@@ -55,6 +41,23 @@ final class VectorRows {
         }
     }
 
+    /**
+     * Stores {@code exp(x - m)} for {@code [start, end)} and returns its sum. A method of its own
+     * so that its loop is compiled apart from the row maximum (together they exceed C2's inlining
+     * node budget, and exp then is called, boxing its vectors).
+     */
+    private static float expChunk(int start, int end, float[] x, int xo, float[] y, int yo, FloatVector m) {
+        FloatVector s = FloatVector.zero(F);
+        int i = start;
+        for (int b = start + F.loopBound(end - start); i < b; i += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m));
+            e.intoArray(y, yo + i);
+            s = s.add(e);
+        }
+        float total = s.reduceLanes(VectorOperators.ADD);
+        return i < end ? total + softmaxTail(i, end, x, xo, y, yo, m) : total;
+    }
+
     /** {@code sum_j exp(x_j - m)} of one row, chunked into double. */
     private static double sumExp(int n, float[] x, int xo, FloatVector m) {
         double total = 0;
@@ -65,11 +68,8 @@ final class VectorRows {
             for (int b = start + F.loopBound(end - start); i < b; i += L) {
                 s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m)));
             }
-            if (i < end) {
-                VectorMask<Float> k = F.indexInRange(i, end);
-                s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m)), k);
-            }
             total += s.reduceLanes(VectorOperators.ADD);
+            if (i < end) total += sumExpTail(i, end, x, xo, m);
         }
         return total;
     }
@@ -120,11 +120,30 @@ final class VectorRows {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, yo + i));
             FloatVector.fromArray(F, dy, dyo + i).sub(e.mul(sf)).intoArray(dx, dxo + i);
         }
-        if (i < n) {
-            VectorMask<Float> k = F.indexInRange(i, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, yo + i, k));
-            FloatVector.fromArray(F, dy, dyo + i, k).sub(e.mul(sf)).intoArray(dx, dxo + i, k);
-        }
+        if (i < n) logSoftmaxBackwardTail(i, n, y, yo, dy, dyo, dx, dxo, sf);
+    }
+
+    // The masked tails live in their own (cold) methods: inlined next to the main loop, a second
+    // copy of exp pushes the method past C2's inlining budget and the loop's exp call then boxes.
+
+    private static float softmaxTail(int i, int end, float[] x, int xo, float[] y, int yo, FloatVector m) {
+        VectorMask<Float> k = F.indexInRange(i, end);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m));
+        e.intoArray(y, yo + i, k);
+        return FloatVector.zero(F).add(e, k).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float sumExpTail(int i, int end, float[] x, int xo, FloatVector m) {
+        VectorMask<Float> k = F.indexInRange(i, end);
+        return FloatVector.zero(F).add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m)), k)
+                .reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void logSoftmaxBackwardTail(int i, int n, float[] y, int yo, float[] dy, int dyo,
+                                               float[] dx, int dxo, float sf) {
+        VectorMask<Float> k = F.indexInRange(i, n);
+        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, yo + i, k));
+        FloatVector.fromArray(F, dy, dyo + i, k).sub(e.mul(sf)).intoArray(dx, dxo + i, k);
     }
 
     /** Layer norm over contiguous rows (see {@link Kernels#layerNorm}). */

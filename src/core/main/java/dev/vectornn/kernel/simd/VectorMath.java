@@ -61,8 +61,6 @@ public final class VectorMath {
     private static final float TWO_23 = 8388608f;
 
     private static final float TANH_SMALL = 0.625f;
-    /** tanh(9) rounds to 1 in float (1 - tanh 9 < 2^-25). */
-    private static final float TANH_SATURATE = 9f;
 
     /** 2/sqrt(pi) split in two floats: the leading term of erf's series must not lose 0.9 ulp. */
     private static final float TWO_OVER_SQRT_PI_HI = 1.128379225730896f;
@@ -102,8 +100,9 @@ public final class VectorMath {
 
     /** Replaces lanes above {@code hi} or below {@code lo} by the bound; NaN lanes stay NaN. */
     private static FloatVector clamp(FloatVector x, float lo, float hi) {
-        x = x.blend(bc(lo), x.compare(VectorOperators.LT, lo));
-        return x.blend(bc(hi), x.compare(VectorOperators.GT, hi));
+        // max/min follow Math.max/min, so NaN lanes stay NaN; two IR nodes where compare+blend
+        // took four (C2's inlining node budget is what limits these composed functions)
+        return x.max(lo).min(hi);
     }
 
     /** {@code 2^n} for integer lanes {@code -126 <= n <= 127}, built in the exponent field. */
@@ -173,14 +172,26 @@ public final class VectorMath {
         VectorMask<Float> sub = x.compare(VectorOperators.LT, MIN_NORMAL);
         FloatVector xs = x.blend(x.mul(TWO_23), sub);
         IntVector bits = xs.reinterpretAsInts();
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126);
+        // biased exponent - 126 as a float, via the same magic-number trick as exp (an int-to-float
+        // convert here failed to intrinsify inside this method on JDK 25)
+        FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).add(ROUND_MAGIC_BITS - 126)
+                .reinterpretAsFloats().sub(ROUND_MAGIC);
         FloatVector m = bits.and(0x007F_FFFF).or(0x3F00_0000).reinterpretAsFloats();   // [0.5, 1)
-        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
-        ef = ef.sub(FloatVector.zero(F).blend(bc(23f), sub));
         VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
         // m < sqrt(1/2): use 2m - 1 and e - 1, so that f stays in [-0.29, 0.41]
         FloatVector f = m.add(m.blend(bc(0f), low.not())).sub(1f);
-        ef = ef.sub(FloatVector.zero(F).blend(bc(1f), low));
+        ef = ef.sub(bc(0f).blend(bc(1f), low).add(bc(0f).blend(bc(23f), sub)));
+        FloatVector r = logReduced(f, ef);
+        r = r.blend(bc(Float.POSITIVE_INFINITY), x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        r = r.blend(bc(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
+        return r.blend(bc(Float.NaN), x.compare(VectorOperators.GE, 0f).not());   // x < 0 or NaN
+    }
+
+    /**
+     * {@code e ln2 + log(1 + f)} for f in [-0.29, 0.41] (Cephes logf's polynomial); separate from
+     * {@link #log} to keep each method under C2's inlining size limit for hot methods.
+     */
+    private static FloatVector logReduced(FloatVector f, FloatVector ef) {
         FloatVector z = f.mul(f);
         FloatVector p = mad(f, 7.0376836292E-2f, bc(-1.1514610310E-1f));
         p = mad(p, f, 1.1676998740E-1f);
@@ -194,18 +205,15 @@ public final class VectorMath {
         y = mad(ef, LN2_LO, y);
         y = mad(z, -0.5f, y);
         FloatVector r = f.add(y);
-        r = mad(ef, LN2_HI, r);
-        r = r.blend(bc(Float.POSITIVE_INFINITY), x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        r = r.blend(bc(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
-        return r.blend(bc(Float.NaN), x.compare(VectorOperators.GE, 0f).not());   // x < 0 or NaN
+        return mad(ef, LN2_HI, r);
     }
 
     // ---------------------------------------------------------------- tanh, sigmoid
 
     /**
      * Hyperbolic tangent per lane. For |x| < 0.625 an odd polynomial {@code x + x^3 P(x^2)}
-     * (accurate near 0, no cancellation); above, {@code 1 - 2/(e^{2|x|} + 1)} with the sign of
-     * x restored; |x| >= 9 gives +-1 exactly.
+     * (accurate near 0, no cancellation); above, {@code (1 - e)/(1 + e)} with
+     * {@code e = e^{-2|x|}} and the sign of x restored (large |x| gives +-1 exactly).
      *
      * <p>Specials: NaN to NaN, +-inf to +-1, -0 to -0. <b>Measured max error: 1 ulp.</b>
      */
@@ -217,9 +225,10 @@ public final class VectorMath {
         p = mad(p, z, 1.33314422036E-1f);
         p = mad(p, z, -3.33332819422E-1f);
         FloatVector small = mad(p, z.mul(x), x);
-        FloatVector e = exp(clamp(a, 0f, TANH_SATURATE).mul(2f));
-        FloatVector large = bc(1f).sub(bc(2f).div(e.add(1f)));
-        large = large.reinterpretAsInts().or(x.reinterpretAsInts().and(0x8000_0000)).reinterpretAsFloats();
+        // e^{-2|x|} <= 0.29 here, so (1 - e)/(1 + e) has no cancellation and e cannot overflow
+        FloatVector e = exp(a.mul(-2f));
+        FloatVector large = bc(1f).sub(e).div(e.add(1f));
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
         return large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
     }
 
