@@ -227,7 +227,7 @@ public final class VectorMath {
         FloatVector small = mad(p, z.mul(x), x);
         // e^{-2|x|} <= 0.29 here, so (1 - e)/(1 + e) has no cancellation and e cannot overflow
         FloatVector e = exp(a.mul(-2f));
-        FloatVector large = bc(1f).sub(e).div(e.add(1f));
+        FloatVector large = e.neg().add(1f).div(e.add(1f));   // scalar operands: no bc() call
         large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
         return large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
     }
