@@ -2,6 +2,7 @@ package dev.vectornn.bench.report;
 
 import dev.vectornn.kernel.KernelProvider;
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.PeakProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,10 @@ import java.util.Set;
  * @param simdFlags the vector instruction sets the CPU reports, e.g. {@code "avx512f avx2 fma"}
  * @param vector e.g. {@code "vector-512: 512-bit float vectors, 16 lanes"}
  * @param vectorBits the kernels' width, 0 when the Vector API is unavailable
+ * @param peakProbe which loop {@link PeakProbe} runs here, e.g. {@code "vector-512"}
  */
-public record Machine(String cpuModel, int logicalCpus, String simdFlags, String vector, int vectorBits) {
+public record Machine(String cpuModel, int logicalCpus, String simdFlags, String vector, int vectorBits,
+                      String peakProbe) {
 
     // the features that decide how fast the kernels can be, in the order worth printing
     private static final List<String> SIMD = List.of("avx512f", "avx512bw", "avx512vl", "avx2", "fma",
@@ -59,11 +62,21 @@ public record Machine(String cpuModel, int logicalCpus, String simdFlags, String
             bits = v.vectorBits();
             vector = v.name() + ": " + bits + "-bit float vectors, " + v.lanes() + " lanes";
         } catch (RuntimeException | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
             bits = 0;
-            vector = "unavailable (" + e.getMessage() + ")";
+            vector = "unavailable (" + root + ")";
+        }
+        String probe;
+        try {
+            probe = PeakProbe.method();
+        } catch (RuntimeException | LinkageError e) {
+            probe = "unknown";
         }
         return new Machine(model, Runtime.getRuntime().availableProcessors(),
-                simd.isEmpty() ? "none reported" : String.join(" ", simd), vector, bits);
+                simd.isEmpty() ? "none reported" : String.join(" ", simd), vector, bits, probe);
     }
 
     private static Optional<String> field(List<String> lines, String name) {

@@ -37,10 +37,13 @@ final class MarkdownReport {
     private final String mode;
     private final String stamp;
     private final String jsonName;
+    private final List<String> failures;
     private final StringBuilder md = new StringBuilder();
     private boolean spreadFlagged;
 
-    MarkdownReport(Summary summary, Machine machine, String suite, String mode, String stamp, String jsonName) {
+    MarkdownReport(Summary summary, Machine machine, String suite, String mode, String stamp, String jsonName,
+                   List<String> failures) {
+        this.failures = failures;
         this.s = summary;
         this.machine = machine;
         this.suite = suite;
@@ -51,6 +54,7 @@ final class MarkdownReport {
 
     String render() {
         header();
+        failures();
         targets();
         gemm("GEMM: C = op(A) op(B), single precision", s.gemm, false);
         gemm("Batched GEMM", s.batched, true);
@@ -76,8 +80,19 @@ final class MarkdownReport {
         row("JMH", str(first, "jmhVersion") + "; " + String.join("; ", settings()));
         row("FMA peak, 1 core", Double.isNaN(s.peakGflops) ? "not measured in this run"
                 : Format.sig(s.peakGflops) + " GFLOP/s" + (Double.isNaN(s.peakRelErr) ? ""
-                : " ±" + Format.pct1(100 * s.peakRelErr) + "%"));
+                : " ±" + Format.pct1(100 * s.peakRelErr) + "%") + " (" + machine.peakProbe() + " probe)");
         row("Raw data", "`" + jsonName + "`");
+        md.append('\n');
+    }
+
+    private void failures() {
+        if (failures.isEmpty()) {
+            return;
+        }
+        md.append("## Failed benchmarks (not in the tables below)\n\n");
+        for (String f : failures) {
+            md.append("- ").append(f).append('\n');
+        }
         md.append('\n');
     }
 

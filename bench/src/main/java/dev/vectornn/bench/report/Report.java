@@ -17,10 +17,12 @@ import java.util.List;
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.vectornn.bench.report.Report \
  *        --in peak.json --in main.json --json results/RUN.json --md results/RUN.md \
- *        [--history results/history.csv] [--suite gemm] [--mode full] [--stamp 20260101-120000]
+ *        [--history results/history.csv] [--suite gemm] [--mode full] [--stamp 20260101-120000] \
+ *        [--failures failed.txt] [--cpuinfo /proc/cpuinfo]
  * </pre>
  * Merges the JMH JSON inputs (in order) into {@code --json}, renders the Markdown to
- * {@code --md}, and appends a line to {@code --history}. Exit code 2 on bad arguments or
+ * {@code --md} (listing the benchmarks named in {@code --failures}, one per line, first), and
+ * appends a line to {@code --history}. Exit code 2 on bad arguments or
  * unreadable input, with one line on stderr saying which.
  */
 public final class Report {
@@ -42,7 +44,7 @@ public final class Report {
 
     static void run(String[] args) throws IOException {
         List<Path> in = new ArrayList<>();
-        Path json = null, md = null, history = null, cpuinfo = Path.of("/proc/cpuinfo");
+        Path json = null, md = null, history = null, failuresFile = null, cpuinfo = Path.of("/proc/cpuinfo");
         String suite = "custom", mode = "custom", stamp = java.time.LocalDateTime.now().withNano(0).toString();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -59,8 +61,9 @@ public final class Report {
                 case "--mode" -> mode = v;
                 case "--stamp" -> stamp = v;
                 case "--cpuinfo" -> cpuinfo = Path.of(v);
+                case "--failures" -> failuresFile = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (expected --in, --json, --md, --history, --suite, --mode, --stamp, --cpuinfo)");
+                        + " (expected --in, --json, --md, --history, --suite, --mode, --stamp, --cpuinfo, --failures)");
             }
         }
         if (in.isEmpty() || md == null) {
@@ -90,16 +93,25 @@ public final class Report {
         for (JsonElement e : merged) {
             results.add(BenchResult.fromJson(e.getAsJsonObject()));
         }
-        if (results.isEmpty()) {
+        List<String> failures = new ArrayList<>();
+        if (failuresFile != null && Files.isReadable(failuresFile)) {
+            for (String l : Files.readAllLines(failuresFile, StandardCharsets.UTF_8)) {
+                if (!l.isBlank()) {
+                    failures.add(l.trim());
+                }
+            }
+        }
+        if (results.isEmpty() && failures.isEmpty()) {
             throw new IllegalArgumentException("no benchmark results in " + in + " (did the regex match nothing?)");
         }
 
         Machine machine = Machine.describe(cpuinfo);
         Summary summary = new Summary(results);
         String jsonName = (json != null ? json : in.get(in.size() - 1)).getFileName().toString();
-        Files.writeString(md, new MarkdownReport(summary, machine, suite, mode, stamp, jsonName).render(), StandardCharsets.UTF_8);
+        Files.writeString(md, new MarkdownReport(summary, machine, suite, mode, stamp, jsonName, failures).render(), StandardCharsets.UTF_8);
         if (history != null) {
-            String jdk = results.get(0).json().has("jdkVersion") ? results.get(0).json().get("jdkVersion").getAsString() : "?";
+            String jdk = !results.isEmpty() && results.get(0).json().has("jdkVersion")
+                    ? results.get(0).json().get("jdkVersion").getAsString() : "?";
             History.append(history, History.line(stamp, suite, mode, machine, jdk, summary, jsonName));
         }
     }
