@@ -206,13 +206,8 @@ public final class VectorGemm {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, alpha, betaBlock);
-                            } else {
-                                kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, 1f, 0f);
-                                writeEdge(tile, mr, nr, c, ci, ldc, alpha, betaBlock);
-                            }
+                            kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            writeBack(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, betaBlock);
                         }
                     }
                 }
@@ -220,26 +215,35 @@ public final class VectorGemm {
         }
     }
 
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi,
-                               float[] c, int ci, int ldc, float alpha, float beta) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         switch (TILE) {
-            case 122 -> MicroKernels.k12x2(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
-            case 142 -> MicroKernels.k14x2(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
-            case 83 -> MicroKernels.k8x3(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
-            case 64 -> MicroKernels.k6x4(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
-            case 43 -> MicroKernels.k4x3(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
-            default -> MicroKernels.k6x2(kc, ap, ai, bp, bi, c, ci, ldc, alpha, beta);
+            case 122 -> MicroKernels.k12x2(kc, ap, ai, bp, bi, tile);
+            case 64 -> MicroKernels.k6x4(kc, ap, ai, bp, bi, tile);
+            default -> MicroKernels.k6x2(kc, ap, ai, bp, bi, tile);
         }
     }
 
-    /** Same arithmetic as the kernels' vector write-back, lane for lane (tile holds raw sums). */
-    private static void writeEdge(float[] tile, int mr, int nr, float[] c, int ci, int ldc,
-                                  float alpha, float beta) {
+    /**
+     * {@code C = alpha*t + beta*C} over the valid {@code mr x nr} part of a tile of raw sums
+     * ({@code beta == 0}: C is not read). Vector and scalar paths round the same way (two
+     * products, one sum, no fusion), so a column gets the same bits in a full or an edge tile.
+     */
+    private static void writeBack(float[] t, int mr, int nr, float[] c, int ci, int ldc, float alpha, float beta) {
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc;
-            for (int j = 0; j < nr; j++) {
-                float t = tile[r * NR + j];
-                c[row + j] = beta == 0f ? alpha * t : alpha * t + beta * c[row + j];
+            int j = 0;
+            if (nr == NR) {
+                for (; j < NR; j += L) {
+                    FloatVector v = FloatVector.fromArray(F, t, r * NR + j).mul(alpha);
+                    if (beta != 0f) {
+                        v = v.add(FloatVector.fromArray(F, c, row + j).mul(beta));
+                    }
+                    v.intoArray(c, row + j);
+                }
+            }
+            for (; j < nr; j++) {
+                float s = t[r * NR + j];
+                c[row + j] = beta == 0f ? alpha * s : alpha * s + beta * c[row + j];
             }
         }
     }
