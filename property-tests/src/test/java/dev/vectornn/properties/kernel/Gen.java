@@ -111,7 +111,7 @@ final class Gen {
 
     /** Ordinary values in [-lim, lim]. */
     static Arbitrary<Float> moderate(float lim) {
-        return Arbitraries.floats().between(-lim, lim);
+        return Arbitraries.floats().between(-lim, lim).ofScale(7);
     }
 
     /** Every kind of float: ordinary, any binade, the special finite values, NaN and the infinities. */
@@ -161,8 +161,7 @@ final class Gen {
 
         @Override
         public String toString() {
-            return "Vec[off=" + off + ", n=" + n + ", len=" + data.length + ", values="
-                    + Arrays.toString(Arrays.copyOfRange(data, off, off + Math.min(n, 64))) + (n > 64 ? "..." : "") + "]";
+            return "Vec[off=" + off + ", n=" + n + ", len=" + data.length + ", values=" + describe(data, off, n) + "]";
         }
     }
 
@@ -181,24 +180,44 @@ final class Gen {
         public String toString() {
             StringBuilder sb = new StringBuilder("Mat[").append(rows).append('x').append(cols)
                     .append(", off=").append(off).append(", ld=").append(ld).append(", len=").append(data.length);
-            if ((long) rows * cols <= 64) {
-                sb.append(", rows=");
-                for (int r = 0; r < rows; r++) {
-                    sb.append(Arrays.toString(Arrays.copyOfRange(data, off + r * ld, off + r * ld + cols)));
-                }
+            sb.append(", rows=");
+            for (int r = 0; r < Math.min(rows, 8); r++) {
+                sb.append(describe(data, off + r * ld, cols));
             }
+            if (rows > 8) sb.append("...");
             return sb.append(']').toString();
         }
     }
 
+    /** Longer arrays are tiled from this many generated values (see {@link #values}). */
+    static final int PATTERN = 509;
+
     static Arbitrary<Vec> vec(int n, Arbitrary<Float> values) {
-        return Combinators.combine(offsets(), Arbitraries.integers().between(0, 3), values.list().ofSize(n))
+        return Combinators.combine(offsets(), Arbitraries.integers().between(0, 3), values(n, values))
                 .as((off, tail, vals) -> {
                     float[] a = new float[off + n + tail];
                     Arrays.fill(a, PAD);
-                    for (int i = 0; i < n; i++) a[off + i] = vals.get(i);
+                    System.arraycopy(vals, 0, a, off, n);
                     return new Vec(a, off, n);
                 });
+    }
+
+    /**
+     * {@code n} values. Up to {@link #PATTERN} each one is generated (and shrunk) by jqwik; a longer
+     * array is {@link #PATTERN} generated values scattered by a seeded random index, because
+     * generating 70K values one by one through jqwik costs seconds per property. Shrinking then
+     * shortens the array and simplifies the pattern, which is what a counterexample needs.
+     */
+    static Arbitrary<float[]> values(int n, Arbitrary<Float> values) {
+        if (n <= PATTERN) {
+            return values.list().ofSize(n).map(Gen::toArray);
+        }
+        return Combinators.combine(values.list().ofSize(PATTERN), Arbitraries.longs()).as((pattern, seed) -> {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) a[i] = pattern.get(rnd.nextInt(PATTERN));
+            return a;
+        });
     }
 
     /** {@code count} operands of one common random length. */
@@ -207,17 +226,33 @@ final class Gen {
     }
 
     static Arbitrary<Mat> mat(int rows, int cols, Arbitrary<Float> values) {
-        return Combinators.combine(offsets(), ldExtra(), values.list().ofSize(rows * cols))
+        return Combinators.combine(offsets(), ldExtra(), values(rows * cols, values))
                 .as((off, extra, vals) -> {
                     int ld = Math.max(1, cols + extra);
                     int len = off + (rows == 0 ? 0 : (rows - 1) * ld + cols) + extra;
                     float[] a = new float[len];
                     Arrays.fill(a, PAD);
                     for (int r = 0; r < rows; r++) {
-                        for (int c = 0; c < cols; c++) a[off + r * ld + c] = vals.get(r * cols + c);
+                        System.arraycopy(vals, r * cols, a, off + r * ld, cols);
                     }
                     return new Mat(a, off, rows, cols, ld);
                 });
+    }
+
+    /** All values when few; else the ones that are not +0 (what shrinking leaves), by index. */
+    static String describe(float[] data, int off, int n) {
+        if (n <= 48) {
+            return Arrays.toString(Arrays.copyOfRange(data, off, off + n));
+        }
+        StringBuilder sb = new StringBuilder("{non-zero of ").append(n).append(": ");
+        int shown = 0;
+        for (int i = 0; i < n && shown < 48; i++) {
+            if (Float.floatToRawIntBits(data[off + i]) != 0) {
+                sb.append(i).append('=').append(data[off + i]).append(' ');
+                shown++;
+            }
+        }
+        return sb.append(shown == 48 ? "...}" : "}").toString();
     }
 
     static float[] toArray(List<Float> l) {
