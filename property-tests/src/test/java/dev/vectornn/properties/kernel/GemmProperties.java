@@ -23,10 +23,10 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * GEMM, batched GEMM and GEMV, both implementations, against a naive triple loop in double.
  * Each element of {@code alpha op(A) op(B) + beta C} must be within
- * {@code (k + 4) 2^-23 (|alpha| sum_p |a_ip b_pj| + |beta c_ij|) + (k + 1) 2^-148 max(1, |alpha|)}
- * of the double result: any summation order (blocked, packed, FMA or not) is within
- * {@code k 2^-24} of the magnitude sum, the factor 2 and the +4 cover the scaling by alpha and
- * beta and the final rounding; the second term covers products that underflow. Outside the
+ * {@code (k + 4) 2^-23 (|alpha| sum_p |a_ip b_pj| + |beta c_ij|)}
+ * of the double result, plus {@link #underflowSlack} for products that underflow: any summation
+ * order (blocked, packed, FMA or not) is within {@code k 2^-24} of the magnitude sum, the factor 2
+ * and the +4 cover the scaling by alpha and beta and the final rounding. Outside the
  * {@code m x n} region C must be untouched, and A and B must not be written. {@code beta = 0}
  * must overwrite C even where it holds NaN. With NaN and infinities in A, B or C, the result is
  * NaN or an infinity exactly where the double reference says so (its classification does not
@@ -126,17 +126,18 @@ class GemmProperties {
         }
         for (int i = 0; i < s.m(); i++) {
             for (int j = 0; j < s.n(); j++) {
-                double acc = 0, mag = 0;
+                double acc = 0, mag = 0, under = 0;
                 for (int p = 0; p < s.k(); p++) {
                     double a = s.ta() == Transpose.N ? c.a().get(i, p) : c.a().get(p, i);
                     double b = s.tb() == Transpose.N ? c.b().get(p, j) : c.b().get(j, p);
                     acc += a * b;
                     mag += Math.abs(a * b);
+                    under += Math.abs(a) + Math.abs(b);
                 }
                 double c0 = cm.get(i, j);
                 double want = c.alpha() * acc + (c.beta() == 0 ? 0 : c.beta() * c0);
                 double tol = (s.k() + 4) * 0x1p-23 * (Math.abs(c.alpha()) * mag + (c.beta() == 0 ? 0 : Math.abs(c.beta() * c0)))
-                        + (s.k() + 1) * 0x1p-148 * Math.max(1, Math.abs(c.alpha()));
+                        + underflowSlack(s.k(), c.alpha(), under, c.beta());
                 float got = out[cm.off() + i * cm.ld() + j];
                 String at = what + " " + s + " alpha=" + c.alpha() + " beta=" + c.beta() + " lda=" + c.a().ld() + " ldb=" + c.b().ld()
                         + " ldc=" + cm.ld() + " at [" + i + "," + j + "] (C was " + c0 + ")";
@@ -147,6 +148,17 @@ class GemmProperties {
                 }
             }
         }
+    }
+
+    /**
+     * Absolute error from intermediates that fall into the subnormal range, where a rounding costs
+     * up to 2^-150 absolutely, not relatively. A product {@code alpha a b} may be formed in any
+     * association (packing often scales A or B by alpha first), so one underflowing partial product
+     * is then multiplied by the remaining factor: the slack is 2^-149 times the sum of the factors'
+     * magnitudes over the k terms, plus the beta term and the final rounding.
+     */
+    static double underflowSlack(int k, float alpha, double sumAbsFactors, float beta) {
+        return 0x1p-149 * (sumAbsFactors + k * (1 + Math.abs(alpha)) + 2 + Math.abs(beta));
     }
 
     // ------------------------------------------------------------------ threads
@@ -268,16 +280,17 @@ class GemmProperties {
                 if (i < g.y().off() || i >= g.y().off() + outLen) Check.exact(k.name() + " gemv: y outside its region, element " + i, g.y().data()[i], yd[i]);
             }
             for (int i = 0; i < outLen; i++) {
-                double acc = 0, mag = 0;
+                double acc = 0, mag = 0, under = 0;
                 for (int p = 0; p < inner; p++) {
-                    double prod = (double) (t ? a.get(p, i) : a.get(i, p)) * g.x().get(p);
-                    acc += prod;
-                    mag += Math.abs(prod);
+                    double av = t ? a.get(p, i) : a.get(i, p), xv = g.x().get(p);
+                    acc += av * xv;
+                    mag += Math.abs(av * xv);
+                    under += Math.abs(av) + Math.abs(xv);
                 }
                 double y0 = g.y().get(i);
                 double want = g.alpha() * acc + (g.beta() == 0 ? 0 : g.beta() * y0);
                 double tol = (inner + 4) * 0x1p-23 * (Math.abs(g.alpha()) * mag + (g.beta() == 0 ? 0 : Math.abs(g.beta() * y0)))
-                        + (inner + 1) * 0x1p-148 * Math.max(1, Math.abs(g.alpha()));
+                        + underflowSlack(inner, g.alpha(), under, g.beta());
                 float got = yd[g.y().off() + i];
                 if (!(Math.abs(got - want) <= tol)) {
                     throw new AssertionError(k.name() + " gemv " + g.ta() + " " + a.rows() + "x" + a.cols() + " lda=" + a.ld() + " alpha="

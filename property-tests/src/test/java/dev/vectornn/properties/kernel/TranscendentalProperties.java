@@ -108,6 +108,13 @@ class TranscendentalProperties {
         int ulps = c.op() == UnaryOp.EXP ? 0 : ULPS;
         for (int i = 0; i < x.n(); i++) {
             float xi = x.get(i), dyi = dy.get(i);
+            if (Float.isInfinite(dyi) && !Float.isFinite(s[outOff + i]) && !Float.isFinite(v[outOff + i])) {
+                // +-inf times a derivative that is exactly 0 in one evaluation and a tiny number in the
+                // other (e.g. GELU_TANH'(-8): 0 in double, -5e-20 exactly) is NaN or an infinity:
+                // which one is a rounding, not a bug. A finite result would still fail below.
+                Statistics.label("dy infinite, result non-finite").collect(c.op());
+                continue;
+            }
             Check.close(what + " at x=" + Check.show(xi) + ", y=" + Check.show(y[i]) + ", dy=" + Check.show(dyi)
                     + " (element " + i + ")", s[outOff + i], v[outOff + i], ulps, backwardTolerance(c.op(), xi, y[i], dyi));
         }
