@@ -47,7 +47,7 @@ public final class PeakProbe {
 
     /**
      * Warms the probe up (at least 300 ms and a quarter of {@code millis}, then until the rate stops
-     * rising, at most 2 s, so C2 has compiled it), then runs it for about {@code millis} milliseconds and returns the measured rate.
+     * rising, at most 3 s, so C2 has compiled it), then runs it for about {@code millis} milliseconds and returns the measured rate.
      *
      * @param millis length of the timed phase, at least 1
      * @return single-thread float throughput in GFLOP/s
@@ -61,12 +61,14 @@ public final class PeakProbe {
         // Warm up in short calls: until C2 compiles run(), each vector op is interpreted (and
         // allocates), so one full slice could outlast the whole warm-up. C1 code is still ~200x
         // slower and its rate is flat too, so "rate stopped rising" alone is fooled: warm at
-        // least 300 ms (C2 typically takes over after ~250 ms here) and a quarter of millis, then
-        // until three 10 ms windows in a row do not beat the best rate by 2%; at most 2 s.
+        // least 300 ms and a quarter of millis, make at least 20000 calls (past C2's invocation
+        // thresholds), then go on until ten 10 ms windows in a row do not beat the best rate
+        // by 2% (the C2 compile, slow on a loaded machine, has landed); at most 3 s.
         long warmStart = System.nanoTime();
         long minWarm = Math.max(300, millis / 4) * 1_000_000L;
         double last = 0;
         int stableWindows = 0;
+        long warmCalls = 0;
         while (true) {
             long w0 = System.nanoTime();
             long calls = 0;
@@ -75,10 +77,11 @@ public final class PeakProbe {
                 calls++;
             } while (System.nanoTime() - w0 < 10_000_000L);
             double rate = calls / (double) (System.nanoTime() - w0);
+            warmCalls += calls;
             long warmed = System.nanoTime() - warmStart;
             stableWindows = rate < last * 1.02 ? stableWindows + 1 : 0;
             last = Math.max(last, rate);
-            if ((warmed >= minWarm && stableWindows >= 3) || warmed > 2_000_000_000L) {
+            if ((warmed >= minWarm && warmCalls >= 20_000 && stableWindows >= 10) || warmed > 3_000_000_000L) {
                 break;
             }
         }

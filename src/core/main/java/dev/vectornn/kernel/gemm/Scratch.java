@@ -4,7 +4,7 @@ package dev.vectornn.kernel.gemm;
  * Per-thread packing buffers, reused across calls and grown only when a larger problem needs
  * more (so a steady stream of GEMMs allocates nothing). Their size is bounded by the blocking
  * parameters: at most {@code MC*KC + KC*NC + MR*NR} floats plus two vectors of the largest
- * GEMV-routed dimension.
+ * GEMV-routed dimension, and one vector's worth for ordered lane sums.
  */
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
@@ -14,6 +14,7 @@ final class Scratch {
     private float[] x = new float[0];
     private float[] y = new float[0];
     final float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
+    final float[] lanes = new float[dev.vectornn.kernel.simd.Simd.LANES];
 
     /** This thread's buffers. */
     static Scratch get() {

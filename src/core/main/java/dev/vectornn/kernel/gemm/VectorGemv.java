@@ -5,7 +5,6 @@ import static dev.vectornn.kernel.simd.Simd.F;
 import dev.vectornn.kernel.Transpose;
 import dev.vectornn.kernel.simd.Simd;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * GEMV with the Vector API, {@code y = alpha * op(A) * x + beta * y} (see {@link
@@ -15,7 +14,7 @@ import jdk.incubator.vector.VectorOperators;
  * <ul>
  *   <li>{@link Transpose#N}: a dot product per row, four rows at a time so each load of x feeds
  *       four rows, two accumulators per row to hide FMA latency; one horizontal reduction per
- *       row after the loop, then a scalar tail.</li>
+ *       row after the loop (in lane order, for reproducible bits), then a scalar tail.</li>
  *   <li>{@link Transpose#T}: axpy-style, {@code y_j = sum_i x_i A(i, j)} over blocks of four
  *       vectors of columns held in registers while all rows stream by. Every y element sums
  *       over {@code i} in order with one {@code fma} per step (the scalar tail uses
@@ -58,6 +57,7 @@ public final class VectorGemv {
                               float[] x, int xOff, float beta, float[] y, int yOff) {
         int bound2 = n - n % (2 * L);
         int bound1 = n - n % L;
+        float[] lanes = Scratch.get().lanes;
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
@@ -85,10 +85,10 @@ public final class VectorGemv {
                 s20 = FloatVector.fromArray(F, a, r2 + j).fma(x0, s20);
                 s30 = FloatVector.fromArray(F, a, r3 + j).fma(x0, s30);
             }
-            float t0 = s00.add(s01).reduceLanes(VectorOperators.ADD);
-            float t1 = s10.add(s11).reduceLanes(VectorOperators.ADD);
-            float t2 = s20.add(s21).reduceLanes(VectorOperators.ADD);
-            float t3 = s30.add(s31).reduceLanes(VectorOperators.ADD);
+            float t0 = sumLanes(s00.add(s01), lanes);
+            float t1 = sumLanes(s10.add(s11), lanes);
+            float t2 = sumLanes(s20.add(s21), lanes);
+            float t3 = sumLanes(s30.add(s31), lanes);
             for (; j < n; j++) {
                 float xj = x[xOff + j];
                 t0 = Math.fma(a[r0 + j], xj, t0);
@@ -112,12 +112,26 @@ public final class VectorGemv {
             for (; j < bound1; j += L) {
                 s0 = FloatVector.fromArray(F, a, r0 + j).fma(FloatVector.fromArray(F, x, xOff + j), s0);
             }
-            float t = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            float t = sumLanes(s0.add(s1), lanes);
             for (; j < n; j++) {
                 t = Math.fma(a[r0 + j], x[xOff + j], t);
             }
             y[yOff + i] = out(t, alpha, beta, y[yOff + i]);
         }
+    }
+
+    /**
+     * Sum of the lanes in index order. Not {@code reduceLanes(ADD)}: its order is unspecified and
+     * in practice differs between the JIT's intrinsic and the interpreter, so one call could give
+     * different bits before and after warm-up.
+     */
+    private static float sumLanes(FloatVector v, float[] buf) {
+        v.intoArray(buf, 0);
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += buf[i];
+        }
+        return s;
     }
 
     private static void gemvT(int m, int n, float alpha, float[] a, int aOff, int lda,

@@ -231,6 +231,46 @@ class GemmTest {
     }
 
     @Test
+    void steadyStateCallsDoNotAllocate() throws ReflectiveOperationException {
+        // com.sun.management is not readable from this module at compile time; reflection is.
+        Object mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.reflect.Method allocatedBytes;
+        try {
+            allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
+        } catch (ClassNotFoundException e) {
+            allocatedBytes = null;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(allocatedBytes != null, "no per-thread allocation counter in this JVM");
+        Random r = new Random(13);
+        Problem big = new Problem(r, Transpose.T, Transpose.N, 130, 90, 120, 1f, 0.5f);
+        Problem row = new Problem(r, Transpose.N, Transpose.T, 1, 90, 50, 1f, 0f);
+        Problem col = new Problem(r, Transpose.T, Transpose.N, 40, 1, 50, 1f, 1f);
+        float[] c1 = big.c0.clone(), c2 = row.c0.clone(), c3 = col.c0.clone();
+        for (int threads : new int[] {1, 2}) {
+            KernelThreads.setThreads(threads);
+            // Until C2 has compiled the vector code, the interpreter and C1 box every vector;
+            // so repeat rounds until one allocates (almost) nothing, or give up after 10 s.
+            long allocated = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (allocated >= 4096 && System.nanoTime() < deadline) {
+                long before = (Long) allocatedBytes.invoke(mx);
+                for (int i = 0; i < 10; i++) {
+                    VectorGemm.gemm(big.ta, big.tb, big.m, big.n, big.k, 1f, big.a, big.aOff, big.lda,
+                            big.b, big.bOff, big.ldb, 0.5f, c1, big.cOff, big.ldc);
+                    VectorGemm.gemm(row.ta, row.tb, 1, row.n, row.k, 1f, row.a, row.aOff, row.lda,
+                            row.b, row.bOff, row.ldb, 0f, c2, row.cOff, row.ldc);
+                    VectorGemm.gemm(col.ta, col.tb, col.m, 1, col.k, 1f, col.a, col.aOff, col.lda,
+                            col.b, col.bOff, col.ldb, 1f, c3, col.cOff, col.ldc);
+                    VectorGemm.gemmBatched(big.ta, big.tb, 2, 40, 30, 20, 1f, big.a, 0, 0, big.lda,
+                            big.b, 0, 0, big.ldb, 0f, c1, 0, 40 * 30, 30);
+                }
+                allocated = (Long) allocatedBytes.invoke(mx) - before;
+            }
+            assertTrue(allocated < 4096, "steady-state GEMM calls allocated " + allocated + " bytes with threads=" + threads);
+        }
+    }
+
+    @Test
     void concurrentCallersGetCorrectResults() throws InterruptedException {
         KernelThreads.setThreads(2);
         Random r = new Random(5);
