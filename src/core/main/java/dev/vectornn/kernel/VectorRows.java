@@ -171,6 +171,9 @@ final class VectorRows {
      * the difference between the float and the double mean:
      * {@code sum (x-mu)^2 = sum (x-meanF)^2 - n (mu-meanF)^2}.
      */
+    /** Below this sum, a float square in the chunk may have been subnormal, i.e. imprecise. */
+    private static final double SQUARES_FLOAT_SAFE = 0x1p-100;
+
     private static double centeredSquares(int n, float[] x, int xo, float meanF, double mu) {
         FloatVector mv = FloatVector.broadcast(F, meanF);
         double total = 0;
@@ -185,6 +188,12 @@ final class VectorRows {
                 s1 = VectorKernels.mad(d1, d1, s1);
             }
             double t = Simd.sumLanes(s0.add(s1));
+            if (!(t < Float.MAX_VALUE) || t < SQUARES_FLOAT_SAFE) {
+                // The float squares overflowed (|x - mean| > 1.8e19) or some may be subnormal
+                // (spread near 1e-19): redo this chunk in double, as the scalar oracle does.
+                t = 0;
+                i = start;
+            }
             for (; i < end; i++) {
                 double d = x[xo + i] - meanF;
                 t += d * d;
