@@ -107,7 +107,7 @@ public final class KernelProvider {
                             + problem.get();
                     return new Choice(null, msg, new IllegalStateException(msg));
                 }
-                return tryVector("forced by -Dvectornn.kernels=vector", log, how);
+                return tryVector("forced by -Dvectornn.kernels=vector", log);
             }
             case "auto" -> {
                 Optional<String> problem = moduleProblem.or(() -> compilerProblem);
@@ -116,7 +116,7 @@ public final class KernelProvider {
                     log.log(System.Logger.Level.WARNING, reason);
                     return new Choice(scalar(), reason, null);
                 }
-                return tryVector("auto", log, how);
+                return tryVector("auto", log);
             }
             default -> {
                 String msg = "unknown -Dvectornn.kernels=" + mode + " (expected auto, scalar or vector)";
@@ -125,7 +125,7 @@ public final class KernelProvider {
         }
     }
 
-    private static Choice tryVector(String why, System.Logger log, String how) {
+    private static Choice tryVector(String why, System.Logger log) {
         try {
             Kernels v = VectorHolder.VECTOR;
             String reason = "vector kernels (" + why + "): " + v;
@@ -133,7 +133,9 @@ public final class KernelProvider {
             return new Choice(v, reason, null);
         } catch (RuntimeException | LinkageError e) {
             Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
-            String reason = "scalar kernels: the Vector API implementation could not start (" + cause.getMessage() + ")" + how;
+            // The module is there, so --add-modules is not the remedy: say what broke.
+            String reason = "scalar kernels: the Vector API implementation could not start ("
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
             if (why.startsWith("forced")) {
                 return new Choice(null, reason, new IllegalStateException(reason, cause));
             }

@@ -1,0 +1,339 @@
+package dev.vectornn.kernel;
+
+import dev.vectornn.kernel.gemm.VectorGemm;
+import dev.vectornn.kernel.gemm.VectorGemv;
+import dev.vectornn.kernel.simd.Simd;
+import dev.vectornn.kernel.simd.VectorMath;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API implementation of {@link Kernels}, on the one species {@link Simd#F}.
+ *
+ * <p>Loops run full vectors up to {@code loopBound}, then a tail. Bit-exact kernels (arithmetic,
+ * scale, axpy, fill, max, argmax, ReLU) use a scalar tail written exactly as the scalar oracle;
+ * transcendental kernels process the tail as one masked vector so every element gets the same
+ * {@link VectorMath} error bound (no scalar twin of the polynomials is needed; masked loads are
+ * native on AVX-512, and emulated but run only once per call elsewhere). Reductions keep four independent accumulators (hiding the add/FMA
+ * latency) and reduce across lanes once, after the loop; long sums are folded into a double every
+ * {@value #CHUNK} elements so that float rounding does not grow with the length.
+ *
+ * <p>Row kernels (softmax family, layer norm) and the element-wise math live in
+ * {@link VectorRows} and {@link VectorUnary}; GEMM and GEMV delegate to
+ * {@code dev.vectornn.kernel.gemm}. Nothing here allocates. Stateless and thread-safe.
+ *
+ * <p>Loaded reflectively by {@link KernelProvider}, so it needs its public no-argument
+ * constructor and must not be referenced directly where the incubator module may be absent.
+ */
+public final class VectorKernels extends AbstractKernels {
+
+    static final VectorSpecies<Float> F = Simd.F;
+    static final int L = Simd.LANES;
+    /** Elements summed in float vectors before the partial sum is added to a double. */
+    static final int CHUNK = 4096;
+
+    /** Creates the kernels; fails if the species cannot be built on this machine. */
+    public VectorKernels() {
+        if (Simd.BITS < 128) {
+            throw new UnsupportedOperationException("float vectors of " + Simd.BITS + " bits are too narrow");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + Simd.BITS;
+    }
+
+    @Override
+    public int vectorBits() {
+        return Simd.BITS;
+    }
+
+    @Override
+    public String toString() {
+        return "Vector API kernels: " + Simd.describe() + ", "
+                + (VectorMath.FAST_FMA ? "hardware FMA" : "no hardware FMA (multiply-add unfused)");
+    }
+
+    /** {@code a * b + c}: fused where the hardware has FMA, else (where fma is emulated) unfused. */
+    static FloatVector mad(FloatVector a, FloatVector b, FloatVector c) {
+        return VectorMath.FAST_FMA ? a.fma(b, c) : a.mul(b).add(c);
+    }
+
+    // ---------------------------------------------------------------- level 1
+
+    @Override
+    protected float doDot(int n, float[] x, int xOff, float[] y, int yOff) {
+        double total = 0;
+        for (int start = 0; start < n; start += CHUNK) {
+            total += dotChunk(Math.min(CHUNK, n - start), x, xOff + start, y, yOff + start);
+        }
+        return (float) total;
+    }
+
+    /** Float dot product of a chunk: four accumulators, one lane reduction, exact-product tail. */
+    static float dotChunk(int n, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int b4 = F.loopBound(n - 3 * L); i < b4; i += 4 * L) {
+            s0 = mad(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i), s0);
+            s1 = mad(FloatVector.fromArray(F, x, xOff + i + L), FloatVector.fromArray(F, y, yOff + i + L), s1);
+            s2 = mad(FloatVector.fromArray(F, x, xOff + i + 2 * L), FloatVector.fromArray(F, y, yOff + i + 2 * L), s2);
+            s3 = mad(FloatVector.fromArray(F, x, xOff + i + 3 * L), FloatVector.fromArray(F, y, yOff + i + 3 * L), s3);
+        }
+        for (int b = F.loopBound(n); i < b; i += L) {
+            s0 = mad(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[xOff + i] * y[yOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    protected void doAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int b = F.loopBound(n); i < b; i += L) {
+            // y + alpha*x with two roundings, as the scalar oracle (no fma)
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha)
+                    .add(FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    protected void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int b = F.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    protected void doFill(int n, float value, float[] x, int xOff) {
+        FloatVector v = FloatVector.broadcast(F, value);
+        int i = 0;
+        for (int b = F.loopBound(n); i < b; i += L) {
+            v.intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] = value;
+        }
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    @Override
+    protected void doBinary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        VectorBinary.binary(op, n, a, aOff, b, bOff, c, cOff);
+    }
+
+    @Override
+    protected void doBinaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                               float[] b, int bOff, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            VectorBinary.binary(op, cols, a, aOff + r * lda, b, bOff, c, cOff + r * ldc);
+        }
+    }
+
+    @Override
+    protected void doBinaryCol(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
+                               float[] b, int bOff, float[] c, int cOff, int ldc) {
+        VectorBinary.binaryCol(op, rows, cols, a, aOff, lda, b, bOff, c, cOff, ldc);
+    }
+
+    @Override
+    protected void doUnary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff) {
+        VectorUnary.unary(op, n, x, xOff, y, yOff);
+    }
+
+    @Override
+    protected void doUnaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                                   float[] dy, int dyOff, float[] dx, int dxOff) {
+        VectorUnary.backward(op, n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    protected float doSum(int n, float[] x, int xOff) {
+        double total = 0;
+        for (int start = 0; start < n; start += CHUNK) {
+            total += sumChunk(Math.min(CHUNK, n - start), x, xOff + start);
+        }
+        return (float) total;
+    }
+
+    /** Float sum of a chunk: four accumulators, one lane reduction, scalar tail. */
+    static float sumChunk(int n, float[] x, int xOff) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int b4 = F.loopBound(n - 3 * L); i < b4; i += 4 * L) {
+            s0 = s0.add(FloatVector.fromArray(F, x, xOff + i));
+            s1 = s1.add(FloatVector.fromArray(F, x, xOff + i + L));
+            s2 = s2.add(FloatVector.fromArray(F, x, xOff + i + 2 * L));
+            s3 = s3.add(FloatVector.fromArray(F, x, xOff + i + 3 * L));
+        }
+        for (int b = F.loopBound(n); i < b; i += L) {
+            s0 = s0.add(FloatVector.fromArray(F, x, xOff + i));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    protected float doMax(int n, float[] x, int xOff) {
+        return maxOf(n, x, xOff);
+    }
+
+    /**
+     * Maximum with {@link Math#max} semantics (NaN wins, +0 above -0). That max is associative
+     * and commutative, so any lane order gives the scalar oracle's exact result.
+     */
+    static float maxOf(int n, float[] x, int xOff) {
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        int i = 0;
+        for (int b4 = F.loopBound(n - 3 * L); i < b4; i += 4 * L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
+            m1 = m1.max(FloatVector.fromArray(F, x, xOff + i + L));
+            m2 = m2.max(FloatVector.fromArray(F, x, xOff + i + 2 * L));
+            m3 = m3.max(FloatVector.fromArray(F, x, xOff + i + 3 * L));
+        }
+        for (int b = F.loopBound(n); i < b; i += L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
+        }
+        float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            m = Math.max(m, x[xOff + i]);
+        }
+        return m;
+    }
+
+    @Override
+    protected int doArgmax(int n, float[] x, int xOff) {
+        // Two vector passes: the maximum m (NaN if any), then the first lane equal to m (or the
+        // first NaN). Comparing with == treats -0 and +0 as equal, exactly as the oracle's '>'.
+        float m = maxOf(n, x, xOff);
+        boolean nan = m != m;
+        FloatVector mv = FloatVector.broadcast(F, m);
+        int i = 0;
+        for (int b = F.loopBound(n); i < b; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            VectorMask<Float> hit = nan ? v.test(VectorOperators.IS_NAN) : v.compare(VectorOperators.EQ, mv);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            if (nan ? v != v : v == m) {
+                return i;
+            }
+        }
+        throw new AssertionError("argmax: maximum " + m + " not found");
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    @Override
+    protected void doSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            VectorRows.softmax(cols, x, xOff + r * ldx, y, yOff + r * ldy);
+        }
+    }
+
+    @Override
+    protected void doLogSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        for (int r = 0; r < rows; r++) {
+            VectorRows.logSoftmax(cols, x, xOff + r * ldx, y, yOff + r * ldy);
+        }
+    }
+
+    @Override
+    protected void doSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                     float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+        for (int r = 0; r < rows; r++) {
+            VectorRows.softmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
+        }
+    }
+
+    @Override
+    protected void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
+                                        float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+        for (int r = 0; r < rows; r++) {
+            VectorRows.logSoftmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
+        }
+    }
+
+    @Override
+    protected void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
+                               float[] beta, int betaOff, float eps, float[] y, int yOff,
+                               float[] mean, int meanOff, float[] rstd, int rstdOff) {
+        VectorRows.layerNorm(rows, cols, x, xOff, gamma, gammaOff, beta, betaOff, eps, y, yOff,
+                mean, meanOff, rstd, rstdOff);
+    }
+
+    @Override
+    protected void doLayerNormBackward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
+                                       float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                       float[] gamma, int gammaOff, float[] dx, int dxOff,
+                                       float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff) {
+        VectorRows.layerNormBackward(rows, cols, dy, dyOff, x, xOff, mean, meanOff, rstd, rstdOff,
+                gamma, gammaOff, dx, dxOff, dgamma, dgammaOff, dbeta, dbetaOff);
+    }
+
+    // ---------------------------------------------------------------- optimizer updates
+
+    @Override
+    protected void doSgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
+                               float lr, float momentum, float dampening, float weightDecay,
+                               boolean nesterov, boolean firstStep) {
+        VectorOptim.sgd(n, param, pOff, grad, gOff, buf, bufOff, lr, momentum, dampening, weightDecay,
+                nesterov, firstStep);
+    }
+
+    @Override
+    protected void doAdamUpdate(int n, float[] param, int pOff, float[] grad, int gOff,
+                                float[] m, int mOff, float[] v, int vOff, float[] vMax, int vMaxOff,
+                                float lr, float beta1, float beta2, float eps, float weightDecay,
+                                boolean decoupledWeightDecay, long step) {
+        VectorOptim.adam(n, param, pOff, grad, gOff, m, mOff, v, vOff, vMax, vMaxOff, lr, beta1, beta2, eps,
+                weightDecay, decoupledWeightDecay, step);
+    }
+
+    // ---------------------------------------------------------------- level 2 and 3
+
+    @Override
+    protected void doGemv(Transpose transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+                          float[] x, int xOff, float beta, float[] y, int yOff) {
+        VectorGemv.gemv(transA, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+    }
+
+    @Override
+    protected void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    protected void doGemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int strideA, int lda,
+                                 float[] b, int bOff, int strideB, int ldb,
+                                 float beta, float[] c, int cOff, int strideC, int ldc) {
+        VectorGemm.gemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda,
+                b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vectornn.kernel.gemm;
+
+import static dev.vectornn.kernel.gemm.VectorGemm.MR;
+import static dev.vectornn.kernel.gemm.VectorGemm.NR;
+import static dev.vectornn.kernel.simd.Simd.F;
+
+import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.simd.Simd;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Copies blocks of op(A) and op(B) into the panel layout the micro-kernels stream through,
+ * whatever the operand's transpose, so one micro-kernel serves all four combinations.
+ *
+ * <p>A block of {@code mc x kc} becomes {@code ceil(mc/MR)} panels; panel {@code t} starts at
+ * {@code t*MR*kc} and holds op(A)(t*MR + r, p) at {@code p*MR + r}. A block of {@code kc x nc}
+ * becomes {@code ceil(nc/NR)} panels; panel {@code t} starts at {@code t*NR*kc} and holds
+ * op(B)(p, t*NR + j) at {@code p*NR + j}. Rows/columns past the edge are zero, so edge tiles
+ * run the same kernel and their padding never touches a valid element's sum.
+ */
+final class Packing {
+    private Packing() {}
+
+    private static final int L = Simd.LANES;
+
+    /** Packs op(A)(ic .. ic+mc, pc .. pc+kc) into {@code ap}. */
+    static void packA(Transpose ta, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (ta == Transpose.N) {
+                // Row r of the panel is contiguous in A: read it straight, write with stride MR.
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    int dst = base + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * MR] = a[src + p];
+                    }
+                }
+            } else {
+                // op(A)(i, p) = a[p*lda + i]: each p gives MR contiguous values.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = a[src + r];
+                    }
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = mr; r < MR; r++) {
+                        ap[base + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)(pc .. pc+kc, jc .. jc+nc) into {@code bp}. */
+    static void packB(Transpose tb, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (tb == Transpose.N) {
+                int src = bOff + pc * ldb + jc + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb;
+                        int d = base + p * NR;
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(F, b, s + v).intoArray(bp, d + v);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb;
+                        int d = base + p * NR;
+                        for (int j = 0; j < nr; j++) bp[d + j] = b[s + j];
+                        for (int j = nr; j < NR; j++) bp[d + j] = 0f;
+                    }
+                }
+            } else {
+                // op(B)(p, j) = b[j*ldb + p]: each column j of the panel is a contiguous run of B.
+                for (int j = 0; j < nr; j++) {
+                    int s = bOff + (jc + jr + j) * ldb + pc;
+                    int d = base + j;
+                    for (int p = 0; p < kc; p++) {
+                        bp[d + p * NR] = b[s + p];
+                    }
+                }
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = nr; j < NR; j++) bp[base + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.vectornn.kernel.gemm;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The runtime-owned thread pool that runs one parallel section at a time without allocating:
+ * persistent daemon workers, a reusable task object set up by the caller, a per-worker ticket
+ * (a volatile int) as the start signal and one counter as the end barrier. The calling thread
+ * runs part 0 itself, so {@code parts} threads work in total.
+ *
+ * <p>Why not ForkJoinPool or an executor: each submission there allocates task and future
+ * objects, and a GEMM inside an LSTM step runs thousands of times per second.
+ *
+ * <p>Concurrency: one parallel section runs at a time. A caller that finds the pool busy (another
+ * user thread is in a section) gets {@code false} from {@link #tryAcquire} and must do the work
+ * inline; since the split never changes any element's summation order, the result is the same.
+ */
+final class Parallel {
+    private Parallel() {}
+
+    /** A unit of parallel work; implementations are reusable objects holding the arguments. */
+    interface Task {
+        /** Runs part {@code part} of {@code parts}; parts write disjoint outputs. */
+        void run(int part, int parts);
+    }
+
+    /** Spins (with {@link Thread#onSpinWait}) before parking: back-to-back GEMMs then skip the park/unpark round trip. */
+    private static final int SPINS = 1 << 12;
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final AtomicInteger PENDING = new AtomicInteger();
+    private static Worker[] workers = new Worker[0];
+    private static volatile Thread waiter;
+    // Written by the caller before a worker's ticket (volatile) is bumped, read by the worker after it.
+    private static Task task;
+    private static int taskParts;
+    private static volatile Throwable failure;
+
+    /**
+     * Takes the pool for one parallel section, or returns {@code false} at once when another
+     * thread holds it (the caller then works inline). A {@code true} must be followed by
+     * {@link #release()} in a {@code finally}.
+     */
+    static boolean tryAcquire() {
+        return LOCK.tryLock();
+    }
+
+    /** Gives the pool back after {@link #tryAcquire()}. */
+    static void release() {
+        LOCK.unlock();
+    }
+
+    /**
+     * Runs {@code t.run(p, parts)} for every {@code p < parts}, part 0 on the calling thread, and
+     * returns when all are done; rethrows a part's exception. The caller must hold the pool.
+     */
+    static void run(Task t, int parts) {
+        {
+            ensureWorkers(parts - 1);
+            task = t;
+            taskParts = parts;
+            failure = null;
+            waiter = Thread.currentThread();
+            PENDING.set(parts - 1);
+            for (int w = 0; w < parts - 1; w++) {
+                workers[w].start();
+            }
+            Throwable mine = null;
+            try {
+                t.run(0, parts);
+            } catch (Throwable e) {
+                mine = e;
+            }
+            int spins = 0;
+            while (PENDING.get() != 0) {
+                if (spins < SPINS) {
+                    spins++;
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(Parallel.class);
+                }
+            }
+            task = null;
+            Throwable f = mine != null ? mine : failure;
+            if (f instanceof RuntimeException re) throw re;
+            if (f instanceof Error er) throw er;
+            if (f != null) throw new IllegalStateException("GEMM worker failed", f);
+        }
+    }
+
+    private static void ensureWorkers(int n) {
+        if (workers.length >= n) {
+            return;
+        }
+        Worker[] grown = java.util.Arrays.copyOf(workers, n);
+        for (int i = workers.length; i < n; i++) {
+            grown[i] = new Worker(i + 1);
+            grown[i].thread.start();
+        }
+        workers = grown;
+    }
+
+    private static final class Worker implements Runnable {
+        final int part;
+        final Thread thread;
+        volatile int ticket;
+
+        Worker(int part) {
+            this.part = part;
+            this.thread = new Thread(this, "vectornn-gemm-" + part);
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            ticket++;  // only the lock holder writes tickets
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            int seen = 0;
+            while (true) {
+                int spins = 0;
+                while (ticket == seen) {
+                    if (spins < SPINS) {
+                        spins++;
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                seen = ticket;
+                try {
+                    task.run(part, taskParts);
+                } catch (Throwable e) {
+                    failure = e;
+                }
+                if (PENDING.decrementAndGet() == 0) {
+                    LockSupport.unpark(waiter);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.vectornn.kernel.gemm;
+
+import dev.vectornn.kernel.Transpose;
+
+/**
+ * The scalar reference GEMM and GEMV: plain loops on one thread, the oracle the Vector API
+ * versions are tested against and the fallback when the Vector API is unavailable.
+ *
+ * <p>Arguments are exactly those of {@link dev.vectornn.kernel.Kernels#gemm} and {@link
+ * dev.vectornn.kernel.Kernels#gemv}; they are <b>not</b> checked here ({@code AbstractKernels}
+ * already did). Semantics follow BLAS: {@code beta == 0} overwrites the output without reading it
+ * (so NaN there does not propagate), and when {@code alpha == 0} or {@code k == 0} the inputs are
+ * not read and the output is only scaled by {@code beta}.
+ *
+ * <p>Accuracy: sums accumulate in float in index order, so each element is within about
+ * {@code k * 2^-24 * sum|a||b|} of the exact value. Stateless and thread-safe.
+ */
+public final class ScalarGemm {
+    private ScalarGemm() {}
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, as {@link
+     * dev.vectornn.kernel.Kernels#gemm} describes.
+     */
+    public static void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            scaleMatrix(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        // op(A)(i, p) = a[aOff + i*ars + p*acs]; likewise for B. One formula for all four cases.
+        int ars = ta == Transpose.N ? lda : 1;
+        int acs = ta == Transpose.N ? 1 : lda;
+        if (tb == Transpose.N) {
+            // i-p-j order: the inner loop walks rows of B and C contiguously.
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                scaleRow(n, beta, c, ci);
+                int ai = aOff + i * ars;
+                for (int p = 0; p < k; p++) {
+                    float t = alpha * a[ai + p * acs];
+                    int bi = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += t * b[bi + j];
+                    }
+                }
+            }
+        } else {
+            // B stored n x k: element (p, j) is b[bOff + j*ldb + p], so a dot product per element
+            // walks both a row of B and (for ta == N) a row of A contiguously.
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * ars;
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    float s = 0f;
+                    for (int p = 0; p < k; p++) {
+                        s += a[ai + p * acs] * b[bj + p];
+                    }
+                    c[ci + j] = beta == 0f ? alpha * s : alpha * s + beta * c[ci + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y = alpha * op(A) * x + beta * y} for a row-major {@code m x n} matrix, as {@link
+     * dev.vectornn.kernel.Kernels#gemv} describes.
+     */
+    public static void gemv(Transpose ta, int m, int n, float alpha, float[] a, int aOff, int lda,
+                            float[] x, int xOff, float beta, float[] y, int yOff) {
+        int ylen = ta == Transpose.N ? m : n;
+        int xlen = ta == Transpose.N ? n : m;
+        if (ylen == 0) {
+            return;
+        }
+        if (alpha == 0f || xlen == 0) {
+            scaleRow(ylen, beta, y, yOff);
+            return;
+        }
+        if (ta == Transpose.N) {
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * lda;
+                float s = 0f;
+                for (int j = 0; j < n; j++) {
+                    s += a[ai + j] * x[xOff + j];
+                }
+                y[yOff + i] = beta == 0f ? alpha * s : alpha * s + beta * y[yOff + i];
+            }
+        } else {
+            // y_j = sum_i A(i, j) x_i: walk A row by row (contiguous) and accumulate into y.
+            scaleRow(n, beta, y, yOff);
+            for (int i = 0; i < m; i++) {
+                float t = alpha * x[xOff + i];
+                int ai = aOff + i * lda;
+                for (int j = 0; j < n; j++) {
+                    y[yOff + j] += t * a[ai + j];
+                }
+            }
+        }
+    }
+
+    /** {@code C = beta * C}; {@code beta == 0} writes zeros without reading C. */
+    static void scaleMatrix(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            scaleRow(n, beta, c, cOff + i * ldc);
+        }
+    }
+
+    /** {@code v = beta * v} over {@code n} elements; {@code beta == 0} writes zeros. */
+    static void scaleRow(int n, float beta, float[] v, int off) {
+        if (beta == 0f) {
+            java.util.Arrays.fill(v, off, off + n, 0f);
+        } else if (beta != 1f) {
+            for (int j = 0; j < n; j++) {
+                v[off + j] *= beta;
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package dev.vectornn.kernel.gemm;
+
+import static dev.vectornn.kernel.simd.Simd.F;
+
+import dev.vectornn.kernel.KernelThreads;
+import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.simd.Simd;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * SGEMM with the Vector API in the BLIS/GotoBLAS style: C is computed in {@code NC}-column by
+ * {@code KC}-deep blocks of packed B and {@code MC}-row blocks of packed A; a register-blocked
+ * {@link MicroKernels micro-kernel} computes each {@code MR x NR} tile. Packing copies every
+ * transpose combination into the same panel layout, so one micro-kernel serves all four;
+ * partial tiles are packed with zero padding and only their valid part is written back.
+ *
+ * <p><b>Determinism.</b> For every element of C the sum over {@code k} runs the same way
+ * whatever the thread count or partition: per {@code KC} block, one accumulator starting at 0
+ * takes the products in order of {@code p} through {@code fma}; then
+ * {@code C = alpha*acc + beta*C} for the first block and {@code C = alpha*acc + C} for the
+ * later ones. Threads split C into blocks of whole tiles (rows or columns) and never split
+ * {@code k}, so results are bit-identical for any {@link KernelThreads#threads()}. The path
+ * taken ({@code m == 1} or {@code n == 1} go to {@link VectorGemv}) depends only on the shape.
+ *
+ * <p><b>Accuracy.</b> Each element is within about {@code k * 2^-24 * sum_p |a_ip||b_pj|}
+ * (times {@code |alpha|}) of the exact value.
+ *
+ * <p><b>Allocation.</b> None in steady state: packing buffers are per thread and reused
+ * ({@link Scratch}); the thread pool reuses one task object per kind.
+ *
+ * <p><b>Tuning knobs</b> (for benchmarking; defaults measured on a Zen 4 EPYC, AVX-512):
+ * {@code -Dvectornn.gemm.tile=12x2|6x4|6x2} (rows x vectors; default 12x2 at 512 bits, 6x2
+ * below), {@code vectornn.gemm.kc} (256), {@code .mc} (192), {@code .nc} (2048) and
+ * {@code .parallelMin} (2^20 multiply-adds: smaller problems stay on the calling thread).
+ *
+ * <p>Arguments are not checked ({@code AbstractKernels} did). Thread-safe.
+ */
+public final class VectorGemm {
+    private VectorGemm() {}
+
+    private static final int L = Simd.LANES;
+
+    /**
+     * Tile shape. 512-bit (AVX-512, 32 vector registers): 12 rows x 2 vectors = 24 accumulators
+     * + 2 B vectors + 1 broadcast A leaves room for the JIT. Narrower species (AVX2/SSE with 16
+     * registers; NEON has 32 but 128-bit vectors): 6 x 2 = 12 accumulators + 3 = 15.
+     */
+    static final int TILE = tile();
+    static final int MR = TILE / 10;
+    static final int NRV = TILE % 10;
+    static final int NR = NRV * L;
+
+    /** Depth of a packed block: a KC x NR panel of B (32 KB at 512 bits) stays in L1 while A panels stream. */
+    static final int KC = positive("vectornn.gemm.kc", 256);
+    /** Rows of A packed at once: MC x KC floats (~192 KB) stay in L2. Multiple of MR. */
+    static final int MC = roundUp(positive("vectornn.gemm.mc", 192), MR);
+    /** Columns of B packed at once: KC x NC floats. Multiple of NR. */
+    static final int NC = roundUp(positive("vectornn.gemm.nc", 2048), NR);
+
+    /** Below this many multiply-adds ({@code m*n*k}) one thread is faster than handing work off. */
+    static final long PARALLEL_MIN = Long.getLong("vectornn.gemm.parallelMin", 1L << 20);
+
+    private static int tile() {
+        String t = System.getProperty("vectornn.gemm.tile");
+        if (t == null) {
+            return Simd.BITS >= 512 ? 122 : 62;
+        }
+        return switch (t.trim()) {
+            case "12x2" -> 122;
+            case "6x4" -> 64;
+            case "6x2" -> 62;
+            default -> throw new IllegalArgumentException("-Dvectornn.gemm.tile=" + t + " is not one of 12x2, 6x4, 6x2");
+        };
+    }
+
+    private static int positive(String name, int dflt) {
+        int v = Integer.getInteger(name, dflt);
+        if (v < 1) {
+            throw new IllegalArgumentException("-D" + name + "=" + v + " must be >= 1");
+        }
+        return v;
+    }
+
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, as {@link
+     * dev.vectornn.kernel.Kernels#gemm} describes; may use {@link KernelThreads#threads()}
+     * threads.
+     */
+    public static void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int threads = KernelThreads.threads();
+        if (threads > 1 && m > 1 && n > 1 && alpha != 0f && (long) m * n * k >= PARALLEL_MIN) {
+            SplitTask t = SplitTask.INSTANCE;
+            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                return;
+            }
+        }
+        single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@code batch} independent GEMMs, entry {@code i} of each operand at {@code off + i*stride}
+     * (see {@link dev.vectornn.kernel.Kernels#gemmBatched}). Small entries are spread over the
+     * threads whole; large ones are each split as {@link #gemm} does. Each entry's result is
+     * the same either way (and equal to a separate {@link #gemm} call).
+     */
+    public static void gemmBatched(Transpose ta, Transpose tb, int batch, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int strideA, int lda,
+                                   float[] b, int bOff, int strideB, int ldb,
+                                   float beta, float[] c, int cOff, int strideC, int ldc) {
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        int threads = KernelThreads.threads();
+        long work = (long) m * n * k;
+        if (threads > 1 && batch > 1 && work * batch >= PARALLEL_MIN && (batch >= threads || work < PARALLEL_MIN)) {
+            BatchTask t = BatchTask.INSTANCE;
+            if (t.tryRun(Math.min(threads, batch), ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda,
+                    b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc)) {
+                return;
+            }
+        }
+        for (int i = 0; i < batch; i++) {
+            gemm(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                    beta, c, cOff + i * strideC, ldc);
+        }
+    }
+
+    /** The whole problem on the calling thread; the choice of path depends only on the shape. */
+    static void single(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        if (alpha == 0f || k == 0) {
+            ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
+        } else if (m == 1) {
+            rowTimesMatrix(ta, tb, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff);
+        } else if (n == 1) {
+            matrixTimesColumn(ta, tb, m, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            blocked(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Scratch.get());
+        }
+    }
+
+    /** m == 1: C's one row is {@code x^T op(B)} with x = op(A)'s row, a GEMV. */
+    private static void rowTimesMatrix(Transpose ta, Transpose tb, int n, int k, float alpha,
+                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float beta, float[] c, int cOff) {
+        float[] x = a;
+        int xOff = aOff;
+        if (ta == Transpose.T && lda != 1) {  // op(A)(0, p) = a[aOff + p*lda]: gather it
+            x = Scratch.get().x(k);
+            xOff = 0;
+            for (int p = 0; p < k; p++) x[p] = a[aOff + p * lda];
+        }
+        if (tb == Transpose.N) {
+            VectorGemv.gemv(Transpose.T, k, n, alpha, b, bOff, ldb, x, xOff, beta, c, cOff);
+        } else {
+            VectorGemv.gemv(Transpose.N, n, k, alpha, b, bOff, ldb, x, xOff, beta, c, cOff);
+        }
+    }
+
+    /** n == 1: C's one column is {@code op(A) x} with x = op(B)'s column, a GEMV. */
+    private static void matrixTimesColumn(Transpose ta, Transpose tb, int m, int k, float alpha,
+                                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                          float beta, float[] c, int cOff, int ldc) {
+        Scratch s = Scratch.get();
+        float[] x = b;
+        int xOff = bOff;
+        if (tb == Transpose.N && ldb != 1) {  // op(B)(p, 0) = b[bOff + p*ldb]
+            x = s.x(k);
+            xOff = 0;
+            for (int p = 0; p < k; p++) x[p] = b[bOff + p * ldb];
+        }
+        float[] y = c;
+        int yOff = cOff;
+        if (ldc != 1) {
+            y = s.y(m);
+            yOff = 0;
+            if (beta != 0f) {
+                for (int i = 0; i < m; i++) y[i] = c[cOff + i * ldc];
+            }
+        }
+        if (ta == Transpose.N) {
+            VectorGemv.gemv(Transpose.N, m, k, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+        } else {
+            VectorGemv.gemv(Transpose.T, k, m, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+        }
+        if (ldc != 1) {
+            for (int i = 0; i < m; i++) c[cOff + i * ldc] = y[i];
+        }
+    }
+
+    /**
+     * The packed, cache-blocked algorithm on the calling thread, for any shape (the parallel
+     * split calls it on sub-blocks of C; its arithmetic per element does not depend on the
+     * sub-block). Requires {@code alpha != 0} and {@code k > 0}.
+     */
+    static void blocked(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc, Scratch s) {
+        int kcMax = Math.min(k, KC);
+        float[] ap = s.a(roundUp(Math.min(m, MC), MR) * kcMax);
+        float[] bp = s.b(roundUp(Math.min(n, NC), NR) * kcMax);
+        float[] tile = s.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f;
+                Packing.packB(tb, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    Packing.packA(ta, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            writeBack(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, betaBlock);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        switch (TILE) {
+            case 122 -> MicroKernels.k12x2(kc, ap, ai, bp, bi, tile);
+            case 64 -> MicroKernels.k6x4(kc, ap, ai, bp, bi, tile);
+            default -> MicroKernels.k6x2(kc, ap, ai, bp, bi, tile);
+        }
+    }
+
+    /**
+     * {@code C = alpha*t + beta*C} over the valid {@code mr x nr} part of a tile of raw sums
+     * ({@code beta == 0}: C is not read). Vector and scalar paths round the same way (two
+     * products, one sum, no fusion), so a column gets the same bits in a full or an edge tile.
+     */
+    private static void writeBack(float[] t, int mr, int nr, float[] c, int ci, int ldc, float alpha, float beta) {
+        for (int r = 0; r < mr; r++) {
+            int row = ci + r * ldc;
+            int j = 0;
+            if (nr == NR) {
+                for (; j < NR; j += L) {
+                    FloatVector v = FloatVector.fromArray(F, t, r * NR + j).mul(alpha);
+                    if (beta != 0f) {
+                        v = v.add(FloatVector.fromArray(F, c, row + j).mul(beta));
+                    }
+                    v.intoArray(c, row + j);
+                }
+            }
+            for (; j < nr; j++) {
+                float s = t[r * NR + j];
+                c[row + j] = beta == 0f ? alpha * s : alpha * s + beta * c[row + j];
+            }
+        }
+    }
+
+    /** The reusable descriptor of one split GEMM (guarded by the pool's lock). */
+    private static final class SplitTask implements Parallel.Task {
+        static final SplitTask INSTANCE = new SplitTask();
+        private Transpose ta, tb;
+        private int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        private float alpha, beta;
+        private float[] a, b, c;
+        private boolean splitRows;
+        private int tiles;
+
+        boolean tryRun(int threads, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+            int rowTiles = (m + MR - 1) / MR;
+            int colTiles = (n + NR - 1) / NR;
+            // Split the dimension with more tiles: finer grain, better balance.
+            boolean rows = rowTiles >= colTiles;
+            int t = rows ? rowTiles : colTiles;
+            int parts = Math.min(threads, t);
+            if (parts < 2) {
+                return false;
+            }
+            // Fields are guarded by the pool's lock and published to the workers by its
+            // volatile ticket write.
+            if (!Parallel.tryAcquire()) {
+                return false;
+            }
+            try {
+                this.ta = ta; this.tb = tb; this.m = m; this.n = n; this.k = k; this.alpha = alpha;
+                this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
+                this.beta = beta; this.c = c; this.cOff = cOff; this.ldc = ldc;
+                this.splitRows = rows;
+                this.tiles = t;
+                Parallel.run(this, parts);
+                return true;
+            } finally {
+                this.a = null; this.b = null; this.c = null;
+                Parallel.release();
+            }
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int t0 = (int) ((long) part * tiles / parts);
+            int t1 = (int) ((long) (part + 1) * tiles / parts);
+            Scratch s = Scratch.get();
+            if (splitRows) {
+                int i0 = t0 * MR;
+                int i1 = Math.min(m, t1 * MR);
+                if (i0 >= i1) return;
+                int aSub = aOff + (ta == Transpose.N ? i0 * lda : i0);
+                blocked(ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, s);
+            } else {
+                int j0 = t0 * NR;
+                int j1 = Math.min(n, t1 * NR);
+                if (j0 >= j1) return;
+                int bSub = bOff + (tb == Transpose.N ? j0 : j0 * ldb);
+                blocked(ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, beta, c, cOff + j0, ldc, s);
+            }
+        }
+    }
+
+    /** The reusable descriptor of a batch spread over threads entry by entry. */
+    private static final class BatchTask implements Parallel.Task {
+        static final BatchTask INSTANCE = new BatchTask();
+        private Transpose ta, tb;
+        private int batch, m, n, k, aOff, strideA, lda, bOff, strideB, ldb, cOff, strideC, ldc;
+        private float alpha, beta;
+        private float[] a, b, c;
+
+        boolean tryRun(int parts, Transpose ta, Transpose tb, int batch, int m, int n, int k, float alpha,
+                       float[] a, int aOff, int strideA, int lda, float[] b, int bOff, int strideB, int ldb,
+                       float beta, float[] c, int cOff, int strideC, int ldc) {
+            if (!Parallel.tryAcquire()) {
+                return false;
+            }
+            try {
+                this.ta = ta; this.tb = tb; this.batch = batch; this.m = m; this.n = n; this.k = k;
+                this.alpha = alpha; this.a = a; this.aOff = aOff; this.strideA = strideA; this.lda = lda;
+                this.b = b; this.bOff = bOff; this.strideB = strideB; this.ldb = ldb;
+                this.beta = beta; this.c = c; this.cOff = cOff; this.strideC = strideC; this.ldc = ldc;
+                Parallel.run(this, parts);
+                return true;
+            } finally {
+                this.a = null; this.b = null; this.c = null;
+                Parallel.release();
+            }
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int e0 = (int) ((long) part * batch / parts);
+            int e1 = (int) ((long) (part + 1) * batch / parts);
+            for (int i = e0; i < e1; i++) {
+                single(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                        beta, c, cOff + i * strideC, ldc);
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.vectornn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectornn.kernel.simd.Simd;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quick equivalence checks of {@link VectorKernels} against the scalar oracle on a few random
+ * inputs per kernel, at lengths around the vector width and the tail (the exhaustive properties
+ * live in property-tests). Exact kernels are compared bit for bit; the rest within their
+ * documented tolerances.
+ */
+class VectorKernelsTest {
+
+    private final Kernels v = new VectorKernels();
+    private final Kernels s = KernelProvider.scalar();
+    private final SplittableRandom rnd = new SplittableRandom(42);
+    private static final int L = Simd.LANES;
+    private static final int[] SIZES = {0, 1, L - 1, L, L + 1, 4 * L - 1, 4 * L + 3, 1000, 9000};
+
+    private float[] random(int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (rnd.nextGaussian() * scale);
+        return a;
+    }
+
+    private static void assertUlps(float[] expected, float[] actual, long maxUlp, double absFloor, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], a = actual[i];
+            if (e != e && a != a) continue;
+            boolean ok = VectorMathAccuracyTest.ulps(e, a) <= maxUlp || Math.abs((double) e - a) <= absFloor;
+            final int idx = i;
+            assertTrue(ok, () -> what + "[" + idx + "]: expected " + e + " got " + a);
+        }
+    }
+
+    @Test
+    void describesItself() {
+        assertEquals("vector-" + Simd.BITS, v.name());
+        assertEquals(Simd.BITS, v.vectorBits());
+        assertTrue(v.toString().contains("FMA"), v.toString());
+    }
+
+    @Test
+    void level1() {
+        for (int n : SIZES) {
+            float[] x = random(n + 3, 1), y = random(n + 5, 1);
+            double mag = 0;
+            for (int i = 0; i < n; i++) mag += Math.abs((double) x[3 + i] * y[5 + i]);
+            assertEquals(s.dot(n, x, 3, y, 5), v.dot(n, x, 3, y, 5), 1e-6 * mag + 1e-30, "dot n=" + n);
+            double smag = 0;
+            for (int i = 0; i < n; i++) smag += Math.abs(x[3 + i]);
+            assertEquals(s.sum(n, x, 3), v.sum(n, x, 3), 1e-6 * smag + 1e-30, "sum n=" + n);
+            float[] ys = y.clone(), yv = y.clone();
+            s.axpy(n, 0.7f, x, 3, ys, 5);
+            v.axpy(n, 0.7f, x, 3, yv, 5);
+            assertArrayEquals(ys, yv, "axpy n=" + n);
+            s.scale(n, -1.3f, x, 3, ys, 5);
+            v.scale(n, -1.3f, x, 3, yv, 5);
+            assertArrayEquals(ys, yv, "scale n=" + n);
+            s.fill(n, 2.5f, ys, 5);
+            v.fill(n, 2.5f, yv, 5);
+            assertArrayEquals(ys, yv, "fill n=" + n);
+            if (n > 0) {
+                assertEquals(s.max(n, x, 3), v.max(n, x, 3), "max n=" + n);
+                assertEquals(s.argmax(n, x, 3), v.argmax(n, x, 3), "argmax n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void maxAndArgmaxSpecials() {
+        float[] x = new float[3 * L + 2];
+        Arrays.fill(x, -0f);
+        x[L + 2] = 0f;
+        assertEquals(Float.floatToRawIntBits(s.max(x.length, x, 0)), Float.floatToRawIntBits(v.max(x.length, x, 0)));
+        assertEquals(s.argmax(x.length, x, 0), v.argmax(x.length, x, 0));
+        x[2 * L + 1] = Float.NaN;
+        x[3 * L] = Float.NaN;
+        x[1] = Float.POSITIVE_INFINITY;
+        assertEquals(s.max(x.length, x, 0), v.max(x.length, x, 0));
+        assertEquals(2 * L + 1, v.argmax(x.length, x, 0));
+        // a NaN only in the scalar tail of a sub-range
+        x[3 * L] = 1f;
+        x[x.length - 1] = Float.NaN;
+        assertEquals(2, v.argmax(3, x, x.length - 3));
+        assertEquals(s.argmax(x.length - 2 * L - 2, x, 2 * L + 2), v.argmax(x.length - 2 * L - 2, x, 2 * L + 2));
+    }
+
+    @Test
+    void binaryAndBroadcasts() {
+        for (BinaryOp op : BinaryOp.values()) {
+            for (int n : SIZES) {
+                float[] a = random(n + 1, 2), b = random(n + 2, 2);
+                float[] cs = new float[n + 3], cv = new float[n + 3];
+                s.binary(op, n, a, 1, b, 2, cs, 3);
+                v.binary(op, n, a, 1, b, 2, cv, 3);
+                assertArrayEquals(cs, cv, op + " n=" + n);
+            }
+            int rows = 5, cols = 2 * L + 3, ld = cols + 2;
+            float[] a = random(rows * ld, 2), br = random(cols, 2), bc = random(rows, 2);
+            float[] cs = new float[rows * ld], cv = new float[rows * ld];
+            s.binaryRow(op, rows, cols, a, 0, ld, br, 0, cs, 0, ld);
+            v.binaryRow(op, rows, cols, a, 0, ld, br, 0, cv, 0, ld);
+            assertArrayEquals(cs, cv, op + " row");
+            s.binaryCol(op, rows, cols, a, 0, ld, bc, 0, cs, 0, ld);
+            v.binaryCol(op, rows, cols, a, 0, ld, bc, 0, cv, 0, ld);
+            assertArrayEquals(cs, cv, op + " col");
+        }
+    }
+
+    private static final float[] SPECIALS = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, 88.8f, -88.8f, 100f, -100f, 3.4e38f, -3.4e38f};
+
+    @Test
+    void unaryAndBackward() {
+        for (UnaryOp op : UnaryOp.values()) {
+            long ulp = switch (op) {
+                case EXP, LOG, TANH -> 1;
+                case SIGMOID -> 2;
+                case GELU -> 6;
+                case GELU_TANH -> 3;
+                default -> 0;
+            };
+            for (int n : SIZES) {
+                float[] x = random(n + 1, 3);
+                if (op == UnaryOp.SQRT || op == UnaryOp.LOG) for (int i = 0; i < x.length; i++) x[i] = Math.abs(x[i]);
+                for (int i = 0; i < Math.min(SPECIALS.length, n); i++) x[1 + i] = SPECIALS[i];
+                float[] ys = new float[n + 2], yv = new float[n + 2];
+                s.unary(op, n, x, 1, ys, 2);
+                v.unary(op, n, x, 1, yv, 2);
+                // geluTanh's ulp bound holds for x >= -1; below, an absolute bound
+                assertUlps(ys, yv, ulp, op == UnaryOp.GELU_TANH ? 6e-8 : 0, op + " n=" + n);
+                float[] dy = random(n + 2, 1);
+                float[] dxs = new float[n + 2], dxv = new float[n + 2];
+                s.unaryBackward(op, n, x, 1, ys, 2, dy, 2, dxs, 2);
+                v.unaryBackward(op, n, x, 1, ys, 2, dy, 2, dxv, 2);
+                boolean exact = op != UnaryOp.GELU && op != UnaryOp.GELU_TANH;
+                assertUlps(dxs, dxv, exact ? 0 : 17, exact ? 0 : 4e-7, op + " backward n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void rows() {
+        int[][] shapes = {{1, 1}, {3, L - 1}, {4, 4 * L + 5}, {2, 1000}, {1, 9000}};
+        for (int[] sh : shapes) {
+            int rows = sh[0], cols = sh[1], ld = cols + 1;
+            float[] x = random(rows * ld, 4);
+            float[] ys = new float[rows * ld], yv = new float[rows * ld];
+            s.softmax(rows, cols, x, 0, ld, ys, 0, ld);
+            v.softmax(rows, cols, x, 0, ld, yv, 0, ld);
+            assertUlps(ys, yv, 4, 1e-9, "softmax " + rows + "x" + cols);
+            float[] dy = random(rows * ld, 1), dxs = new float[rows * ld], dxv = new float[rows * ld];
+            s.softmaxBackward(rows, cols, ys, 0, ld, dy, 0, ld, dxs, 0, ld);
+            v.softmaxBackward(rows, cols, ys, 0, ld, dy, 0, ld, dxv, 0, ld);
+            assertUlps(dxs, dxv, 4, 1e-6, "softmaxBackward " + rows + "x" + cols);
+            float[] ls = new float[rows * ld], lv = new float[rows * ld];
+            s.logSoftmax(rows, cols, x, 0, ld, ls, 0, ld);
+            v.logSoftmax(rows, cols, x, 0, ld, lv, 0, ld);
+            assertUlps(ls, lv, 4, 1e-6, "logSoftmax " + rows + "x" + cols);
+            s.logSoftmaxBackward(rows, cols, ls, 0, ld, dy, 0, ld, dxs, 0, ld);
+            v.logSoftmaxBackward(rows, cols, ls, 0, ld, dy, 0, ld, dxv, 0, ld);
+            assertUlps(dxs, dxv, 4, 1e-5, "logSoftmaxBackward " + rows + "x" + cols);
+        }
+    }
+
+    @Test
+    void layerNorm() {
+        int[][] shapes = {{1, 1}, {3, L + 3}, {4, 4 * L + 5}, {2, 5000}};
+        for (int[] sh : shapes) {
+            int rows = sh[0], cols = sh[1], n = rows * cols;
+            float[] x = random(n, 3), gamma = random(cols, 1), beta = random(cols, 1);
+            for (int i = 0; i < n; i++) x[i] += 10;   // an offset mean, to exercise the centring
+            for (boolean affine : new boolean[] {true, false}) {
+                float[] g = affine ? gamma : null, b = affine ? beta : null;
+                float[] ys = new float[n], yv = new float[n];
+                float[] ms = new float[rows], mv = new float[rows], rs = new float[rows], rv = new float[rows];
+                s.layerNorm(rows, cols, x, 0, g, 0, b, 0, 1e-5f, ys, 0, ms, 0, rs, 0);
+                v.layerNorm(rows, cols, x, 0, g, 0, b, 0, 1e-5f, yv, 0, mv, 0, rv, 0);
+                assertUlps(ms, mv, 2, 0, "mean");
+                assertUlps(rs, rv, 4, 0, "rstd");
+                assertUlps(ys, yv, 64, 1e-5, "layerNorm " + rows + "x" + cols);
+                float[] dy = random(n, 1), dxs = new float[n], dxv = new float[n];
+                float[] dgs = random(cols, 1), dgv = dgs.clone(), dbs = random(cols, 1), dbv = dbs.clone();
+                // identical statistics, so only the row sums' order differs
+                s.layerNormBackward(rows, cols, dy, 0, x, 0, ms, 0, rs, 0, g, 0, dxs, 0, dgs, 0, dbs, 0);
+                v.layerNormBackward(rows, cols, dy, 0, x, 0, ms, 0, rs, 0, g, 0, dxv, 0, dgv, 0, dbv, 0);
+                assertUlps(dxs, dxv, 64, 1e-5, "layerNormBackward dx");
+                assertArrayEquals(dgs, dgv, "dgamma");
+                assertArrayEquals(dbs, dbv, "dbeta");
+            }
+        }
+    }
+
+    @Test
+    void optimizersAreBitExact() {
+        for (int n : SIZES) {
+            for (int variant = 0; variant < 4; variant++) {
+                float[] p = random(n, 1), g = random(n, 1), buf = random(n, 1);
+                float[] ps = p.clone(), pv = p.clone(), bs = buf.clone(), bv = buf.clone();
+                boolean nesterov = variant == 1, first = variant == 2;
+                float momentum = variant == 3 ? 0f : 0.9f, wd = variant == 0 ? 0f : 0.01f;
+                s.sgdUpdate(n, ps, 0, g, 0, bs, 0, 0.1f, momentum, 0f, wd, nesterov, first);
+                v.sgdUpdate(n, pv, 0, g, 0, bv, 0, 0.1f, momentum, 0f, wd, nesterov, first);
+                assertArrayEquals(ps, pv, "sgd param");
+                assertArrayEquals(bs, bv, "sgd buf");
+
+                float[] m = random(n, 0.1f), vv = random(n, 0.1f), vmax = random(n, 0.1f);
+                for (int i = 0; i < n; i++) { vv[i] = Math.abs(vv[i]); vmax[i] = Math.abs(vmax[i]); }
+                float[] ms = m.clone(), mvv = m.clone(), vs = vv.clone(), vvv = vv.clone();
+                float[] xs = vmax.clone(), xv = vmax.clone();
+                boolean decoupled = variant % 2 == 0, ams = variant >= 2;
+                ps = p.clone();
+                pv = p.clone();
+                s.adamUpdate(n, ps, 0, g, 0, ms, 0, vs, 0, ams ? xs : null, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, decoupled, 7);
+                v.adamUpdate(n, pv, 0, g, 0, mvv, 0, vvv, 0, ams ? xv : null, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, decoupled, 7);
+                assertArrayEquals(ps, pv, "adam param");
+                assertArrayEquals(ms, mvv, "adam m");
+                assertArrayEquals(vs, vvv, "adam v");
+                assertArrayEquals(xs, xv, "adam vMax");
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.vectornn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectornn.kernel.simd.Simd;
+import dev.vectornn.kernel.simd.VectorMath;
+import java.util.function.DoublePredicate;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Measures every {@link VectorMath} function against the scalar oracle (the function computed
+ * in double and rounded to float once) and fails if the error exceeds the bound documented in
+ * VectorMath's Javadoc, so an accuracy regression cannot go unnoticed.
+ *
+ * <p>Inputs: every 2^12-th float bit pattern (offset within each step so low mantissa bits vary too) (all binades, both signs, subnormals, infinities,
+ * NaNs) plus 1M evenly spaced points in [-10, 10] and 0.5M in [-1, 1] (where the polynomial pieces
+ * join). Error is the distance in ulps between the vector result and the oracle's float, counted
+ * as the number of floats between them; NaN must match NaN.
+ */
+class VectorMathAccuracyTest {
+
+    private static float[] inputs;
+
+    @BeforeAll
+    static void sweep() {
+        int a = 1 << 20, b = 1_000_000, c = 500_000;
+        int n = a + b + c;
+        // pad to whole vectors: the sweep calls the vector functions without a tail
+        float[] xs = new float[(n + Simd.LANES - 1) / Simd.LANES * Simd.LANES];
+        int k = 0;
+        for (int i = 0; i < a; i++) xs[k++] = Float.intBitsToFloat(i << 12 | (i & 0xFFF));
+        for (int i = 0; i < b; i++) xs[k++] = -10f + 20f * i / (b - 1);
+        for (int i = 0; i < c; i++) xs[k++] = -1f + 2f * i / (c - 1);
+        inputs = xs;
+    }
+
+    enum Fn { EXP, LOG, TANH, SIGMOID, ERF, GELU, GELU_TANH, GELU_GRAD, GELU_TANH_GRAD }
+
+    private static float[] vector(Fn fn, float[] x) {
+        float[] y = new float[x.length];
+        int l = Simd.LANES;
+        switch (fn) {
+            case EXP -> { for (int i = 0; i < x.length; i += l) VectorMath.exp(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case LOG -> { for (int i = 0; i < x.length; i += l) VectorMath.log(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case TANH -> { for (int i = 0; i < x.length; i += l) VectorMath.tanh(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case SIGMOID -> { for (int i = 0; i < x.length; i += l) VectorMath.sigmoid(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case ERF -> { for (int i = 0; i < x.length; i += l) VectorMath.erf(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case GELU -> { for (int i = 0; i < x.length; i += l) VectorMath.gelu(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case GELU_TANH -> { for (int i = 0; i < x.length; i += l) VectorMath.geluTanh(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case GELU_GRAD -> { for (int i = 0; i < x.length; i += l) VectorMath.geluGrad(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+            case GELU_TANH_GRAD -> { for (int i = 0; i < x.length; i += l) VectorMath.geluTanhGrad(FloatVector.fromArray(Simd.F, x, i)).intoArray(y, i); }
+        }
+        return y;
+    }
+
+    private static float oracle(Fn fn, float x) {
+        return switch (fn) {
+            case EXP -> (float) Math.exp(x);
+            case LOG -> (float) Math.log(x);
+            case TANH -> (float) Math.tanh(x);
+            case SIGMOID -> (float) ScalarMath.sigmoid(x);
+            case ERF -> (float) ScalarMath.erf(x);
+            case GELU -> (float) ScalarMath.gelu(x);
+            case GELU_TANH -> (float) ScalarMath.geluTanh(x);
+            case GELU_GRAD -> (float) ScalarMath.geluDerivative(x);
+            case GELU_TANH_GRAD -> (float) ScalarMath.geluTanhDerivative(x);
+        };
+    }
+
+    /** Number of floats between a and b (0 for -0 vs +0); huge when exactly one is NaN. */
+    static long ulps(float a, float b) {
+        if (a != a || b != b) return (a != a && b != b) ? 0 : Long.MAX_VALUE;
+        return Math.abs(ordered(a) - ordered(b));
+    }
+
+    private static long ordered(float f) {
+        int i = Float.floatToRawIntBits(f);
+        return i < 0 ? (long) Integer.MIN_VALUE - i : i;
+    }
+
+    /**
+     * Asserts {@code ulps <= maxUlp} where {@code ulpRegion} holds (for x and the oracle's
+     * result), and {@code |error| <= maxAbs} elsewhere; returns the measured maximum for the
+     * report.
+     */
+    private static void check(Fn fn, long maxUlp, DoublePredicate ulpRegionX, double minAbsResult, double maxAbs) {
+        float[] y = vector(fn, inputs);
+        long worst = 0;
+        float worstX = 0;
+        double worstAbs = 0;
+        float worstAbsX = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            float x = inputs[i];
+            float o = oracle(fn, x);
+            boolean ulpRegion = ulpRegionX.test(x) && !(Math.abs(o) < minAbsResult);
+            if (ulpRegion) {
+                long u = ulps(y[i], o);
+                if (u > worst) { worst = u; worstX = x; }
+            } else {
+                double e = (y[i] != y[i] || o != o) ? (y[i] != y[i] && o != o ? 0 : Double.POSITIVE_INFINITY)
+                        : (y[i] == o ? 0 : Math.abs((double) y[i] - o));
+                if (e > worstAbs) { worstAbs = e; worstAbsX = x; }
+            }
+        }
+        System.out.printf("VectorMath.%s (%d-bit, FMA %s): max %d ulp at x=%s; outside the ulp region max abs error %.3g at x=%s%n",
+                fn, Simd.BITS, VectorMath.FAST_FMA, worst, worstX, worstAbs, worstAbsX);
+        final long w = worst;
+        final float wx = worstX;
+        assertTrue(w <= maxUlp, () -> fn + ": " + w + " ulp at x=" + wx + " (vector " + vector(fn, pad(wx))[0]
+                + ", oracle " + oracle(fn, wx) + "), documented bound " + maxUlp);
+        final double wa = worstAbs;
+        final float wax = worstAbsX;
+        assertTrue(wa <= maxAbs, () -> fn + ": absolute error " + wa + " at x=" + wax + ", documented bound " + maxAbs);
+    }
+
+    private static float[] pad(float x) {
+        float[] a = new float[Simd.LANES];
+        java.util.Arrays.fill(a, x);
+        return a;
+    }
+
+    private static final DoublePredicate ALL = x -> true;
+
+    @Test void exp() { check(Fn.EXP, 1, ALL, 0, 0); }
+    @Test void log() { check(Fn.LOG, 1, ALL, 0, 0); }
+    @Test void tanh() { check(Fn.TANH, 2, ALL, 0, 0); }
+    @Test void sigmoid() { check(Fn.SIGMOID, 2, ALL, 0, 0); }
+    @Test void erf() { check(Fn.ERF, 3, ALL, 0, 0); }
+    @Test void gelu() { check(Fn.GELU, 6, ALL, 0, 0); }
+    @Test void geluTanh() { check(Fn.GELU_TANH, 3, x -> x >= -1, 0, 6e-8); }
+    @Test void geluGrad() { check(Fn.GELU_GRAD, 17, ALL, 0.05, 1e-7); }
+    @Test void geluTanhGrad() { check(Fn.GELU_TANH_GRAD, 17, x -> x >= -1, 0.05, 1e-7); }
+}

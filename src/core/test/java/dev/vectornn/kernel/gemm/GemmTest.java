@@ -1,0 +1,300 @@
+package dev.vectornn.kernel.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vectornn.kernel.KernelThreads;
+import dev.vectornn.kernel.Transpose;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * VectorGemm and ScalarGemm against a naive triple loop in double, over shapes that hit every
+ * edge of the blocking (1, primes, MR/NR/KC/MC/NC plus and minus one, the skinny LSTM and
+ * attention shapes), all transpose combinations, alpha/beta cases, padded leading dimensions and
+ * offsets; and bit-identical results for 1, 2 and 3 threads.
+ */
+class GemmTest {
+    private static final Transpose[] TS = Transpose.values();
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = KernelThreads.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.setThreads(savedThreads);
+    }
+
+    /** One GEMM problem with its operands laid out at random offsets and padded strides. */
+    static final class Problem {
+        final Transpose ta, tb;
+        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        final float alpha, beta;
+        final float[] a, b, c0;
+
+        Problem(Random r, Transpose ta, Transpose tb, int m, int n, int k, float alpha, float beta) {
+            this.ta = ta; this.tb = tb; this.m = m; this.n = n; this.k = k; this.alpha = alpha; this.beta = beta;
+            int aRows = ta == Transpose.N ? m : k, aCols = ta == Transpose.N ? k : m;
+            int bRows = tb == Transpose.N ? k : n, bCols = tb == Transpose.N ? n : k;
+            lda = aCols + r.nextInt(3);
+            ldb = bCols + r.nextInt(3);
+            ldc = n + r.nextInt(3);
+            aOff = r.nextInt(5);
+            bOff = r.nextInt(5);
+            cOff = r.nextInt(5);
+            a = random(r, aOff + Math.max(0, (aRows - 1) * lda + aCols) + r.nextInt(3));
+            b = random(r, bOff + Math.max(0, (bRows - 1) * ldb + bCols) + r.nextInt(3));
+            c0 = random(r, cOff + Math.max(0, (m - 1) * ldc + n) + r.nextInt(3));
+            if (beta == 0f) {
+                Arrays.fill(c0, Float.NaN);  // BLAS: beta == 0 must overwrite, never read
+            }
+        }
+
+        float opA(int i, int p) {
+            return ta == Transpose.N ? a[aOff + i * lda + p] : a[aOff + p * lda + i];
+        }
+
+        float opB(int p, int j) {
+            return tb == Transpose.N ? b[bOff + p * ldb + j] : b[bOff + j * ldb + p];
+        }
+
+        float[] vector() {
+            float[] c = c0.clone();
+            VectorGemm.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return c;
+        }
+
+        float[] scalar() {
+            float[] c = c0.clone();
+            ScalarGemm.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return c;
+        }
+
+        /** Checks every element of C against a double triple loop; elements outside C untouched. */
+        void check(String who, float[] c) {
+            for (int i = 0; i < c.length; i++) {
+                int row = (i - cOff) / Math.max(1, ldc), col = (i - cOff) - row * ldc;
+                boolean inside = i >= cOff && row < m && col < n;
+                if (!inside && Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(c0[i])) {
+                    fail(who + " " + this + ": wrote outside C at index " + i);
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0, mag = 0;
+                    for (int p = 0; p < k; p++) {
+                        double prod = (double) opA(i, p) * opB(p, j);
+                        s += prod;
+                        mag += Math.abs(prod);
+                    }
+                    double old = beta == 0f ? 0 : c0[cOff + i * ldc + j];
+                    double want = alpha * s + (beta == 0f ? 0 : beta * old);
+                    double tol = (k + 3) * 0x1p-24 * (Math.abs(alpha) * mag + Math.abs(beta * old)) + 1e-30;
+                    float got = c[cOff + i * ldc + j];
+                    if (!(Math.abs(got - want) <= tol)) {
+                        fail(who + " " + this + ": C[" + i + "][" + j + "] = " + got + ", want " + want + " +- " + tol);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format("gemm(%s,%s, m=%d n=%d k=%d, alpha=%s beta=%s, lda=%d ldb=%d ldc=%d, offs %d/%d/%d)",
+                    ta, tb, m, n, k, alpha, beta, lda, ldb, ldc, aOff, bOff, cOff);
+        }
+    }
+
+    static float[] random(Random r, int len) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) {
+            x[i] = r.nextFloat() * 2f - 1f;
+        }
+        return x;
+    }
+
+    /** Shapes around every blocking size, plus the skinny ones LSTM and attention produce. */
+    static List<int[]> shapes() {
+        int mr = VectorGemm.MR, nr = VectorGemm.NR, kc = VectorGemm.KC, mc = VectorGemm.MC, nc = VectorGemm.NC;
+        List<int[]> s = new ArrayList<>(List.of(
+                new int[] {1, 1, 1}, new int[] {1, 7, 5}, new int[] {7, 1, 5}, new int[] {3, 3, 1},
+                new int[] {2, 3, 0}, new int[] {5, 13, 11}, new int[] {17, 19, 23}, new int[] {31, 37, 29},
+                new int[] {mr, nr, 8}, new int[] {mr + 1, nr + 1, 9}, new int[] {mr - 1, nr - 1, 10},
+                new int[] {2 * mr + 1, 2 * nr - 1, kc + 1}, new int[] {mr, nr, kc - 1}, new int[] {3, 5, 2 * kc + 3},
+                new int[] {mc + 1, 9, 7}, new int[] {mc - 1, nr + 3, 12}, new int[] {3, nc + 1, 5},
+                new int[] {1, 300, 70}, new int[] {70, 1, 300}, new int[] {64, 64, 64}, new int[] {128, 128, 32},
+                new int[] {32, 1024, 40}, new int[] {61, 67, 71}));
+        return s;
+    }
+
+    @Test
+    void vectorAndScalarMatchDoubleReference() {
+        Random r = new Random(42);
+        KernelThreads.setThreads(1);
+        float[][] alphaBeta = {{1f, 0f}, {1f, 1f}, {-0.75f, 0.5f}, {2f, 0f}};
+        int combo = 0;
+        for (int[] sh : shapes()) {
+            for (Transpose ta : TS) {
+                for (Transpose tb : TS) {
+                    float[] ab = alphaBeta[combo++ % alphaBeta.length];
+                    Problem p = new Problem(r, ta, tb, sh[0], sh[1], sh[2], ab[0], ab[1]);
+                    p.check("VectorGemm", p.vector());
+                    p.check("ScalarGemm", p.scalar());
+                }
+            }
+        }
+    }
+
+    @Test
+    void alphaZeroAndEmptyKOnlyScaleC() {
+        Random r = new Random(7);
+        for (Transpose ta : TS) {
+            for (Transpose tb : TS) {
+                for (int k : new int[] {0, 5}) {
+                    for (float beta : new float[] {0f, 1f, -2f}) {
+                        Problem p = new Problem(r, ta, tb, 9, 37, k, k == 0 ? 1.5f : 0f, beta);
+                        Arrays.fill(p.a, Float.NaN);  // alpha == 0: A and B are not read
+                        Arrays.fill(p.b, Float.NaN);
+                        for (float[] c : new float[][] {p.vector(), p.scalar()}) {
+                            for (int i = 0; i < 9; i++) {
+                                for (int j = 0; j < 37; j++) {
+                                    int x = p.cOff + i * p.ldc + j;
+                                    assertEquals(beta == 0f ? 0f : beta * p.c0[x], c[x], 0f, p + " at " + i + "," + j);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bitIdenticalForAnyThreadCount() {
+        Random r = new Random(3);
+        // Large enough to be split (m*n*k >= PARALLEL_MIN), tall (split by rows) and wide (by columns).
+        int[][] big = {{150, 70, 130}, {40, 300, 100}, {97, 101, 257}, {200, 33, 180}};
+        for (int[] sh : big) {
+            assertTrue((long) sh[0] * sh[1] * sh[2] >= VectorGemm.PARALLEL_MIN);
+            for (Transpose ta : TS) {
+                for (Transpose tb : TS) {
+                    Problem p = new Problem(r, ta, tb, sh[0], sh[1], sh[2], 0.5f, sh[0] % 2 == 0 ? 0f : 1.25f);
+                    KernelThreads.setThreads(1);
+                    float[] one = p.vector();
+                    p.check("VectorGemm threads=1", one);
+                    for (int t : new int[] {2, 3}) {
+                        KernelThreads.setThreads(t);
+                        assertArrayEquals(one, p.vector(), p + " threads=" + t + " differs from threads=1");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchedEqualsOneGemmPerEntryForAnyThreadCount() {
+        Random r = new Random(11);
+        int[][] cases = {{6, 20, 24, 16}, {3, 100, 90, 120}, {5, 1, 33, 17}};  // batch, m, n, k
+        for (int[] cs : cases) {
+            int batch = cs[0], m = cs[1], n = cs[2], k = cs[3];
+            for (Transpose ta : TS) {
+                for (Transpose tb : TS) {
+                    int sa = m * k + 3, sb = k * n + 1, sc = m * n + 2;
+                    int lda = ta == Transpose.N ? k : m, ldb = tb == Transpose.N ? n : k;
+                    float[] a = random(r, sa * batch), b = random(r, sb * batch), c0 = random(r, sc * batch);
+                    KernelThreads.setThreads(1);
+                    float[] want = c0.clone();
+                    for (int e = 0; e < batch; e++) {
+                        VectorGemm.gemm(ta, tb, m, n, k, 1.5f, a, e * sa, lda, b, e * sb, ldb, 0.5f, want, e * sc, n);
+                    }
+                    for (int t : new int[] {1, 2, 3}) {
+                        KernelThreads.setThreads(t);
+                        float[] c = c0.clone();
+                        VectorGemm.gemmBatched(ta, tb, batch, m, n, k, 1.5f, a, 0, sa, lda, b, 0, sb, ldb,
+                                0.5f, c, 0, sc, n);
+                        assertArrayEquals(want, c, "batched " + ta + tb + " " + Arrays.toString(cs) + " threads=" + t);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void steadyStateCallsDoNotAllocate() throws ReflectiveOperationException {
+        // com.sun.management is not readable from this module at compile time; reflection is.
+        Object mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.reflect.Method allocatedBytes;
+        try {
+            allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
+        } catch (ClassNotFoundException e) {
+            allocatedBytes = null;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(allocatedBytes != null, "no per-thread allocation counter in this JVM");
+        Random r = new Random(13);
+        Problem big = new Problem(r, Transpose.T, Transpose.N, 130, 90, 120, 1f, 0.5f);
+        Problem row = new Problem(r, Transpose.N, Transpose.T, 1, 90, 50, 1f, 0f);
+        Problem col = new Problem(r, Transpose.T, Transpose.N, 40, 1, 50, 1f, 1f);
+        float[] c1 = big.c0.clone(), c2 = row.c0.clone(), c3 = col.c0.clone();
+        for (int threads : new int[] {1, 2}) {
+            KernelThreads.setThreads(threads);
+            // Until C2 has compiled the vector code, the interpreter and C1 box every vector;
+            // so repeat rounds until one allocates (almost) nothing, or give up after 10 s.
+            long allocated = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (allocated >= 4096 && System.nanoTime() < deadline) {
+                long before = (Long) allocatedBytes.invoke(mx);
+                for (int i = 0; i < 10; i++) {
+                    VectorGemm.gemm(big.ta, big.tb, big.m, big.n, big.k, 1f, big.a, big.aOff, big.lda,
+                            big.b, big.bOff, big.ldb, 0.5f, c1, big.cOff, big.ldc);
+                    VectorGemm.gemm(row.ta, row.tb, 1, row.n, row.k, 1f, row.a, row.aOff, row.lda,
+                            row.b, row.bOff, row.ldb, 0f, c2, row.cOff, row.ldc);
+                    VectorGemm.gemm(col.ta, col.tb, col.m, 1, col.k, 1f, col.a, col.aOff, col.lda,
+                            col.b, col.bOff, col.ldb, 1f, c3, col.cOff, col.ldc);
+                    VectorGemm.gemmBatched(big.ta, big.tb, 2, 40, 30, 20, 1f, big.a, 0, 0, big.lda,
+                            big.b, 0, 0, big.ldb, 0f, c1, 0, 40 * 30, 30);
+                }
+                allocated = (Long) allocatedBytes.invoke(mx) - before;
+            }
+            assertTrue(allocated < 4096, "steady-state GEMM calls allocated " + allocated + " bytes with threads=" + threads);
+        }
+    }
+
+    @Test
+    void concurrentCallersGetCorrectResults() throws InterruptedException {
+        KernelThreads.setThreads(2);
+        Random r = new Random(5);
+        Problem p = new Problem(r, Transpose.N, Transpose.T, 120, 96, 100, 1f, 0f);
+        float[] want = p.vector();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] ts = new Thread[3];
+        for (int t = 0; t < ts.length; t++) {
+            ts[t] = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        assertArrayEquals(want, p.vector());
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a concurrent caller got a different result", failure.get());
+        }
+    }
+}
