@@ -36,6 +36,9 @@ public final class Graph {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Node> named = new LinkedHashMap<>();
 
+    /** An empty graph. */
+    public Graph() {}
+
     /** All nodes in build order (a topological order). */
     public List<Node> nodes() {
         return Collections.unmodifiableList(nodes);
@@ -67,10 +70,14 @@ public final class Graph {
     // ---------------------------------------------------------------- leaves
 
     private static String callSite() {
-        return WALKER.walk(s -> s.filter(f -> !f.getClassName().startsWith(Graph.class.getName()))
+        return WALKER.walk(s -> s.filter(f -> !isGraphFrame(f.getClassName()))
                 .findFirst()
                 .map(f -> f.getFileName() + ":" + f.getLineNumber())
                 .orElse("unknown"));
+    }
+
+    private static boolean isGraphFrame(String cls) {
+        return cls.equals(Graph.class.getName()) || cls.startsWith(Graph.class.getName() + "$");
     }
 
     private Node leaf(Node.Kind kind, String name, Shape shape, Tensor constant, Parameter p) {

@@ -98,8 +98,11 @@ public final class Plan {
         if (f == null) {
             throw new IllegalArgumentException("feed: no input named '" + name + "' in this plan; inputs are " + feedNames);
         }
-        fed[feedNames.indexOf(name)] = true;
         return f;
+    }
+
+    private void markFed(String name) {
+        fed[feedNames.indexOf(name)] = true;
     }
 
     private static void checkCount(Feed f, int n) {
@@ -126,6 +129,7 @@ public final class Plan {
             double[] dst = (double[]) f.arr;
             for (int i = 0; i < values.length; i++) dst[f.off + i] = values[i];
         }
+        markFed(name);
     }
 
     /**
@@ -144,6 +148,7 @@ public final class Plan {
         }
         checkCount(f, values.length);
         System.arraycopy(values, 0, f.arr, f.off, values.length);
+        markFed(name);
     }
 
     /**
@@ -161,6 +166,7 @@ public final class Plan {
         }
         checkCount(f, indices.length);
         System.arraycopy(indices, 0, f.ints, 0, indices.length);
+        markFed(name);
     }
 
     /**
