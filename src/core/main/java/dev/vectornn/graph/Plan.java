@@ -43,6 +43,7 @@ public final class Plan {
     private boolean[] fed;
     private List<String> feedNames;
     private Map<String, Parameter> params;
+    private Parameter[] paramArray;
     private Map<String, Object[]> inputGrads;
     private long rng;
     private boolean forwardDone;
@@ -68,6 +69,7 @@ public final class Plan {
         this.feedNames = List.copyOf(feeds.keySet());
         this.fed = new boolean[feeds.size()];
         this.params = params;
+        this.paramArray = params.values().toArray(new Parameter[0]);
         this.inputGrads = inputGrads;
     }
 
@@ -275,10 +277,8 @@ public final class Plan {
 
     /** Sets every parameter gradient of this plan to zero. */
     public void zeroGrad() {
-        for (Parameter p : params.values()) {
-            Object g = p.grad().storage();
-            b.fill(p.grad().numel(), 0.0, g, 0);
-        }
+        Parameter[] ps = paramArray; // an array, not the map's iterator: zeroGrad runs every step
+        for (int i = 0; i < ps.length; i++) b.fill(ps[i].grad().numel(), 0.0, ps[i].grad().storage(), 0);
     }
 
     /** Restarts the random generator (dropout masks) from {@code seed}: the same seed gives the same masks. */
