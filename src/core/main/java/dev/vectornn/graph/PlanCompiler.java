@@ -15,9 +15,11 @@ import java.util.Map;
  *
  * <p>Lifetimes: a value lives from its op's forward step to its last reader, where readers are
  * the consumers' forward steps and, when training, the backward steps of the consumers' VJPs
- * that read it (and of its own VJP if that reads the output). Inputs, requested outputs and
- * their views live for the whole plan. A gradient lives from its first writer's backward step to
- * its own op's backward step; saved state from the op's forward step to its backward step.
+ * that read it (and of its own VJP if that reads the output). Inputs and the gradients of
+ * inputs named in {@code gradInputs} live throughout (callers read them between steps);
+ * requested outputs and their views live from their op to the end of the step (valid until the
+ * next forward). Any other gradient lives from its first writer's backward step to its own op's
+ * backward step; saved state from the op's forward step to its backward step.
  */
 final class PlanCompiler {
     private PlanCompiler() {}
@@ -133,7 +135,12 @@ final class PlanCompiler {
                     if (c.inputs[s] == n && c.op.differentiable(s)) start = Math.min(start, 2 * k - 1 - opIdx[c.id]);
                 }
             }
-            int stop = n.kind == Node.Kind.OP ? 2 * k - 1 - opIdx[n.id] : ArenaAllocator.FOREVER;
+            if (n.kind == Node.Kind.INPUT) {
+                // read by the caller between steps, so it must survive the next forward too: live throughout
+                gradHandle[n.id] = al.add(n.shape.numel(), 0, ArenaAllocator.FOREVER);
+                continue;
+            }
+            int stop = 2 * k - 1 - opIdx[n.id];
             gradHandle[n.id] = al.add(n.shape.numel(), start, Math.max(start, stop));
         }
         int[] savedHandle = new int[k];

@@ -181,4 +181,24 @@ class PlanTest {
         Plan p64 = g.compile(PlanOptions.forTraining().withDtype(DType.F64), loss);
         assertEquals(DType.F64, p64.param("w").value().dtype());
     }
+
+    @Test
+    void inputGradientsSurviveTheNextForward() {
+        // regression (found by the random-DAG property): an input's gradient shared memory with an
+        // early activation, so the next forward pass overwrote it
+        Graph g = new Graph();
+        Node x = g.input("x", 1, 1);
+        Node y = g.input("y", 1, 1);
+        Node out = g.add(g.add(y, x), x);
+        Plan p = g.compile(PlanOptions.forTraining().withDtype(DType.F64).withGradInputs("x", "y"), out);
+        p.feed("x", new double[] {0.3});
+        p.feed("y", new double[] {0.5});
+        p.forward();
+        p.backward();
+        p.feed("x", new double[] {7});
+        p.forward();
+        assertEquals(2.0, p.grad("x").getFlat(0));
+        assertEquals(1.0, p.grad("y").getFlat(0));
+        assertEquals(14.5, p.scalar(out));
+    }
 }
