@@ -300,8 +300,14 @@ abstract class AbstractKernels implements Kernels {
         size(kn, "strideB", strideB);
         size(kn, "strideC", strideC);
         if (batch == 0) {
+            // nothing is touched, but the operands must still be real, as every kernel demands
+            notNull(kn, "a", a);
+            notNull(kn, "b", b);
+            notNull(kn, "c", c);
             return;
         }
+        // the first and the last matrix of each operand bound all the others
+        gemmCheck(kn, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         long lastA = aOff + (long) strideA * (batch - 1);
         long lastB = bOff + (long) strideB * (batch - 1);
         long lastC = cOff + (long) strideC * (batch - 1);
@@ -309,11 +315,9 @@ abstract class AbstractKernels implements Kernels {
             throw new IllegalArgumentException(kn + ": batch " + batch + " with strides (" + strideA + ", " + strideB
                     + ", " + strideC + ") reaches past the largest array");
         }
-        // the first and the last matrix of each operand bound all the others
-        gemmCheck(kn, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         gemmCheck(kn + " (last batch entry)", transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb,
                 c, (int) lastC, ldc);
-        if (batch > 1 && strideC < (long) (m == 0 ? 0 : (m - 1)) * ldc + n) {
+        if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
             throw new IllegalArgumentException(kn + ": strideC " + strideC + " is smaller than one " + m + "x" + n
                     + " C matrix with ldc " + ldc + "; batch entries of C would overlap");
         }

@@ -104,7 +104,7 @@ public final class KernelProvider {
                 Optional<String> problem = moduleProblem.or(() -> compilerProblem);
                 if (problem.isPresent()) {
                     String msg = "-Dvectornn.kernels=vector was given but the Vector API cannot be used: "
-                            + problem.get();
+                            + problem.get() + how;
                     return new Choice(null, msg, new IllegalStateException(msg));
                 }
                 return tryVector("forced by -Dvectornn.kernels=vector", log);

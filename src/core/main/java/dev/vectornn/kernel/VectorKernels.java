@@ -86,7 +86,7 @@ public final class VectorKernels extends AbstractKernels {
         for (int b = F.loopBound(n); i < b; i += L) {
             s0 = mad(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[xOff + i] * y[yOff + i];
         }
@@ -186,7 +186,7 @@ public final class VectorKernels extends AbstractKernels {
         for (int b = F.loopBound(n); i < b; i += L) {
             s0 = s0.add(FloatVector.fromArray(F, x, xOff + i));
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[xOff + i];
         }

@@ -4,6 +4,7 @@ import static dev.vectornn.kernel.VectorKernels.CHUNK;
 import static dev.vectornn.kernel.VectorKernels.F;
 import static dev.vectornn.kernel.VectorKernels.L;
 
+import dev.vectornn.kernel.simd.Simd;
 import dev.vectornn.kernel.simd.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -54,7 +55,7 @@ final class VectorRows {
             e.intoArray(y, yo + i);
             s = s.add(e);
         }
-        float total = s.reduceLanes(VectorOperators.ADD);
+        float total = Simd.sumLanes(s);
         return i < end ? total + softmaxTail(i, end, x, xo, y, yo, m) : total;
     }
 
@@ -68,7 +69,7 @@ final class VectorRows {
             for (int b = start + F.loopBound(end - start); i < b; i += L) {
                 s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m)));
             }
-            total += s.reduceLanes(VectorOperators.ADD);
+            total += Simd.sumLanes(s);
             if (i < end) total += sumExpTail(i, end, x, xo, m);
         }
         return total;
@@ -130,13 +131,12 @@ final class VectorRows {
         VectorMask<Float> k = F.indexInRange(i, end);
         FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m));
         e.intoArray(y, yo + i, k);
-        return FloatVector.zero(F).add(e, k).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(FloatVector.zero(F).add(e, k));
     }
 
     private static float sumExpTail(int i, int end, float[] x, int xo, FloatVector m) {
         VectorMask<Float> k = F.indexInRange(i, end);
-        return FloatVector.zero(F).add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m)), k)
-                .reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(FloatVector.zero(F).add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m)), k));
     }
 
     private static void logSoftmaxBackwardTail(int i, int n, float[] y, int yo, float[] dy, int dyo,
@@ -184,7 +184,7 @@ final class VectorRows {
                 s0 = VectorKernels.mad(d0, d0, s0);
                 s1 = VectorKernels.mad(d1, d1, s1);
             }
-            double t = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            double t = Simd.sumLanes(s0.add(s1));
             for (; i < end; i++) {
                 double d = x[xo + i] - meanF;
                 t += d * d;
@@ -238,7 +238,7 @@ final class VectorRows {
                     sg = sg.add(g);
                     sgx = VectorKernels.mad(g, xhat, sgx);
                 }
-                double tg = sg.reduceLanes(VectorOperators.ADD), tgx = sgx.reduceLanes(VectorOperators.ADD);
+                double tg = Simd.sumLanes(sg), tgx = Simd.sumLanes(sgx);
                 for (; j < end; j++) {
                     float xhat = (x[xr + j] - mu) * rs;
                     float g = dy[dyr + j] * (hasG ? gamma[gOff + j] : 1f);

@@ -227,4 +227,26 @@ class VectorKernelsTest {
             }
         }
     }
+
+    /**
+     * A reduction must give the same bits on its first (interpreted) call and after C2 compiled
+     * it: reduceLanes(ADD) did not, which broke bit-identical reruns of a seeded training run.
+     */
+    @Test
+    void reductionsGiveTheSameBitsColdAndWarm() {
+        float[] x = random(1003, 1f), y = random(1003, 1f);
+        float dot0 = v.dot(x.length, x, 0, y, 0), sum0 = v.sum(x.length, x, 0);
+        float[] soft0 = new float[x.length];
+        v.softmax(1, x.length, x, 0, x.length, soft0, 0, x.length);
+        float dot = 0, sum = 0;
+        float[] soft = new float[x.length];
+        for (int it = 0; it < 30_000; it++) {
+            dot = v.dot(x.length, x, 0, y, 0);
+            sum = v.sum(x.length, x, 0);
+            if (it % 10 == 0) v.softmax(1, x.length, x, 0, x.length, soft, 0, x.length);
+        }
+        assertEquals(Float.floatToIntBits(dot0), Float.floatToIntBits(dot), "dot");
+        assertEquals(Float.floatToIntBits(sum0), Float.floatToIntBits(sum), "sum");
+        assertArrayEquals(soft0, soft, "softmax");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.vectornn.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -55,6 +56,27 @@ public final class Simd {
         }
         int bits = REQUESTED_BITS == 0 ? PREFERRED_BITS : Math.min(REQUESTED_BITS, PREFERRED_BITS);
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    // Rotations by half, quarter, ... of the lanes, for sumLanes. Each is its own static final so
+    // C2 sees a constant shuffle; an array of shuffles would not be.
+    private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(F, 8 % LANES, 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(F, 4 % LANES, 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(F, 2 % LANES, 1, true);
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(F, 1, 1, true);
+
+    /**
+     * The sum of the lanes of {@code v} in a fixed pairwise order, identical in the interpreter,
+     * C1 and C2. Not {@code reduceLanes(ADD)}: its order is unspecified and in practice differs
+     * between C2's intrinsic and the Java fallback, so the same call gave different bits before
+     * and after warm-up, which breaks bit-identical reruns.
+     */
+    public static float sumLanes(FloatVector v) {
+        if (LANES > 8) v = v.add(v.rearrange(ROT8));
+        if (LANES > 4) v = v.add(v.rearrange(ROT4));
+        v = v.add(v.rearrange(ROT2));
+        v = v.add(v.rearrange(ROT1));
+        return v.lane(0);
     }
 
     /** One line for logs and {@code vectornn info}, e.g. "512-bit float vectors, 16 lanes". */

@@ -1,0 +1,186 @@
+package dev.vectornn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad arguments are rejected at the boundary, by both implementations alike, with an
+ * {@link IllegalArgumentException} (or {@link NullPointerException} for a missing array) whose
+ * message starts with the kernel's name and shows the values at fault. Never an
+ * {@link ArrayIndexOutOfBoundsException} from inside a loop, never a silent partial write.
+ */
+class KernelArgumentsTest {
+
+    static Stream<Kernels> kernels() {
+        return Stream.of(KernelProvider.scalar(), KernelProvider.vector());
+    }
+
+    /** One bad call: what it is, the exception type, and fragments its message must contain (the first is the kernel name). */
+    record Bad(String label, Class<? extends RuntimeException> type, Call call, String... fragments) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    @FunctionalInterface
+    interface Call {
+        void on(Kernels k);
+    }
+
+    static final float[] A10 = new float[10];
+    static final float[] B10 = new float[10];
+    static final float[] C10 = new float[10];
+
+    static List<Bad> badCalls() {
+        List<Bad> bad = new ArrayList<>();
+        Class<IllegalArgumentException> iae = IllegalArgumentException.class;
+        Class<NullPointerException> npe = NullPointerException.class;
+        float[] a = A10, b = B10, c = C10;
+        // level 1
+        bad.add(new Bad("dot n<0", iae, k -> k.dot(-1, a, 0, b, 0), "dot", "n", "-1"));
+        bad.add(new Bad("dot y past end", iae, k -> k.dot(8, a, 0, b, 5), "dot", "y", "8", "5", "10"));
+        bad.add(new Bad("axpy x past end", iae, k -> k.axpy(8, 1f, a, 5, b, 0), "axpy", "x", "8", "5", "10"));
+        bad.add(new Bad("axpy null y", npe, k -> k.axpy(1, 1f, a, 0, null, 0), "axpy", "y"));
+        bad.add(new Bad("scale negative offset", iae, k -> k.scale(1, 2f, a, -3, b, 0), "scale", "x", "offset", "-3"));
+        bad.add(new Bad("fill past end", iae, k -> k.fill(11, 0f, a, 0), "fill", "x", "11", "10"));
+        bad.add(new Bad("fill overflowing offset+n", iae, k -> k.fill(Integer.MAX_VALUE, 0f, a, 5), "fill", "x", String.valueOf(Integer.MAX_VALUE), "10"));
+        // element-wise
+        bad.add(new Bad("binary null op", npe, k -> k.binary(null, 1, a, 0, b, 0, c, 0), "binary", "op"));
+        bad.add(new Bad("binary c past end", iae, k -> k.binary(BinaryOp.DIV, 6, a, 0, b, 0, c, 6), "binary(DIV)", "c", "6", "10"));
+        bad.add(new Bad("binary null b", npe, k -> k.binary(BinaryOp.ADD, 1, a, 0, null, 0, c, 0), "binary(ADD)", "b"));
+        bad.add(new Bad("binaryRow lda < cols", iae, k -> k.binaryRow(BinaryOp.MUL, 2, 4, a, 0, 3, b, 0, c, 0, 4),
+                "binaryRow(MUL)", "a", "3", "4"));
+        bad.add(new Bad("binaryRow matrix past end", iae, k -> k.binaryRow(BinaryOp.SUB, 3, 4, a, 0, 4, b, 0, c, 0, 4),
+                "binaryRow(SUB)", "3x4", "12", "10"));
+        bad.add(new Bad("binaryCol b shorter than rows", iae, k -> k.binaryCol(BinaryOp.ADD, 3, 2, a, 0, 2, b, 8, c, 0, 2),
+                "binaryCol(ADD)", "b", "3", "8", "10"));
+        bad.add(new Bad("unary y past end", iae, k -> k.unary(UnaryOp.EXP, 5, a, 0, b, 6), "unary(EXP)", "y", "5", "6", "10"));
+        bad.add(new Bad("unary n<0", iae, k -> k.unary(UnaryOp.GELU, -7, a, 0, b, 0), "unary(GELU)", "n", "-7"));
+        bad.add(new Bad("unaryBackward null dx", npe, k -> k.unaryBackward(UnaryOp.TANH, 1, a, 0, b, 0, c, 0, null, 0),
+                "unaryBackward(TANH)", "dx"));
+        // reductions
+        bad.add(new Bad("sum past end", iae, k -> k.sum(4, a, 7), "sum", "x", "4", "7", "10"));
+        bad.add(new Bad("max n == 0", iae, k -> k.max(0, a, 0), "max", "n", "0"));
+        bad.add(new Bad("argmax n == 0", iae, k -> k.argmax(0, a, 0), "argmax", "n", "0"));
+        bad.add(new Bad("argmax null", npe, k -> k.argmax(3, null, 0), "argmax", "x"));
+        // rows
+        bad.add(new Bad("softmax ldx < cols", iae, k -> k.softmax(2, 5, a, 0, 4, b, 0, 5), "softmax", "x", "4", "5"));
+        bad.add(new Bad("logSoftmax y past end", iae, k -> k.logSoftmax(2, 5, a, 0, 5, b, 1, 5), "logSoftmax", "y", "11", "10"));
+        bad.add(new Bad("softmaxBackward null dx", npe, k -> k.softmaxBackward(1, 2, a, 0, 2, b, 0, 2, null, 0, 2), "softmaxBackward", "dx"));
+        bad.add(new Bad("logSoftmaxBackward dy ld < cols", iae, k -> k.logSoftmaxBackward(2, 3, a, 0, 3, b, 0, 2, c, 0, 3),
+                "logSoftmaxBackward", "dy", "2", "3"));
+        bad.add(new Bad("layerNorm gamma shorter than cols", iae,
+                k -> k.layerNorm(1, 5, a, 0, new float[4], 0, null, 0, 1e-5f, b, 0, null, 0, null, 0), "layerNorm", "gamma", "5", "4"));
+        bad.add(new Bad("layerNorm negative eps", iae,
+                k -> k.layerNorm(1, 5, a, 0, null, 0, null, 0, -1f, b, 0, null, 0, null, 0), "layerNorm", "eps", "-1.0"));
+        bad.add(new Bad("layerNorm NaN eps", iae,
+                k -> k.layerNorm(1, 5, a, 0, null, 0, null, 0, Float.NaN, b, 0, null, 0, null, 0), "layerNorm", "eps", "NaN"));
+        bad.add(new Bad("layerNorm x past end (rows*cols)", iae,
+                k -> k.layerNorm(3, 4, a, 0, null, 0, null, 0, 1e-5f, new float[12], 0, null, 0, null, 0), "layerNorm", "x", "12", "10"));
+        bad.add(new Bad("layerNormBackward null rstd", npe,
+                k -> k.layerNormBackward(1, 2, a, 0, b, 0, c, 0, null, 0, null, 0, new float[2], 0, null, 0, null, 0), "layerNormBackward", "rstd"));
+        // optimizers
+        bad.add(new Bad("sgd momentum without buffer", npe,
+                k -> k.sgdUpdate(2, a, 0, b, 0, null, 0, 0.1f, 0.9f, 0f, 0f, false, false), "sgdUpdate", "buf"));
+        bad.add(new Bad("sgd nesterov with dampening", iae,
+                k -> k.sgdUpdate(2, a, 0, b, 0, c, 0, 0.1f, 0.9f, 0.5f, 0f, true, false), "sgdUpdate", "Nesterov", "0.5"));
+        bad.add(new Bad("adam step 0", iae,
+                k -> k.adamUpdate(2, a, 0, b, 0, c, 0, new float[2], 0, null, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 0), "adamUpdate", "step", "0"));
+        bad.add(new Bad("adamW step -5", iae,
+                k -> k.adamUpdate(2, a, 0, b, 0, c, 0, new float[2], 0, null, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, -5), "adamUpdate(AdamW)", "step", "-5"));
+        bad.add(new Bad("adam beta1 = 1", iae,
+                k -> k.adamUpdate(2, a, 0, b, 0, c, 0, new float[2], 0, null, 0, 1e-3f, 1f, 0.999f, 1e-8f, 0f, false, 1), "adamUpdate", "betas", "1.0"));
+        bad.add(new Bad("adam vMax too short", iae,
+                k -> k.adamUpdate(3, a, 0, b, 0, c, 0, new float[3], 0, new float[2], 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 1), "adamUpdate", "vMax", "3", "2"));
+        // level 2 and 3
+        bad.add(new Bad("gemv T: x must have m elements", iae,
+                k -> k.gemv(Transpose.T, 5, 2, 1f, a, 0, 2, new float[2], 0, 0f, new float[2], 0), "gemv", "x", "5", "2"));
+        bad.add(new Bad("gemv lda < n", iae, k -> k.gemv(Transpose.N, 2, 3, 1f, a, 0, 2, b, 0, 0f, c, 0), "gemv", "a", "2", "3"));
+        bad.add(new Bad("gemv null transA", npe, k -> k.gemv(null, 2, 3, 1f, a, 0, 3, b, 0, 0f, c, 0), "gemv", "transA"));
+        bad.add(new Bad("gemm k larger than a holds (lda < k)", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 2, 5, 1f, a, 0, 3, new float[10], 0, 2, 0f, new float[4], 0, 2), "gemm", "a", "3", "5"));
+        bad.add(new Bad("gemm b too short for k x n", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 4, 3, 1f, new float[6], 0, 3, new float[11], 0, 4, 0f, new float[8], 0, 4), "gemm", "b", "3x4", "12", "11"));
+        bad.add(new Bad("gemm transposed a stored k x m", iae,
+                k -> k.gemm(Transpose.T, Transpose.N, 4, 2, 3, 1f, new float[12], 0, 3, new float[6], 0, 2, 0f, new float[8], 0, 2), "gemm", "a (transposed", "3", "4"));
+        bad.add(new Bad("gemm ldc < n", iae,
+                k -> k.gemm(Transpose.N, Transpose.T, 2, 3, 2, 1f, new float[4], 0, 2, new float[6], 0, 2, 0f, new float[9], 0, 2), "gemm", "c", "2", "3"));
+        bad.add(new Bad("gemm c is a", iae, k -> {
+            float[] same = new float[16];
+            k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, same, 0, 2, new float[4], 0, 2, 0f, same, 8, 2);
+        }, "gemm", "c", "a"));
+        bad.add(new Bad("gemm negative m", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, -2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2), "gemm", "m", "-2"));
+        bad.add(new Bad("gemmBatched overlapping C entries", iae,
+                k -> k.gemmBatched(Transpose.N, Transpose.N, 3, 2, 2, 2, 1f, new float[4], 0, 0, 2, new float[4], 0, 0, 2,
+                        0f, new float[12], 0, 3, 2), "gemmBatched", "strideC", "3", "overlap"));
+        bad.add(new Bad("gemmBatched last entry past the end", iae,
+                k -> k.gemmBatched(Transpose.N, Transpose.N, 3, 2, 2, 2, 1f, new float[11], 0, 4, 2, new float[4], 0, 0, 2,
+                        0f, new float[12], 0, 4, 2), "gemmBatched", "last batch entry", "a", "11"));
+        bad.add(new Bad("gemmBatched negative batch", iae,
+                k -> k.gemmBatched(Transpose.N, Transpose.N, -1, 2, 2, 2, 1f, a, 0, 4, 2, b, 0, 4, 2, 0f, c, 0, 4, 2), "gemmBatched", "batch", "-1"));
+        bad.add(new Bad("gemmBatched null a with batch 0", npe,
+                k -> k.gemmBatched(Transpose.N, Transpose.N, 0, 2, 2, 2, 1f, null, 0, 4, 2, b, 0, 4, 2, 0f, c, 0, 4, 2), "gemmBatched", "a"));
+        return bad;
+    }
+
+    static Stream<Arguments> cases() {
+        return kernels().flatMap(k -> badCalls().stream().map(b -> Arguments.of(k.name(), k, b)));
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("cases")
+    void rejectsWithMessageNamingKernelAndValues(String name, Kernels k, Bad bad) {
+        // The output arrays are shared and zero: a rejected call must leave them untouched.
+        Executable call = () -> bad.call().on(k);
+        RuntimeException e = assertThrows(RuntimeException.class, call);
+        assertEquals(bad.type(), e.getClass(), () -> name + " " + bad + ": expected " + bad.type().getSimpleName() + ", got " + e);
+        String msg = e.getMessage();
+        assertTrue(msg != null && msg.startsWith(bad.fragments()[0]),
+                () -> name + " " + bad + ": message should start with the kernel name '" + bad.fragments()[0] + "': " + msg);
+        for (String f : bad.fragments()) {
+            assertTrue(msg.contains(f), () -> name + " " + bad + ": message lacks '" + f + "': " + msg);
+        }
+        for (float[] shared : new float[][] {A10, B10, C10}) {
+            for (float f : shared) assertEquals(0f, f, () -> name + " " + bad + " wrote into an argument before rejecting");
+        }
+    }
+
+    /** Sizes whose end index overflows int must be caught by the long arithmetic, for matrices too. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void hugeSizesDoNotWrapAround(Kernels k) {
+        float[] x = new float[16];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> k.binaryRow(BinaryOp.ADD, 1 << 16, 1 << 16, x, 0, 1 << 16, x, 0, x, 0, 1 << 16));
+        assertTrue(e.getMessage().startsWith("binaryRow(ADD)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> k.dot(Integer.MAX_VALUE, x, 1, x, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> k.layerNorm(1 << 16, 1 << 16, x, 0, null, 0, null, 0, 0f, x, 0, null, 0, null, 0));
+    }
+
+    /** Empty sizes with valid arrays are legal and do nothing (max and argmax excepted, above). */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void zeroSizesAreAccepted(Kernels k) {
+        float[] x = {Float.NaN};
+        assertEquals(0f, k.dot(0, x, 1, x, 1));
+        assertEquals(0f, k.sum(0, x, 1));
+        k.softmax(0, 3, x, 0, 3, x, 0, 3);
+        k.gemm(Transpose.N, Transpose.N, 0, 0, 0, 1f, x, 0, 1, new float[1], 0, 1, 0f, new float[1], 0, 1);
+        float[] c = {Float.NaN, 7f};
+        k.gemm(Transpose.N, Transpose.N, 1, 1, 0, 1f, x, 0, 1, new float[1], 0, 1, 0f, c, 0, 1);
+        assertEquals(0f, c[0], "k = 0 with beta = 0 gives C = 0 (NaN overwritten)");
+        assertEquals(7f, c[1]);
+    }
+}
