@@ -201,4 +201,17 @@ class PlanTest {
         assertEquals(1.0, p.grad("y").getFlat(0));
         assertEquals(14.5, p.scalar(out));
     }
+
+    @Test
+    void anomalyModeChecksGradientsToo() {
+        Graph g = new Graph();
+        Node x = g.input("x", 2);
+        Node out = g.sum(g.sqrt(x)); // sqrt'(0) = inf
+        Plan p = g.compile(PlanOptions.forTraining().withAnomaly(true).withGradInputs("x"), out);
+        p.feed("x", new float[] {0, 4});
+        p.forward();
+        AnomalyException e = assertThrows(AnomalyException.class, p::backward);
+        assertTrue(e.getMessage().startsWith("backward of sqrt (built at PlanTest.java:"), e.getMessage());
+        assertTrue(e.getMessage().contains("wrote Infinity at flat index 0 of the gradient of x; inputs: x [2]"), e.getMessage());
+    }
 }

@@ -68,4 +68,28 @@ class TrainingTest {
     void trainingIsBitReproducible() {
         assertArrayEquals(train(5, 30), train(5, 30));
     }
+
+    @Test
+    void threadCountDoesNotChangeAnyBit() {
+        int before = dev.vectornn.kernel.KernelThreads.threads();
+        try {
+            float[][] grads = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                dev.vectornn.kernel.KernelThreads.setThreads(run == 0 ? 1 : 3);
+                Graph g = new Graph();
+                Node x = g.input("x", 64, 96);
+                Node w = g.param("w", Tensor.randn(DType.F32, Shape.of(96, 80), 0.1, 1));
+                Node v = g.param("v", Tensor.randn(DType.F32, Shape.of(80, 10), 0.1, 2));
+                Node loss = g.mean(g.square(g.matmul(g.tanh(g.matmul(x, w)), v)));
+                Plan p = g.compile(PlanOptions.forTraining(), loss);
+                p.feed("x", Tensor.randn(DType.F32, Shape.of(64, 96), 1, 3));
+                p.forward();
+                p.backward();
+                grads[run] = p.grad("w").floats().clone();
+            }
+            assertArrayEquals(grads[0], grads[1]);
+        } finally {
+            dev.vectornn.kernel.KernelThreads.setThreads(before);
+        }
+    }
 }
