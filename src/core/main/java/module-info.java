@@ -10,4 +10,6 @@ module dev.vectornn {
     requires java.management;
 
     exports dev.vectornn.kernel;
+    exports dev.vectornn.tensor;
+    exports dev.vectornn.graph;
 }

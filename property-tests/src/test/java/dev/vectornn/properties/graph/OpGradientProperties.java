@@ -1,0 +1,234 @@
+package dev.vectornn.properties.graph;
+
+import static dev.vectornn.properties.graph.GraphGen.assertGradients;
+
+import dev.vectornn.graph.Graph;
+import dev.vectornn.graph.Node;
+import dev.vectornn.properties.graph.GraphGen.Feeds;
+import dev.vectornn.tensor.DType;
+import dev.vectornn.tensor.Shape;
+import dev.vectornn.tensor.Tensor;
+import java.util.function.BiFunction;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * One F64 gradcheck property per registered op, named exactly as the op
+ * ({@link OpCoverageTest} fails when an op has none), over generated shapes (with size-1 and
+ * broadcast dimensions) and seeded values drawn inside each op's domain and away from its kinks.
+ */
+class OpGradientProperties {
+    private static final int TRIES = 40;
+
+    @Provide
+    Arbitrary<int[]> shapes() {
+        return GraphGen.shape(1, 3);
+    }
+
+    @Provide
+    Arbitrary<int[][]> pairs() {
+        return GraphGen.broadcastPair();
+    }
+
+    private static void binary(int[][] p, long seed, double lo, double hi, BiFunction<Graph, Node[], Node> op) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(seed);
+        Node a = f.in(g, "a", -2, 2, p[0]);
+        Node b = f.in(g, "b", lo, hi, p[1]);
+        assertGradients(g, op.apply(g, new Node[] {a, b}), f);
+    }
+
+    private static void unary(int[] dims, long seed, double lo, double hi, java.util.function.BiFunction<Graph, Node, Node> op) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(seed);
+        assertGradients(g, op.apply(g, f.in(g, "x", lo, hi, dims)), f);
+    }
+
+    @Property(tries = TRIES) void add(@ForAll("pairs") int[][] p, @ForAll long s) { binary(p, s, -2, 2, (g, x) -> g.add(x[0], x[1])); }
+
+    @Property(tries = TRIES) void sub(@ForAll("pairs") int[][] p, @ForAll long s) { binary(p, s, -2, 2, (g, x) -> g.sub(x[0], x[1])); }
+
+    @Property(tries = TRIES) void mul(@ForAll("pairs") int[][] p, @ForAll long s) { binary(p, s, -2, 2, (g, x) -> g.mul(x[0], x[1])); }
+
+    @Property(tries = TRIES) void div(@ForAll("pairs") int[][] p, @ForAll long s) { binary(p, s, 0.5, 2, (g, x) -> g.div(x[0], x[1])); }
+
+    @Property(tries = TRIES) void mulScalar(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = -3, max = 3) int k) {
+        unary(d, s, -2, 2, (g, x) -> g.mul(x, k * 0.7));
+    }
+
+    @Property(tries = TRIES) void addScalar(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = -3, max = 3) int k) {
+        unary(d, s, -2, 2, (g, x) -> g.add(x, k * 0.7));
+    }
+
+    @Property(tries = TRIES) void pow(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = -4, max = 6) int k) {
+        unary(d, s, 0.5, 2, (g, x) -> g.pow(x, k * 0.5));
+    }
+
+    @Property(tries = TRIES) void neg(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -2, 2, Graph::neg); }
+
+    @Property(tries = TRIES) void square(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -2, 2, Graph::square); }
+
+    @Property(tries = TRIES) void sqrt(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, 0.2, 3, Graph::sqrt); }
+
+    @Property(tries = TRIES) void exp(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -2, 2, Graph::exp); }
+
+    @Property(tries = TRIES) void log(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, 0.2, 3, Graph::log); }
+
+    @Property(tries = TRIES) void tanh(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -3, 3, Graph::tanh); }
+
+    @Property(tries = TRIES) void sigmoid(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -4, 4, Graph::sigmoid); }
+
+    @Property(tries = TRIES) void gelu(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -4, 4, Graph::gelu); }
+
+    @Property(tries = TRIES) void geluTanh(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -4, 4, Graph::geluTanh); }
+
+    @Property(tries = TRIES)
+    void relu(@ForAll("shapes") int[] d, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        assertGradients(g, g.relu(f.awayFromZero(g, "x", d)), f);
+    }
+
+    @Property(tries = TRIES)
+    void matmul(@ForAll @IntRange(min = 1, max = 4) int m, @ForAll @IntRange(min = 1, max = 4) int k,
+                @ForAll @IntRange(min = 1, max = 4) int n, @ForAll @IntRange(min = 0, max = 3) int batch,
+                @ForAll boolean ta, @ForAll boolean tb, @ForAll boolean sharedB, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        int[] ad = ta ? new int[] {k, m} : new int[] {m, k};
+        int[] bd = tb ? new int[] {n, k} : new int[] {k, n};
+        if (batch > 0) {
+            ad = new int[] {batch, ad[0], ad[1]};
+            if (!sharedB) bd = new int[] {batch, bd[0], bd[1]};
+        }
+        assertGradients(g, g.matmul(f.in(g, "a", -1, 1, ad), f.in(g, "b", -1, 1, bd), ta, tb), f);
+    }
+
+    private static int[] axes(int[] d, int mask) {
+        return java.util.stream.IntStream.range(0, d.length).filter(i -> (mask >> i & 1) == 1).toArray();
+    }
+
+    @Property(tries = TRIES)
+    void sum(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 0, max = 7) int mask, @ForAll boolean keep, @ForAll long s) {
+        unary(d, s, -2, 2, (g, x) -> g.sum(x, keep, axes(d, mask)));
+    }
+
+    @Property(tries = TRIES)
+    void mean(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 0, max = 7) int mask, @ForAll boolean keep, @ForAll long s) {
+        unary(d, s, -2, 2, (g, x) -> g.mean(x, keep, axes(d, mask)));
+    }
+
+    @Property(tries = TRIES)
+    void reshape(@ForAll("shapes") int[] d, @ForAll long s) {
+        int n = java.util.Arrays.stream(d).reduce(1, (a, b) -> a * b);
+        unary(d, s, -2, 2, (g, x) -> g.mul(g.reshape(x, n, 1), g.constant(Tensor.uniform(DType.F64, Shape.of(n, 1), -1, 1, s))));
+    }
+
+    @Property(tries = TRIES)
+    void permute(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = 0, max = 5) int which) {
+        int[][] perms3 = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+        int[] p = d.length == 3 ? perms3[which] : d.length == 2 ? (which % 2 == 0 ? new int[] {1, 0} : new int[] {0, 1}) : new int[] {0};
+        unary(d, s, -2, 2, (g, x) -> g.permute(x, p));
+    }
+
+    @Property(tries = TRIES)
+    void slice(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = 0, max = 2) int ax,
+               @ForAll @IntRange(min = 0, max = 3) int a, @ForAll @IntRange(min = 0, max = 3) int len) {
+        int axis = ax % d.length, start = a % d[axis], end = Math.min(d[axis], start + len);
+        unary(d, s, -2, 2, (g, x) -> g.slice(x, axis, start, end));
+    }
+
+    @Property(tries = TRIES)
+    void concat(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = 0, max = 2) int ax,
+                @ForAll @IntRange(min = 1, max = 3) int other, @ForAll boolean repeat) {
+        int axis = ax % d.length;
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node x = f.in(g, "x", -2, 2, d);
+        int[] od = d.clone();
+        od[axis] = other;
+        Node y = repeat ? x : f.in(g, "y", -2, 2, od);
+        assertGradients(g, g.concat(axis, x, y, x), f);
+    }
+
+    @Property(tries = TRIES) void softmax(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -3, 3, Graph::softmax); }
+
+    @Property(tries = TRIES) void logSoftmax(@ForAll("shapes") int[] d, @ForAll long s) { unary(d, s, -3, 3, Graph::logSoftmax); }
+
+    @Property(tries = TRIES)
+    void layerNorm(@ForAll("shapes") int[] d, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        int c = d[d.length - 1];
+        Node x = f.in(g, "x", -2, 2, d);
+        Node gamma = f.in(g, "gamma", 0.5, 1.5, c);
+        Node beta = f.in(g, "beta", -1, 1, c);
+        // a row of length 1 normalizes to 0 whatever x is: still a valid (zero) gradient to check
+        assertGradients(g, g.layerNorm(x, gamma, beta, 1e-5), f);
+    }
+
+    @Property(tries = TRIES)
+    void dropout(@ForAll("shapes") int[] d, @ForAll long s, @ForAll @IntRange(min = 0, max = 9) int tenths) {
+        unary(d, s, -2, 2, (g, x) -> g.dropout(x, tenths / 10.0));
+    }
+
+    @Property(tries = TRIES)
+    void gather(@ForAll("shapes") int[] idx, @ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 3) int cols,
+                @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node table = f.in(g, "table", -2, 2, rows, cols);
+        assertGradients(g, g.gather(table, f.idx(g, "ids", rows, idx)), f);
+    }
+
+    @Property(tries = TRIES)
+    void maskedFill(@ForAll("pairs") int[][] p, @ForAll long s) {
+        // the mask must broadcast to x: take the pair's larger-rank-or-equal shape as x when possible
+        int[] xd = p[0], md = p[1];
+        if (!Shape.of(md).broadcastsTo(Shape.of(xd))) {
+            xd = p[1];
+            md = p[0];
+        }
+        if (!Shape.of(md).broadcastsTo(Shape.of(xd))) md = new int[] {1};
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node x = f.in(g, "x", -2, 2, xd);
+        Tensor mask = Tensor.zeros(DType.F64, Shape.of(md));
+        for (int i = 0; i < mask.numel(); i++) mask.setFlat(i, f.r.nextBoolean() ? 1 : 0);
+        assertGradients(g, g.maskedFill(x, g.constant(mask), -3.5), f);
+    }
+
+    @Property(tries = TRIES)
+    void causalMask(@ForAll @IntRange(min = 1, max = 4) int t, @ForAll @IntRange(min = 0, max = 2) int batch, @ForAll long s) {
+        int[] d = batch == 0 ? new int[] {t, t} : new int[] {batch, t, t};
+        unary(d, s, -2, 2, (g, x) -> g.softmax(g.causalMask(x)));
+    }
+
+    @Property(tries = TRIES)
+    void crossEntropy(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 1, max = 5) int classes, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node logits = f.in(g, "logits", -3, 3, GraphGen.concat(d, classes));
+        Node t = f.idx(g, "t", classes, d);
+        int[] tv = (int[]) f.values.get("t");
+        if (tv.length > 1) tv[tv.length - 1] = -100; // one ignored row, when another one remains
+        assertGradients(g, g.crossEntropy(logits, t), f);
+    }
+
+    @Property(tries = TRIES)
+    void mse(@ForAll("shapes") int[] d, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        assertGradients(g, g.mse(f.in(g, "pred", -2, 2, d), f.in(g, "target", -2, 2, d)), f);
+    }
+
+    @Property(tries = TRIES)
+    void bceWithLogits(@ForAll("shapes") int[] d, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        assertGradients(g, g.bceWithLogits(f.in(g, "logits", -4, 4, d), f.in(g, "target", 0, 1, d)), f);
+    }
+}

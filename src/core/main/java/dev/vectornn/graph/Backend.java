@@ -1,0 +1,238 @@
+package dev.vectornn.graph;
+
+import dev.vectornn.kernel.BinaryOp;
+import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.UnaryOp;
+import dev.vectornn.tensor.DType;
+
+/**
+ * The primitives ops are written against, so that every op is written once for both dtypes.
+ * Arrays are passed as {@code Object} ({@code float[]} for {@link F32Backend}, {@code double[]}
+ * for {@link F64Backend}) with element offsets; all matrices are row-major and contiguous
+ * unless a leading dimension is given.
+ *
+ * <p>The abstract methods are the typed primitives (F32 delegates to the kernels). The final
+ * methods here are dtype-independent: the N-d walks over a {@link Geometry} (broadcast,
+ * reduction, permutation) that dispatch to the kernels' fast paths where the geometry allows,
+ * and the "accumulate" variants of overwrite-only primitives, which go through {@link #tmp}.
+ *
+ * <p>One instance per plan (it owns {@code tmp}); not thread-safe.
+ */
+abstract class Backend {
+    /** Backend-owned scratch of at least the largest node's element count; see {@link #ensureTmp}. */
+    Object tmp;
+
+    abstract DType dtype();
+
+    /** Sizes {@link #tmp} (and any backend-specific staging) for nodes of up to {@code n} elements; compile time only. */
+    final void ensureTmp(int n) {
+        if (tmp == null || java.lang.reflect.Array.getLength(tmp) < n) tmp = dtype().newArray(n);
+        onEnsureTmp(n);
+    }
+
+    /** Hook for backend-specific buffers sized like {@link #tmp}. */
+    void onEnsureTmp(int n) {}
+
+    // ---------------------------------------------------------------- typed primitives
+
+    abstract double get(Object a, int i);
+
+    abstract void set(Object a, int i, double v);
+
+    /** {@code x[i] = v}. */
+    abstract void fill(int n, double v, Object x, int xo);
+
+    /** {@code y[i] = alpha * x[i]} (y may be x). */
+    abstract void scale(int n, double alpha, Object x, int xo, Object y, int yo);
+
+    /** {@code y[i] += alpha * x[i]}. */
+    abstract void axpy(int n, double alpha, Object x, int xo, Object y, int yo);
+
+    /** {@code y[i] = x[i] + v} (y may be x). */
+    abstract void addScalar(int n, double v, Object x, int xo, Object y, int yo);
+
+    /** {@code c[i] = a[i] op b[i]}. */
+    abstract void binary(BinaryOp op, int n, Object a, int ao, Object b, int bo, Object c, int co);
+
+    /** {@code c[r,j] = a[r,j] op b[j]}, contiguous {@code rows x cols}. */
+    abstract void binaryRow(BinaryOp op, int rows, int cols, Object a, int ao, Object b, int bo, Object c, int co);
+
+    /** {@code c[r,j] = a[r,j] op b[r]}, contiguous {@code rows x cols}. */
+    abstract void binaryCol(BinaryOp op, int rows, int cols, Object a, int ao, Object b, int bo, Object c, int co);
+
+    /** {@code c[i] = a[ao+i*as] op b[bo+i*bs]}. */
+    abstract void binaryStrided(BinaryOp op, int n, Object a, int ao, int as, Object b, int bo, int bs, Object c, int co);
+
+    /** {@code dst[do+i] = alpha * src[so+i*ss]}, or {@code +=} when {@code acc}. */
+    abstract void stridedCopy(int n, double alpha, Object src, int so, int ss, Object dst, int dOff, boolean acc);
+
+    /** {@code y = f(x)} element-wise. */
+    abstract void unary(UnaryOp op, int n, Object x, int xo, Object y, int yo);
+
+    /** {@code dx = dy * f'(x)}, overwriting (see {@code Kernels.unaryBackward}). */
+    abstract void unaryBackward(UnaryOp op, int n, Object x, int xo, Object y, int yo, Object dy, int dyo, Object dx, int dxo);
+
+    /** {@code y = x^p}. */
+    abstract void pow(int n, double p, Object x, int xo, Object y, int yo);
+
+    /** {@code dx = dy * p * x^(p-1)}, overwriting. */
+    abstract void powBackward(int n, double p, Object x, int xo, Object dy, int dyo, Object dx, int dxo);
+
+    /** {@code sum x[i]}. */
+    abstract double sum(int n, Object x, int xo);
+
+    /** {@code sum x[i]*y[i]}. */
+    abstract double dot(int n, Object x, int xo, Object y, int yo);
+
+    /** BLAS gemm, as {@code Kernels.gemm}. */
+    abstract void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
+                       Object b, int bo, int ldb, double beta, Object c, int co, int ldc);
+
+    /** Batched gemm, as {@code Kernels.gemmBatched} (stride 0 reuses a matrix). */
+    void gemmBatched(Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
+                     Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
+                     double beta, Object c, int co, int sc, int ldc) {
+        for (int i = 0; i < batch; i++) {
+            gemm(ta, tb, m, n, k, alpha, a, ao + i * sa, lda, b, bo + i * sb, ldb, beta, c, co + i * sc, ldc);
+        }
+    }
+
+    /** Row-wise softmax (y may be x). */
+    abstract void softmax(int rows, int cols, Object x, int xo, Object y, int yo);
+
+    /** Row-wise log-softmax (y may be x). */
+    abstract void logSoftmax(int rows, int cols, Object x, int xo, Object y, int yo);
+
+    /** Softmax VJP from the output, overwriting dx. */
+    abstract void softmaxBackward(int rows, int cols, Object y, int yo, Object dy, int dyo, Object dx, int dxo);
+
+    /** Log-softmax VJP from the output, overwriting dx. */
+    abstract void logSoftmaxBackward(int rows, int cols, Object y, int yo, Object dy, int dyo, Object dx, int dxo);
+
+    /** Layer norm per row, as {@code Kernels.layerNorm} (gamma/beta/mean/rstd may be null). */
+    abstract void layerNorm(int rows, int cols, Object x, int xo, Object g, int go, Object be, int beo, double eps,
+                            Object y, int yo, Object mean, int mo, Object rstd, int ro);
+
+    /** Layer-norm VJP: dx overwritten, dg/db accumulated (either may be null). */
+    abstract void layerNormBackward(int rows, int cols, Object dy, int dyo, Object x, int xo, Object mean, int mo,
+                                    Object rstd, int ro, Object g, int go, Object dx, int dxo,
+                                    Object dg, int dgo, Object db, int dbo);
+
+    /** Index of the first NaN or infinity in {@code x[xo..xo+n)}, relative to xo, or -1. */
+    abstract int firstNonFinite(int n, Object x, int xo);
+
+    // ---------------------------------------------------------------- dtype-independent walks
+
+    /** Copies (or adds when {@code acc}) {@code n} contiguous elements: {@code dst (+)= src}. */
+    final void copy(int n, Object src, int so, Object dst, int dOff, boolean acc) {
+        if (acc) axpy(n, 1.0, src, so, dst, dOff);
+        else System.arraycopy(src, so, dst, dOff, n);
+    }
+
+    /** {@code c = a op b} with NumPy broadcasting; {@code g} from {@link Geometry#binary}. */
+    final void broadcastBinary(BinaryOp op, Geometry g, Object a, int ao, Object b, int bo, Object c, int co) {
+        switch (g.kind) {
+            case SAME -> binary(op, g.numel, a, ao, b, bo, c, co);
+            case ROW -> binaryRow(op, g.rows, g.cols, a, ao, b, bo, c, co);
+            case COL -> binaryCol(op, g.rows, g.cols, a, ao, b, bo, c, co);
+            case SCALAR -> binaryCol(op, 1, g.numel, a, ao, b, bo, c, co);
+            case GENERAL -> {
+                int i0 = g.inner0();
+                int i1 = g.inner1();
+                g.begin();
+                for (int r = 0; r < g.rows; r++) {
+                    g.row();
+                    binaryStrided(op, g.cols, a, ao + g.off0, i0, b, bo + g.off1, i1, c, co + r * g.cols);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sums {@code big} (the destination shape of {@code g}, contiguous) down to the shape that
+     * broadcasts to it (source 1 of {@code g}): {@code small (+)= alpha * reduce(big)}.
+     */
+    final void reduceTo(Geometry g, double alpha, Object big, int bo, Object small, int so, boolean acc) {
+        switch (g.kind) {
+            case SAME -> {
+                if (acc) axpy(g.numel, alpha, big, bo, small, so);
+                else scale(g.numel, alpha, big, bo, small, so);
+            }
+            case SCALAR -> {
+                double s = alpha * sum(g.numel, big, bo);
+                set(small, so, acc ? get(small, so) + s : s);
+            }
+            case COL -> {
+                for (int r = 0; r < g.rows; r++) {
+                    double s = alpha * sum(g.cols, big, bo + r * g.cols);
+                    set(small, so + r, acc ? get(small, so + r) + s : s);
+                }
+            }
+            default -> {
+                if (!acc) fill(smallSize(g), 0.0, small, so);
+                int i1 = g.inner1();
+                g.begin();
+                for (int r = 0; r < g.rows; r++) {
+                    g.row();
+                    int src = bo + r * g.cols;
+                    if (i1 == 0) {
+                        int k = so + g.off1;
+                        set(small, k, get(small, k) + alpha * sum(g.cols, big, src));
+                    } else {
+                        axpy(g.cols, alpha, big, src, small, so + g.off1);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int smallSize(Geometry g) {
+        // the small tensor's extent: 1 + max offset reachable through its strides
+        int max = 0;
+        for (int d = 0; d < g.dims.length; d++) max += (g.dims[d] - 1) * g.s1[d];
+        return g.numel == 0 ? 0 : max + 1;
+    }
+
+    /** {@code big (+)= alpha * broadcast(small)}: the transpose of {@link #reduceTo}. */
+    final void expand(Geometry g, double alpha, Object small, int so, Object big, int bo, boolean acc) {
+        int i1 = g.inner1();
+        g.begin();
+        for (int r = 0; r < g.rows; r++) {
+            g.row();
+            stridedCopy(g.cols, alpha, small, so + g.off1, i1, big, bo + r * g.cols, acc);
+        }
+    }
+
+    /** {@code dst (+)= permute(src)}; {@code g} from {@link Geometry#permute}. */
+    final void permute(Geometry g, Object src, int so, Object dst, int dOff, boolean acc) {
+        int i0 = g.inner0();
+        g.begin();
+        for (int r = 0; r < g.rows; r++) {
+            g.row();
+            stridedCopy(g.cols, 1.0, src, so + g.off0, i0, dst, dOff + r * g.cols, acc);
+        }
+    }
+
+    // ---------------------------------------------------------------- accumulate variants
+
+    /** {@link #unaryBackward} that adds into {@code dx} when {@code acc}. */
+    final void unaryBackward(UnaryOp op, int n, Object x, int xo, Object y, int yo, Object dy, int dyo,
+                             Object dx, int dxo, boolean acc) {
+        if (!acc) {
+            unaryBackward(op, n, x, xo, y, yo, dy, dyo, dx, dxo);
+        } else {
+            unaryBackward(op, n, x, xo, y, yo, dy, dyo, tmp, 0);
+            axpy(n, 1.0, tmp, 0, dx, dxo);
+        }
+    }
+
+    /** {@link #binary} whose result is added into {@code c} when {@code acc}. */
+    final void binary(BinaryOp op, int n, Object a, int ao, Object b, int bo, Object c, int co, boolean acc) {
+        if (!acc) {
+            binary(op, n, a, ao, b, bo, c, co);
+        } else {
+            binary(op, n, a, ao, b, bo, tmp, 0);
+            axpy(n, 1.0, tmp, 0, c, co);
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.vectornn.graph;
+
+import dev.vectornn.kernel.BinaryOp;
+import dev.vectornn.kernel.ScalarMath;
+import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.UnaryOp;
+import dev.vectornn.tensor.DType;
+
+/**
+ * The float64 backend: plain scalar double loops with the same semantics as the scalar float
+ * kernels (same formulas, same derivative conventions, e.g. ReLU'(0) = 0), used to run a graph in
+ * double precision for gradient checks. Speed is not a goal here; obviousness is.
+ */
+final class F64Backend extends Backend {
+
+    @Override
+    DType dtype() {
+        return DType.F64;
+    }
+
+    @Override
+    double get(Object a, int i) {
+        return ((double[]) a)[i];
+    }
+
+    @Override
+    void set(Object a, int i, double v) {
+        ((double[]) a)[i] = v;
+    }
+
+    @Override
+    void fill(int n, double v, Object x, int xo) {
+        java.util.Arrays.fill((double[]) x, xo, xo + n, v);
+    }
+
+    @Override
+    void scale(int n, double alpha, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int i = 0; i < n; i++) ys[yo + i] = alpha * xs[xo + i];
+    }
+
+    @Override
+    void axpy(int n, double alpha, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int i = 0; i < n; i++) ys[yo + i] = ys[yo + i] + alpha * xs[xo + i];
+    }
+
+    @Override
+    void addScalar(int n, double v, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int i = 0; i < n; i++) ys[yo + i] = xs[xo + i] + v;
+    }
+
+    private static double apply(BinaryOp op, double u, double v) {
+        return switch (op) {
+            case ADD -> u + v;
+            case SUB -> u - v;
+            case MUL -> u * v;
+            case DIV -> u / v;
+        };
+    }
+
+    @Override
+    void binary(BinaryOp op, int n, Object a, int ao, Object b, int bo, Object c, int co) {
+        binaryStrided(op, n, a, ao, 1, b, bo, 1, c, co);
+    }
+
+    @Override
+    void binaryRow(BinaryOp op, int rows, int cols, Object a, int ao, Object b, int bo, Object c, int co) {
+        for (int r = 0; r < rows; r++) binaryStrided(op, cols, a, ao + r * cols, 1, b, bo, 1, c, co + r * cols);
+    }
+
+    @Override
+    void binaryCol(BinaryOp op, int rows, int cols, Object a, int ao, Object b, int bo, Object c, int co) {
+        for (int r = 0; r < rows; r++) binaryStrided(op, cols, a, ao + r * cols, 1, b, bo + r, 0, c, co + r * cols);
+    }
+
+    @Override
+    void binaryStrided(BinaryOp op, int n, Object a, int ao, int as, Object b, int bo, int bs, Object c, int co) {
+        double[] x = (double[]) a, y = (double[]) b, z = (double[]) c;
+        for (int i = 0; i < n; i++) z[co + i] = apply(op, x[ao + i * as], y[bo + i * bs]);
+    }
+
+    @Override
+    void stridedCopy(int n, double alpha, Object src, int so, int ss, Object dst, int dOff, boolean acc) {
+        double[] s = (double[]) src, d = (double[]) dst;
+        if (acc) for (int i = 0; i < n; i++) d[dOff + i] = d[dOff + i] + alpha * s[so + i * ss];
+        else for (int i = 0; i < n; i++) d[dOff + i] = alpha * s[so + i * ss];
+    }
+
+    static double apply(UnaryOp op, double x) {
+        return switch (op) {
+            case NEG -> -x;
+            case SQUARE -> x * x;
+            case SQRT -> Math.sqrt(x);
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> ScalarMath.sigmoid(x);
+            case RELU -> x > 0 ? x : (x != x ? x : 0.0);
+            case GELU -> ScalarMath.gelu(x);
+            case GELU_TANH -> ScalarMath.geluTanh(x);
+        };
+    }
+
+    static double derivative(UnaryOp op, double x, double y, double dy) {
+        return switch (op) {
+            case NEG -> -dy;
+            case SQUARE -> 2 * x * dy;
+            case SQRT -> dy * 0.5 / y;
+            case EXP -> dy * y;
+            case LOG -> dy / x;
+            case TANH -> dy * (1 - y * y);
+            case SIGMOID -> dy * y * (1 - y);
+            case RELU -> x > 0 ? dy : 0.0;
+            case GELU -> dy * ScalarMath.geluDerivative(x);
+            case GELU_TANH -> dy * ScalarMath.geluTanhDerivative(x);
+        };
+    }
+
+    @Override
+    void unary(UnaryOp op, int n, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int i = 0; i < n; i++) ys[yo + i] = apply(op, xs[xo + i]);
+    }
+
+    @Override
+    void unaryBackward(UnaryOp op, int n, Object x, int xo, Object y, int yo, Object dy, int dyo, Object dx, int dxo) {
+        double[] xs = (double[]) x, ys = (double[]) y, g = (double[]) dy, d = (double[]) dx;
+        for (int i = 0; i < n; i++) d[dxo + i] = derivative(op, xs[xo + i], ys[yo + i], g[dyo + i]);
+    }
+
+    @Override
+    void pow(int n, double p, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int i = 0; i < n; i++) ys[yo + i] = Math.pow(xs[xo + i], p);
+    }
+
+    @Override
+    void powBackward(int n, double p, Object x, int xo, Object dy, int dyo, Object dx, int dxo) {
+        double[] xs = (double[]) x, g = (double[]) dy, d = (double[]) dx;
+        for (int i = 0; i < n; i++) d[dxo + i] = g[dyo + i] * p * Math.pow(xs[xo + i], p - 1);
+    }
+
+    @Override
+    double sum(int n, Object x, int xo) {
+        double[] xs = (double[]) x;
+        double s = 0;
+        for (int i = 0; i < n; i++) s += xs[xo + i];
+        return s;
+    }
+
+    @Override
+    double dot(int n, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        double s = 0;
+        for (int i = 0; i < n; i++) s += xs[xo + i] * ys[yo + i];
+        return s;
+    }
+
+    @Override
+    void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
+              Object b, int bo, int ldb, double beta, Object c, int co, int ldc) {
+        double[] as = (double[]) a, bs = (double[]) b, cs = (double[]) c;
+        boolean tA = ta == Transpose.T, tB = tb == Transpose.T;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = tA ? as[ao + p * lda + i] : as[ao + i * lda + p];
+                    double bv = tB ? bs[bo + j * ldb + p] : bs[bo + p * ldb + j];
+                    s += av * bv;
+                }
+                int ci = co + i * ldc + j;
+                // BLAS: beta == 0 overwrites without reading C (which may hold NaN)
+                cs[ci] = beta == 0 ? alpha * s : alpha * s + beta * cs[ci];
+            }
+        }
+    }
+
+    @Override
+    void softmax(int rows, int cols, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols, yr = yo + r * cols;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) m = Math.max(m, xs[xr + j]);
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                double e = Math.exp(xs[xr + j] - m);
+                ys[yr + j] = e;
+                s += e;
+            }
+            for (int j = 0; j < cols; j++) ys[yr + j] /= s;
+        }
+    }
+
+    @Override
+    void logSoftmax(int rows, int cols, Object x, int xo, Object y, int yo) {
+        double[] xs = (double[]) x, ys = (double[]) y;
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols, yr = yo + r * cols;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) m = Math.max(m, xs[xr + j]);
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += Math.exp(xs[xr + j] - m);
+            double ls = Math.log(s);
+            for (int j = 0; j < cols; j++) ys[yr + j] = (xs[xr + j] - m) - ls;
+        }
+    }
+
+    @Override
+    void softmaxBackward(int rows, int cols, Object y, int yo, Object dy, int dyo, Object dx, int dxo) {
+        double[] ys = (double[]) y, g = (double[]) dy, d = (double[]) dx;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += g[dyo + o + j] * ys[yo + o + j];
+            for (int j = 0; j < cols; j++) d[dxo + o + j] = ys[yo + o + j] * (g[dyo + o + j] - s);
+        }
+    }
+
+    @Override
+    void logSoftmaxBackward(int rows, int cols, Object y, int yo, Object dy, int dyo, Object dx, int dxo) {
+        double[] ys = (double[]) y, g = (double[]) dy, d = (double[]) dx;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += g[dyo + o + j];
+            for (int j = 0; j < cols; j++) d[dxo + o + j] = g[dyo + o + j] - Math.exp(ys[yo + o + j]) * s;
+        }
+    }
+
+    @Override
+    void layerNorm(int rows, int cols, Object x, int xo, Object g, int go, Object be, int beo, double eps,
+                   Object y, int yo, Object mean, int mo, Object rstd, int ro) {
+        double[] xs = (double[]) x, gs = (double[]) g, bs = (double[]) be, ys = (double[]) y;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += xs[xo + o + j];
+            double mu = cols == 0 ? 0 : s / cols;
+            double v = 0;
+            for (int j = 0; j < cols; j++) {
+                double d = xs[xo + o + j] - mu;
+                v += d * d;
+            }
+            double rs = 1.0 / Math.sqrt((cols == 0 ? 0 : v / cols) + eps);
+            for (int j = 0; j < cols; j++) {
+                double h = (xs[xo + o + j] - mu) * rs;
+                if (gs != null) h *= gs[go + j];
+                if (bs != null) h += bs[beo + j];
+                ys[yo + o + j] = h;
+            }
+            if (mean != null) ((double[]) mean)[mo + r] = mu;
+            if (rstd != null) ((double[]) rstd)[ro + r] = rs;
+        }
+    }
+
+    @Override
+    void layerNormBackward(int rows, int cols, Object dy, int dyo, Object x, int xo, Object mean, int mo,
+                           Object rstd, int ro, Object g, int go, Object dx, int dxo,
+                           Object dg, int dgo, Object db, int dbo) {
+        double[] dys = (double[]) dy, xs = (double[]) x, gs = (double[]) g, dxs = (double[]) dx;
+        double[] dgs = (double[]) dg, dbs = (double[]) db;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            double mu = ((double[]) mean)[mo + r], rs = ((double[]) rstd)[ro + r];
+            double sumG = 0, sumGX = 0;
+            for (int j = 0; j < cols; j++) {
+                double xhat = (xs[xo + o + j] - mu) * rs;
+                double gj = dys[dyo + o + j] * (gs == null ? 1 : gs[go + j]);
+                sumG += gj;
+                sumGX += gj * xhat;
+            }
+            double meanG = sumG / cols, meanGX = sumGX / cols;
+            for (int j = 0; j < cols; j++) {
+                double d = dys[dyo + o + j];
+                double xhat = (xs[xo + o + j] - mu) * rs;
+                double gj = d * (gs == null ? 1 : gs[go + j]);
+                dxs[dxo + o + j] = rs * (gj - meanG - xhat * meanGX);
+                if (dgs != null) dgs[dgo + j] += d * xhat;
+                if (dbs != null) dbs[dbo + j] += d;
+            }
+        }
+    }
+
+    @Override
+    int firstNonFinite(int n, Object x, int xo) {
+        double[] a = (double[]) x;
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(a[xo + i])) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,383 @@
+package dev.vectornn.graph;
+
+import dev.vectornn.tensor.DType;
+import dev.vectornn.tensor.Shape;
+import dev.vectornn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Checks a graph's analytic gradients (its ops' VJPs, run by a {@link Plan}) against central
+ * finite differences, as {@code torch.autograd.gradcheck} does.
+ *
+ * <p><b>What is compared.</b> For an output {@code y = f(x_1..x_k)} (the variables are the
+ * graph's parameters and float inputs, or the subset named in {@link Options#wrt}), GradCheck draws a fixed random
+ * vector {@code v} of {@code y}'s shape ({@code v = 1} for a one-element output) and checks the
+ * gradient of the scalar {@code s = <v, y>}, which is the vector-Jacobian product {@code J^T v}
+ * that backward computes: analytically by one {@code backward(v)}, numerically by
+ * {@code (s(x + h e_i) - s(x - h e_i)) / (x_i^+ - x_i^-)} for every element {@code i} of every
+ * variable, the differences accumulated in double. Because {@code v} is random, a wrong Jacobian
+ * escapes with probability zero. <b>Fast mode</b> instead checks one random direction {@code u}
+ * per variable: {@code v^T J u} against {@code <J^T v, u>}, two forward passes per variable,
+ * for layers too big for the element-wise check.
+ *
+ * <p><b>Pass criterion</b> (per element, or per variable in fast mode):
+ * {@code |analytic - numeric| <= atol + rtol * |numeric|}.
+ * <ul>
+ *   <li>{@link #f64()} (the default, as PyTorch): the plan runs in double; {@code eps = 1e-6},
+ *       {@code atol = 1e-5}, {@code rtol = 1e-3}.</li>
+ *   <li>{@link #f32()}: the plan runs in float32 (the kernels); the step is {@code eps = 1e-3}
+ *       because a 1e-6 step is below float resolution, and the tolerances are JAX's float32
+ *       ones, {@code atol = rtol = 2e-3}. The noise budget: a float forward pass carries
+ *       relative error near 1e-7 of {@code |s|}, which the division by {@code 2 eps} amplifies
+ *       about 500-fold (5e-5 |s|), plus the O(eps^2) truncation error; so keep {@code |s|} of
+ *       order 1-10 (small outputs, or fast mode) or check in F64. Perturbed values are rounded
+ *       to float and the actual step {@code x^+ - x^-} is the denominator.</li>
+ * </ul>
+ *
+ * <p><b>Non-differentiable points</b> (ReLU at 0, |x| at 0, ties in a max): where the two
+ * one-sided differences disagree by more than 10 tolerances while the analytic value lies
+ * between them (a valid one-sided derivative, which is what every op returns at its kinks, e.g.
+ * ReLU'(0) = 0), the element is counted as {@link Report#kinks skipped} rather than failed. Test
+ * generators should still draw inputs away from kinks (e.g. {@code |x| > 100 eps}), so that
+ * skipped elements stay rare; a report with many skips deserves a look.
+ *
+ * <p>Dropout: the plan's generator is reset to the same seed before every evaluation, so every
+ * forward pass draws the same mask and the function checked is deterministic.
+ *
+ * <p>Thread-safety: compiles and uses its own plan; the graph's parameters are perturbed and
+ * restored when the plan runs in their dtype, so do not train the same graph concurrently.
+ */
+public final class GradCheck {
+    private GradCheck() {}
+
+    /**
+     * Settings of one check.
+     *
+     * @param dtype the plan's dtype (F64: as torch.autograd.gradcheck; F32: the kernels)
+     * @param eps   finite-difference step
+     * @param atol  absolute tolerance
+     * @param rtol  relative tolerance (of the numeric value)
+     * @param fast  check one random projection per variable instead of every element
+     * @param seed  seed of the random vectors {@code v}, {@code u} and of the plan's dropout
+     * @param wrt   the variables to check (parameter and float input names); empty means all
+     */
+    public record Options(DType dtype, double eps, double atol, double rtol, boolean fast, long seed, Set<String> wrt) {
+        /** Copies {@code wrt}. */
+        public Options {
+            wrt = Set.copyOf(wrt);
+        }
+
+        /** A copy in fast (random projection) mode or not. */
+        public Options withFast(boolean on) {
+            return new Options(dtype, eps, atol, rtol, on, seed, wrt);
+        }
+
+        /** A copy with the given tolerances. */
+        public Options withTolerances(double absolute, double relative) {
+            return new Options(dtype, eps, absolute, relative, fast, seed, wrt);
+        }
+
+        /** A copy with the given finite-difference step. */
+        public Options withEps(double step) {
+            return new Options(dtype, step, atol, rtol, fast, seed, wrt);
+        }
+
+        /** A copy with the given seed. */
+        public Options withSeed(long s) {
+            return new Options(dtype, eps, atol, rtol, fast, s, wrt);
+        }
+
+        /** A copy checking only the named variables. */
+        public Options withWrt(String... names) {
+            return new Options(dtype, eps, atol, rtol, fast, seed, Set.of(names));
+        }
+    }
+
+    /** PyTorch's gradcheck defaults: F64, eps 1e-6, atol 1e-5, rtol 1e-3, full mode. */
+    public static Options f64() {
+        return new Options(DType.F64, 1e-6, 1e-5, 1e-3, false, 1234L, Set.of());
+    }
+
+    /** The float32 settings: F32 plan, eps 1e-3, atol = rtol = 2e-3 as JAX (see the class comment). */
+    public static Options f32() {
+        return new Options(DType.F32, 1e-3, 2e-3, 2e-3, false, 1234L, Set.of());
+    }
+
+    /**
+     * One compared element (or projection, in fast mode).
+     *
+     * @param variable name of the parameter or input
+     * @param index    flat index within it, or -1 in fast mode
+     * @param analytic the value from backward
+     * @param numeric  the finite-difference value
+     * @param absError {@code |analytic - numeric|}
+     * @param relError {@code absError / |numeric|} (infinite when numeric is 0 and the error is not)
+     */
+    public record Mismatch(String variable, int index, double analytic, double numeric, double absError, double relError) {
+        @Override
+        public String toString() {
+            return variable + (index >= 0 ? "[" + index + "]" : " (projection)") + ": analytic " + analytic
+                    + ", numeric " + numeric + ", abs error " + absError + ", rel error " + relError;
+        }
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param passed  whether every compared value was within tolerance
+     * @param worst   the compared value with the largest error relative to its tolerance
+     * @param checked how many values were compared
+     * @param kinks   how many elements were skipped as non-differentiable points
+     * @param maxRelError the largest {@code absError / (atol + rtol*|numeric|)} seen (at most 1 when passed)
+     */
+    public record Report(boolean passed, Mismatch worst, int checked, int kinks, double maxRelError) {
+        @Override
+        public String toString() {
+            return (passed ? "gradcheck passed" : "gradcheck FAILED") + ": " + checked + " values compared, "
+                    + kinks + " skipped at kinks; worst " + worst;
+        }
+    }
+
+    /**
+     * Checks the gradients of {@code output}.
+     *
+     * @param g      the graph
+     * @param output the node whose gradients are checked (any shape)
+     * @param feeds  a value for every input the output needs: {@code float[]}, {@code double[]},
+     *               {@code int[]} or {@link Tensor}, as {@link Plan#feed} accepts (values for
+     *               inputs that {@code output} does not depend on are ignored)
+     * @param o      the settings ({@link #f64()}, {@link #f32()})
+     * @throws IllegalArgumentException if a {@code wrt} name is not a parameter or float input the output uses
+     */
+    public static Report check(Graph g, Node output, Map<String, ?> feeds, Options o) {
+        List<String> inputs = new ArrayList<>();
+        Set<String> params = new LinkedHashSet<>();
+        collect(output, inputs, params, new boolean[g.nodeList().size()]);
+        Set<String> wrt = new LinkedHashSet<>();
+        for (String p : params) if (o.wrt().isEmpty() || o.wrt().contains(p)) wrt.add(p);
+        for (String i : inputs) if (o.wrt().isEmpty() || o.wrt().contains(i)) wrt.add(i);
+        for (String w : o.wrt()) {
+            if (!wrt.contains(w)) {
+                throw new IllegalArgumentException("gradcheck: '" + w + "' is not a parameter or float input of " + output);
+            }
+        }
+        List<String> gradInputs = new ArrayList<>();
+        for (String i : inputs) if (wrt.contains(i)) gradInputs.add(i);
+        Plan plan = g.compile(new PlanOptions(o.dtype(), true, false, o.seed(), Set.copyOf(gradInputs)), output);
+        for (Map.Entry<String, ?> e : feeds.entrySet()) {
+            if (plan.inputNames().contains(e.getKey())) feed(plan, e.getKey(), e.getValue());
+        }
+
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        Tensor v = Tensor.full(o.dtype(), output.shape(), 1.0);
+        if (output.shape().numel() != 1) {
+            for (int i = 0; i < v.numel(); i++) v.setFlat(i, rnd.nextDouble(-1, 1));
+        }
+        // snapshot the variables and their analytic gradients
+        List<Variable> vars = new ArrayList<>();
+        for (String name : wrt) vars.add(Variable.of(plan, name, feeds.get(name)));
+        // the plan may share parameters (and their .grad) with the caller: keep the grads to restore them
+        Map<String, Tensor> savedGrads = new java.util.LinkedHashMap<>();
+        for (Parameter p : plan.params().values()) savedGrads.put(p.name(), p.grad().copy());
+        plan.zeroGrad();
+        plan.setSeed(o.seed());
+        plan.forward();
+        double s0 = project(plan, output, v);
+        plan.backward(v);
+        List<double[]> gradients = new ArrayList<>();
+        for (Variable var : vars) gradients.add(var.gradient()); // before any further forward pass
+        Checker c = new Checker(o);
+        try {
+            for (int vi = 0; vi < vars.size(); vi++) {
+                Variable var = vars.get(vi);
+                double[] analytic = gradients.get(vi);
+                if (o.fast()) {
+                    double[] u = new double[var.size()];
+                    double au = 0;
+                    for (int i = 0; i < u.length; i++) {
+                        u[i] = rnd.nextDouble(-1, 1);
+                        au += analytic[i] * u[i];
+                    }
+                    double[] base = var.values();
+                    var.setAll(base, u, o.eps());
+                    double sp = eval(plan, output, v, o);
+                    var.setAll(base, u, -o.eps());
+                    double sm = eval(plan, output, v, o);
+                    var.setAll(base, u, 0);
+                    c.compare(var.name, -1, au, (sp - sm) / (2 * o.eps()), Double.NaN, Double.NaN);
+                } else {
+                    for (int i = 0; i < var.size(); i++) {
+                        double x = var.get(i);
+                        double xp = var.set(i, x + o.eps());
+                        double sp = eval(plan, output, v, o);
+                        double xm = var.set(i, x - o.eps());
+                        double sm = eval(plan, output, v, o);
+                        var.set(i, x);
+                        double numeric = (sp - sm) / (xp - xm);
+                        c.compare(var.name, i, analytic[i], numeric, (sp - s0) / (xp - x), (s0 - sm) / (x - xm));
+                    }
+                }
+            }
+        } finally {
+            for (Variable var : vars) var.restore();
+            for (Parameter p : plan.params().values()) {
+                System.arraycopy(savedGrads.get(p.name()).storage(), 0, p.grad().storage(), 0, p.grad().numel());
+            }
+        }
+        return c.report();
+    }
+
+    private static void collect(Node n, List<String> inputs, Set<String> params, boolean[] seen) {
+        if (seen[n.id]) return;
+        seen[n.id] = true;
+        for (Node in : n.inputs) collect(in, inputs, params, seen);
+        if (n.kind == Node.Kind.PARAM) params.add(n.name);
+        if (n.kind == Node.Kind.INPUT) inputs.add(n.name);
+    }
+
+    static void feed(Plan plan, String name, Object value) {
+        switch (value) {
+            case float[] f -> plan.feed(name, f);
+            // an F32 check of double data rounds it on purpose: that is the function being checked
+            case double[] d when plan.dtype() == DType.F32 -> plan.feed(name, toFloats(d));
+            case double[] d -> plan.feed(name, d);
+            case int[] i -> plan.feed(name, i);
+            case Tensor t -> plan.feed(name, t.dtype() == plan.dtype() ? t : t.to(plan.dtype()));
+            default -> throw new IllegalArgumentException("gradcheck: feed '" + name + "' must be float[], double[], int[]"
+                    + " or Tensor, got " + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    private static double eval(Plan plan, Node output, Tensor v, Options o) {
+        plan.setSeed(o.seed());
+        plan.forward();
+        return project(plan, output, v);
+    }
+
+    private static double project(Plan plan, Node output, Tensor v) {
+        if (output.shape().numel() == 1) return plan.scalar(output);
+        Tensor y = plan.output(output);
+        double s = 0;
+        for (int i = 0; i < y.numel(); i++) s += y.getFlat(i) * v.getFlat(i);
+        return s;
+    }
+
+    /** Keeps the running worst case and decides pass/fail and kinks. */
+    private static final class Checker {
+        private final Options o;
+        private Mismatch worst;
+        private double worstRatio = -1;
+        private int checked;
+        private int kinks;
+
+        Checker(Options o) {
+            this.o = o;
+        }
+
+        void compare(String var, int index, double analytic, double numeric, double right, double left) {
+            double err = Math.abs(analytic - numeric);
+            double tol = o.atol() + o.rtol() * Math.abs(numeric);
+            double ratio = err / tol;
+            if (!(ratio <= 1) && !Double.isNaN(right) && isKink(analytic, right, left, tol)) {
+                kinks++;
+                return;
+            }
+            checked++;
+            if (!(ratio <= worstRatio) || worst == null) {
+                worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
+                double rel = numeric == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / Math.abs(numeric);
+                worst = new Mismatch(var, index, analytic, numeric, err, rel);
+            }
+        }
+
+        private static boolean isKink(double analytic, double right, double left, double tol) {
+            double lo = Math.min(left, right), hi = Math.max(left, right);
+            return hi - lo > 10 * tol && analytic >= lo - tol && analytic <= hi + tol;
+        }
+
+        Report report() {
+            boolean ok = worst == null || worstRatio <= 1;
+            return new Report(ok, worst, checked, kinks, Math.max(worstRatio, 0));
+        }
+    }
+
+    /** A parameter (perturbed in place) or an input (re-fed after each change) of the plan. */
+    private static final class Variable {
+        final String name;
+        final Plan plan;
+        final Tensor values;
+        final boolean isParam;
+        final double[] original;
+
+        private Variable(String name, Plan plan, Tensor values, boolean isParam) {
+            this.name = name;
+            this.plan = plan;
+            this.values = values;
+            this.isParam = isParam;
+            this.original = new double[values.numel()];
+            for (int i = 0; i < original.length; i++) original[i] = values.getFlat(i);
+        }
+
+        static Variable of(Plan plan, String name, Object fed) {
+            if (plan.params().containsKey(name)) return new Variable(name, plan, plan.param(name).value(), true);
+            Tensor t;
+            Shape s = plan.grad(name).shape();
+            switch (fed) {
+                case Tensor x -> t = x.to(plan.dtype());
+                case float[] f -> t = Tensor.of(f, s.dims()).to(plan.dtype());
+                case double[] d -> t = Tensor.of(d, s.dims()).to(plan.dtype());
+                default -> throw new IllegalArgumentException("gradcheck: no float feed for input '" + name + "'");
+            }
+            return new Variable(name, plan, t, false);
+        }
+
+        int size() {
+            return values.numel();
+        }
+
+        double get(int i) {
+            return values.getFlat(i);
+        }
+
+        /** Stores {@code v} (rounded to the dtype) and returns the value actually stored. */
+        double set(int i, double v) {
+            values.setFlat(i, v);
+            if (!isParam) plan.feed(name, values);
+            return values.getFlat(i);
+        }
+
+        double[] values() {
+            double[] c = new double[size()];
+            for (int i = 0; i < c.length; i++) c[i] = values.getFlat(i);
+            return c;
+        }
+
+        void setAll(double[] base, double[] dir, double step) {
+            for (int i = 0; i < base.length; i++) values.setFlat(i, base[i] + step * dir[i]);
+            if (!isParam) plan.feed(name, values);
+        }
+
+        double[] gradient() {
+            Tensor g = plan.grad(name);
+            double[] c = new double[g.numel()];
+            for (int i = 0; i < c.length; i++) c[i] = g.getFlat(i);
+            return c;
+        }
+
+        void restore() {
+            for (int i = 0; i < original.length; i++) values.setFlat(i, original[i]);
+            if (!isParam) plan.feed(name, values);
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package dev.vectornn.graph;
+
+import dev.vectornn.tensor.Shape;
+import dev.vectornn.tensor.ShapeException;
+import dev.vectornn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a graph of tensor ops. Declare inputs (fed per run), parameters and constants, combine
+ * them with the op methods, then {@link #compile} the outputs you want into a {@link Plan}.
+ *
+ * <pre>{@code
+ * Graph g = new Graph();
+ * Node x = g.input("x", 32, 784);
+ * Node w = g.param("fc.weight", Tensor.randn(DType.F32, Shape.of(784, 10), 0.05, 1));
+ * Node y = g.indexInput("y", 32);
+ * Node loss = g.crossEntropy(g.matmul(x, w), y);
+ * Plan plan = g.compile(PlanOptions.forTraining(), loss);
+ * }</pre>
+ *
+ * <p><b>Shapes are inferred and checked as each op is built.</b> A mismatch throws
+ * {@link ShapeException} naming the op, the arguments, their shapes and the line of user code
+ * that built the op, e.g. {@code matmul: a is [32, 128], b is [64, 256]; inner dimensions 128 and
+ * 64 differ (built at Model.java:42)}. That line is the first stack frame outside this class.
+ *
+ * <p>Not thread-safe; build a graph on one thread. Nodes are immutable.
+ */
+public final class Graph {
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Node> named = new LinkedHashMap<>();
+
+    /** An empty graph. */
+    public Graph() {}
+
+    /** All nodes in build order (a topological order). */
+    public List<Node> nodes() {
+        return Collections.unmodifiableList(nodes);
+    }
+
+    List<Node> nodeList() {
+        return nodes;
+    }
+
+    Node inputNode(String name) {
+        return named.get(name);
+    }
+
+    /** The graph's parameters in declaration order. */
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>();
+        for (Node n : nodes) if (n.kind == Node.Kind.PARAM) ps.add(n.param);
+        return ps;
+    }
+
+    /**
+     * Compiles the given outputs (see {@link Plan}). A training plan's first output is the loss
+     * and must have one element.
+     */
+    public Plan compile(PlanOptions options, Node... outputs) {
+        return PlanCompiler.compile(this, options, outputs);
+    }
+
+    // ---------------------------------------------------------------- leaves
+
+    private static String callSite() {
+        return WALKER.walk(s -> s.filter(f -> !isGraphFrame(f.getClassName()))
+                .findFirst()
+                .map(f -> f.getFileName() + ":" + f.getLineNumber())
+                .orElse("unknown"));
+    }
+
+    private static boolean isGraphFrame(String cls) {
+        return cls.equals(Graph.class.getName()) || cls.startsWith(Graph.class.getName() + "$");
+    }
+
+    private Node leaf(Node.Kind kind, String name, Shape shape, Tensor constant, Parameter p) {
+        if (name != null && named.containsKey(name)) {
+            throw new IllegalArgumentException("the name '" + name + "' is already used by " + named.get(name));
+        }
+        String n = name != null ? name : "constant#" + nodes.size();
+        Node node = new Node(this, nodes.size(), kind, null, new Node[0], shape, null, n, callSite(), constant, p);
+        nodes.add(node);
+        if (name != null) named.put(name, node);
+        return node;
+    }
+
+    /** A float input of the given shape, fed before each run with {@link Plan#feed}. */
+    public Node input(String name, int... dims) {
+        return leaf(Node.Kind.INPUT, name, Shape.of(dims), null, null);
+    }
+
+    /** An integer input (token ids, class targets) of the given shape, fed with {@code int[]}. */
+    public Node indexInput(String name, int... dims) {
+        return leaf(Node.Kind.INDEX_INPUT, name, Shape.of(dims), null, null);
+    }
+
+    /**
+     * A trainable parameter initialized to {@code init} (used in place, not copied: plans of its
+     * dtype train it directly). Its gradient starts at zero.
+     */
+    public Node param(String name, Tensor init) {
+        Parameter p = new Parameter(name, init, Tensor.zeros(init.dtype(), init.shape()));
+        return leaf(Node.Kind.PARAM, name, init.shape(), null, p);
+    }
+
+    /** A constant (copied now, converted to each plan's dtype at compile time). */
+    public Node constant(Tensor value) {
+        return leaf(Node.Kind.CONSTANT, null, value.shape(), value.copy(), null);
+    }
+
+    // ---------------------------------------------------------------- the one way ops are added
+
+    /** Adds an op node after checking ownership, arity, index-ness and shapes. */
+    Node apply(OpDef op, Object attrs, Node... inputs) {
+        String site = callSite();
+        if (op.arity() >= 0 && inputs.length != op.arity()) {
+            throw new IllegalArgumentException(op.name() + ": takes " + op.arity() + " inputs, got " + inputs.length
+                    + " (built at " + site + ")");
+        }
+        Shape[] shapes = new Shape[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Node in = inputs[i];
+            if (in == null) throw new NullPointerException(op.name() + ": " + op.argName(i) + " is null (built at " + site + ")");
+            if (in.graph != this) {
+                throw new IllegalArgumentException(op.name() + ": " + op.argName(i) + " (" + in + ") belongs to another graph"
+                        + " (built at " + site + ")");
+            }
+            if (in.isIndex() != op.wantsIndex(i)) {
+                throw new IllegalArgumentException(op.name() + ": " + op.argName(i) + " must be "
+                        + (op.wantsIndex(i) ? "an index input (graph.indexInput)" : "a float value, not an index input")
+                        + ", got " + in + " (built at " + site + ")");
+            }
+            shapes[i] = in.shape;
+        }
+        Shape out;
+        try {
+            out = op.inferShape(shapes, attrs);
+        } catch (ShapeException e) {
+            throw new ShapeException(op.name() + ": " + e.getMessage() + " (built at " + site + ")");
+        }
+        Node node = new Node(this, nodes.size(), Node.Kind.OP, op, inputs.clone(), out, attrs,
+                op.name() + "#" + nodes.size(), site, null, null);
+        nodes.add(node);
+        return node;
+    }
+
+    private static ElementwiseOps.Scalar scalar(double v) {
+        return new ElementwiseOps.Scalar(v);
+    }
+
+    // ---------------------------------------------------------------- arithmetic
+
+    /** {@code a + b} with NumPy broadcasting. */
+    public Node add(Node a, Node b) { return apply(Ops.ADD, null, a, b); }
+
+    /** {@code a - b} with NumPy broadcasting. */
+    public Node sub(Node a, Node b) { return apply(Ops.SUB, null, a, b); }
+
+    /** {@code a * b} (element-wise) with NumPy broadcasting. */
+    public Node mul(Node a, Node b) { return apply(Ops.MUL, null, a, b); }
+
+    /** {@code a / b} with NumPy broadcasting. */
+    public Node div(Node a, Node b) { return apply(Ops.DIV, null, a, b); }
+
+    /** {@code x * s}. */
+    public Node mul(Node x, double s) { return apply(Ops.MUL_SCALAR, scalar(s), x); }
+
+    /** {@code x + s}. */
+    public Node add(Node x, double s) { return apply(Ops.ADD_SCALAR, scalar(s), x); }
+
+    /** {@code x ^ p} element-wise (for non-integer {@code p}, negative {@code x} gives NaN). */
+    public Node pow(Node x, double p) { return apply(Ops.POW, scalar(p), x); }
+
+    /** {@code -x}. */
+    public Node neg(Node x) { return apply(Ops.NEG, null, x); }
+
+    /** {@code x^2}. */
+    public Node square(Node x) { return apply(Ops.SQUARE, null, x); }
+
+    /** {@code sqrt(x)}. */
+    public Node sqrt(Node x) { return apply(Ops.SQRT, null, x); }
+
+    /** {@code e^x}. */
+    public Node exp(Node x) { return apply(Ops.EXP, null, x); }
+
+    /** Natural logarithm. */
+    public Node log(Node x) { return apply(Ops.LOG, null, x); }
+
+    // ---------------------------------------------------------------- activations
+
+    /** Hyperbolic tangent. */
+    public Node tanh(Node x) { return apply(Ops.TANH, null, x); }
+
+    /** Logistic sigmoid. */
+    public Node sigmoid(Node x) { return apply(Ops.SIGMOID, null, x); }
+
+    /** {@code max(x, 0)}; gradient 0 at 0, as PyTorch. */
+    public Node relu(Node x) { return apply(Ops.RELU, null, x); }
+
+    /** Exact GELU, PyTorch's default. */
+    public Node gelu(Node x) { return apply(Ops.GELU, null, x); }
+
+    /** tanh-approximated GELU, PyTorch's {@code approximate='tanh'}. */
+    public Node geluTanh(Node x) { return apply(Ops.GELU_TANH, null, x); }
+
+    // ---------------------------------------------------------------- linear algebra and reductions
+
+    /** {@code a @ b}: 2-D, or batched 3-D ({@code [B,m,k] @ [B,k,n]}, or one side 2-D and shared). */
+    public Node matmul(Node a, Node b) { return matmul(a, b, false, false); }
+
+    /** {@code op(a) @ op(b)} where {@code op} transposes the last two dimensions when asked. */
+    public Node matmul(Node a, Node b, boolean transA, boolean transB) {
+        return apply(Ops.MATMUL, new MatmulOps.Attrs(transA, transB), a, b);
+    }
+
+    /** Sum over {@code axes} (all axes if none given), dropping them. */
+    public Node sum(Node x, int... axes) { return reduce(Ops.SUM, x, false, axes); }
+
+    /** Sum over {@code axes} (all if none), keeping them as size 1 when {@code keepDims}. */
+    public Node sum(Node x, boolean keepDims, int... axes) { return reduce(Ops.SUM, x, keepDims, axes); }
+
+    /** Mean over {@code axes} (all axes if none given), dropping them. */
+    public Node mean(Node x, int... axes) { return reduce(Ops.MEAN, x, false, axes); }
+
+    /** Mean over {@code axes} (all if none), keeping them as size 1 when {@code keepDims}. */
+    public Node mean(Node x, boolean keepDims, int... axes) { return reduce(Ops.MEAN, x, keepDims, axes); }
+
+    private Node reduce(OpDef op, Node x, boolean keepDims, int[] axes) {
+        int[] norm = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            try {
+                norm[i] = x.shape.axis(axes[i]);
+            } catch (ShapeException e) {
+                throw new ShapeException(op.name() + ": x is " + x.shape + "; " + e.getMessage() + " (built at " + callSite() + ")");
+            }
+        }
+        norm = Arrays.stream(norm).sorted().distinct().toArray();
+        return apply(op, new ReduceOps.Axes(norm, keepDims), x);
+    }
+
+    // ---------------------------------------------------------------- movement
+
+    /** The same elements in a new shape (one dimension may be -1: inferred). A view, no copy. */
+    public Node reshape(Node x, int... dims) {
+        int[] d = dims.clone();
+        int infer = -1, known = 1;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == -1 && infer < 0) infer = i;
+            else known *= d[i];
+        }
+        if (infer >= 0 && known > 0 && x.shape.numel() % known == 0) d[infer] = x.shape.numel() / known;
+        Shape target;
+        try {
+            target = Shape.of(d);
+        } catch (ShapeException e) {
+            throw new ShapeException("reshape: x is " + x.shape + "; cannot become " + Arrays.toString(dims)
+                    + " (built at " + callSite() + ")");
+        }
+        return apply(Ops.RESHAPE, target, x);
+    }
+
+    /** Reorders dimensions: output dimension {@code i} is input dimension {@code perm[i]}. */
+    public Node permute(Node x, int... perm) {
+        return apply(Ops.PERMUTE, new ShapeOps.Perm(perm.clone()), x);
+    }
+
+    /** Swaps two dimensions (negative counts from the end). */
+    public Node transpose(Node x, int dim0, int dim1) {
+        int r = x.shape.rank();
+        int[] p = new int[r];
+        for (int i = 0; i < r; i++) p[i] = i;
+        int a = dim0 < 0 ? dim0 + r : dim0, b = dim1 < 0 ? dim1 + r : dim1;
+        if (a < 0 || a >= r || b < 0 || b >= r) {
+            throw new ShapeException("transpose: x is " + x.shape + "; dimensions " + dim0 + " and " + dim1
+                    + " are not both in range (built at " + callSite() + ")");
+        }
+        p[a] = b;
+        p[b] = a;
+        return permute(x, p);
+    }
+
+    /** Elements {@code [start, end)} along {@code axis}. */
+    public Node slice(Node x, int axis, int start, int end) {
+        int a;
+        try {
+            a = x.shape.axis(axis);
+        } catch (ShapeException e) {
+            throw new ShapeException("slice: x is " + x.shape + "; " + e.getMessage() + " (built at " + callSite() + ")");
+        }
+        return apply(Ops.SLICE, new ShapeOps.SliceAttrs(a, start, end), x);
+    }
+
+    /**
+     * Splits {@code x} along {@code axis} into consecutive pieces of the given sizes, which must
+     * add up to that dimension (one slice node per piece).
+     */
+    public Node[] split(Node x, int axis, int... sizes) {
+        int total = 0;
+        for (int s : sizes) total += s;
+        int a = x.shape.axis(axis);
+        if (total != x.shape.dim(a)) {
+            throw new ShapeException("split: x is " + x.shape + "; sizes " + Arrays.toString(sizes) + " add up to "
+                    + total + ", not " + x.shape.dim(a) + " (built at " + callSite() + ")");
+        }
+        Node[] out = new Node[sizes.length];
+        int at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = slice(x, a, at, at + sizes[i]);
+            at += sizes[i];
+        }
+        return out;
+    }
+
+    /** Joins the inputs along {@code axis}; every other dimension must agree. */
+    public Node concat(int axis, Node... xs) {
+        int a = xs.length == 0 ? 0 : xs[0].shape.rank() == 0 ? axis : (axis < 0 ? axis + xs[0].shape.rank() : axis);
+        return apply(Ops.CONCAT, new ShapeOps.Axis(a), xs);
+    }
+
+    // ---------------------------------------------------------------- softmax, normalization, masks
+
+    /** Softmax over the last axis. */
+    public Node softmax(Node x) { return apply(Ops.SOFTMAX, null, x); }
+
+    /** Log-softmax over the last axis. */
+    public Node logSoftmax(Node x) { return apply(Ops.LOG_SOFTMAX, null, x); }
+
+    /** Layer norm over the last axis with affine {@code gamma}, {@code beta} of that size and {@code eps}. */
+    public Node layerNorm(Node x, Node gamma, Node beta, double eps) {
+        if (!(eps > 0)) throw new IllegalArgumentException("layerNorm: eps must be > 0, got " + eps);
+        return apply(Ops.LAYER_NORM, scalar(eps), x, gamma, beta);
+    }
+
+    /** Inverted dropout with drop probability {@code p} in {@code [0, 1]}; identity in inference plans. */
+    public Node dropout(Node x, double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout: p must be in [0, 1], got " + p);
+        return apply(Ops.DROPOUT, scalar(p), x);
+    }
+
+    /** Rows of {@code table} picked by the index input {@code indices}: shape {@code indices.shape + table.shape[1:]}. */
+    public Node gather(Node table, Node indices) { return apply(Ops.GATHER, null, table, indices); }
+
+    /** {@code value} where {@code mask != 0}, else {@code x}; the mask broadcasts to {@code x}. */
+    public Node maskedFill(Node x, Node mask, double value) {
+        return apply(Ops.MASKED_FILL, scalar(value), x, mask);
+    }
+
+    /** Masks attention scores {@code [..., T, T]} above the diagonal (see {@link Ops#CAUSAL_MASK}). */
+    public Node causalMask(Node scores) { return apply(Ops.CAUSAL_MASK, null, scores); }
+
+    // ---------------------------------------------------------------- losses
+
+    /** Cross-entropy from logits {@code [..., C]} and class targets {@code [...]}, ignore index -100, mean. */
+    public Node crossEntropy(Node logits, Node targets) { return crossEntropy(logits, targets, -100); }
+
+    /** Cross-entropy, skipping rows whose target is {@code ignoreIndex}; mean over the others. */
+    public Node crossEntropy(Node logits, Node targets, int ignoreIndex) {
+        return apply(Ops.CROSS_ENTROPY, new LossOps.IgnoreIndex(ignoreIndex), logits, targets);
+    }
+
+    /** Mean squared error. */
+    public Node mse(Node pred, Node target) { return apply(Ops.MSE, null, pred, target); }
+
+    /** Binary cross-entropy with logits, mean. */
+    public Node bceWithLogits(Node logits, Node target) { return apply(Ops.BCE_WITH_LOGITS, null, logits, target); }
+}

@@ -1,0 +1,222 @@
+package dev.vectornn.graph;
+
+import dev.vectornn.kernel.BinaryOp;
+import dev.vectornn.kernel.UnaryOp;
+import dev.vectornn.tensor.Shape;
+import dev.vectornn.tensor.ShapeException;
+
+/**
+ * Losses reduced to a scalar by the mean, as PyTorch's defaults ({@code reduction='mean'}):
+ * fused cross-entropy from logits with integer targets and an ignore index, mean squared error,
+ * and binary cross-entropy with logits.
+ */
+final class LossOps {
+    private LossOps() {}
+
+    /** The class index whose rows are skipped (PyTorch's {@code ignore_index}, default -100). */
+    record IgnoreIndex(int value) {}
+
+    /**
+     * {@code mean over rows r with t_r != ignore of -log_softmax(logits_r)[t_r]}. The log-softmax
+     * is saved for the VJP {@code (softmax(logits_r) - onehot(t_r)) / count}. With every row
+     * ignored the mean is 0/0 = NaN, as in PyTorch.
+     */
+    static final class CrossEntropy extends OpDef {
+        CrossEntropy() {
+            super("crossEntropy", "logits", "targets");
+        }
+
+        @Override
+        boolean wantsIndex(int i) {
+            return i == 1;
+        }
+
+        @Override
+        Shape inferShape(Shape[] in, Object attrs) {
+            Shape l = in[0], t = in[1];
+            boolean ok = l.rank() >= 1 && t.rank() == l.rank() - 1;
+            for (int d = 0; ok && d < t.rank(); d++) ok = t.dim(d) == l.dim(d);
+            if (!ok) {
+                throw new ShapeException("logits is " + l + ", targets is " + t
+                        + "; targets must be the logits' shape without the last (class) axis");
+            }
+            return Shape.scalar();
+        }
+
+        @Override
+        boolean vjpReadsInput(int i) {
+            return i == 1;
+        }
+
+        @Override
+        boolean vjpReadsOutput() {
+            return false;
+        }
+
+        @Override
+        int savedSize(Frame f) {
+            return f.inShapes[0].numel();
+        }
+
+        @Override
+        int scratchSize(Frame f) {
+            return f.inShapes[0].numel(); // log-softmax in inference plans, where nothing is saved
+        }
+
+        @Override
+        void forward(Frame f) {
+            int classes = f.inShapes[0].dim(-1);
+            int rows = f.inShapes[1].numel();
+            int ignore = ((IgnoreIndex) f.attrs).value();
+            Object lp = f.saved != null ? f.saved : f.scratch;
+            int lpo = f.saved != null ? f.savedOff : f.scratchOff;
+            Backend b = f.b;
+            b.logSoftmax(rows, classes, f.in[0], f.inOff[0], lp, lpo);
+            int[] t = (int[]) f.in[1];
+            double total = 0;
+            int count = 0;
+            for (int r = 0; r < rows; r++) {
+                int c = t[r];
+                if (c == ignore) continue;
+                if (c < 0 || c >= classes) {
+                    throw new IndexOutOfBoundsException("crossEntropy (built at " + f.node.callSite + "): target " + c
+                            + " at position " + r + " is out of range [0, " + classes + ") and is not the ignore index "
+                            + ignore);
+                }
+                total -= b.get(lp, lpo + r * classes + c);
+                count++;
+            }
+            b.set(f.out, f.outOff, total / count);
+        }
+
+        @Override
+        void vjp(Frame f) {
+            int classes = f.inShapes[0].dim(-1);
+            int rows = f.inShapes[1].numel();
+            int ignore = ((IgnoreIndex) f.attrs).value();
+            int[] t = (int[]) f.in[1];
+            Backend b = f.b;
+            int count = 0;
+            for (int r = 0; r < rows; r++) if (t[r] != ignore) count++;
+            double scale = b.get(f.gOut, f.gOutOff) / count;
+            Object dx = f.gIn[0];
+            for (int r = 0; r < rows; r++) {
+                int o = f.gInOff[0] + r * classes;
+                if (t[r] == ignore) {
+                    if (!f.acc[0]) b.fill(classes, 0.0, dx, o);
+                    continue;
+                }
+                // softmax row = exp(log-softmax row), minus one at the target, times dy / count
+                b.unary(UnaryOp.EXP, classes, f.saved, f.savedOff + r * classes, b.tmp, 0);
+                b.set(b.tmp, t[r], b.get(b.tmp, t[r]) - 1.0);
+                if (f.acc[0]) b.axpy(classes, scale, b.tmp, 0, dx, o);
+                else b.scale(classes, scale, b.tmp, 0, dx, o);
+            }
+        }
+    }
+
+    /** {@code mean((pred - target)^2)}; both arguments are differentiable. */
+    static final class Mse extends OpDef {
+        Mse() {
+            super("mse", "pred", "target");
+        }
+
+        @Override
+        Shape inferShape(Shape[] in, Object attrs) {
+            if (!in[0].equals(in[1])) {
+                throw new ShapeException("pred is " + in[0] + ", target is " + in[1] + "; they must be equal");
+            }
+            return Shape.scalar();
+        }
+
+        @Override
+        boolean vjpReadsOutput() {
+            return false;
+        }
+
+        @Override
+        int scratchSize(Frame f) {
+            return f.inShapes[0].numel();
+        }
+
+        @Override
+        void forward(Frame f) {
+            int n = f.inShapes[0].numel();
+            Backend b = f.b;
+            b.binary(BinaryOp.SUB, n, f.in[0], f.inOff[0], f.in[1], f.inOff[1], f.scratch, f.scratchOff);
+            b.set(f.out, f.outOff, b.dot(n, f.scratch, f.scratchOff, f.scratch, f.scratchOff) / n);
+        }
+
+        @Override
+        void vjp(Frame f) {
+            int n = f.inShapes[0].numel();
+            Backend b = f.b;
+            double s = 2.0 * b.get(f.gOut, f.gOutOff) / n;
+            b.binary(BinaryOp.SUB, n, f.in[0], f.inOff[0], f.in[1], f.inOff[1], f.scratch, f.scratchOff);
+            for (int i = 0; i <= 1; i++) {
+                if (!f.needGrad[i]) continue;
+                double a = i == 0 ? s : -s;
+                if (f.acc[i]) b.axpy(n, a, f.scratch, f.scratchOff, f.gIn[i], f.gInOff[i]);
+                else b.scale(n, a, f.scratch, f.scratchOff, f.gIn[i], f.gInOff[i]);
+            }
+        }
+    }
+
+    /**
+     * {@code mean(max(x,0) - x*y + log(1 + exp(-|x|)))}, the stable form of
+     * {@code -[y log sigmoid(x) + (1-y) log(1 - sigmoid(x))]}; gradients {@code (sigmoid(x) - y)/n}
+     * for the logits and {@code -x/n} for the targets.
+     */
+    static final class BceWithLogits extends OpDef {
+        BceWithLogits() {
+            super("bceWithLogits", "logits", "target");
+        }
+
+        @Override
+        Shape inferShape(Shape[] in, Object attrs) {
+            if (!in[0].equals(in[1])) {
+                throw new ShapeException("logits is " + in[0] + ", target is " + in[1] + "; they must be equal");
+            }
+            return Shape.scalar();
+        }
+
+        @Override
+        boolean vjpReadsOutput() {
+            return false;
+        }
+
+        @Override
+        int scratchSize(Frame f) {
+            return f.inShapes[0].numel();
+        }
+
+        @Override
+        void forward(Frame f) {
+            int n = f.inShapes[0].numel();
+            Backend b = f.b;
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                double x = b.get(f.in[0], f.inOff[0] + i), y = b.get(f.in[1], f.inOff[1] + i);
+                total += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+            }
+            b.set(f.out, f.outOff, total / n);
+        }
+
+        @Override
+        void vjp(Frame f) {
+            int n = f.inShapes[0].numel();
+            Backend b = f.b;
+            double s = b.get(f.gOut, f.gOutOff) / n;
+            if (f.needGrad[0]) {
+                b.unary(UnaryOp.SIGMOID, n, f.in[0], f.inOff[0], f.scratch, f.scratchOff);
+                b.binary(BinaryOp.SUB, n, f.scratch, f.scratchOff, f.in[1], f.inOff[1], f.scratch, f.scratchOff);
+                if (f.acc[0]) b.axpy(n, s, f.scratch, f.scratchOff, f.gIn[0], f.gInOff[0]);
+                else b.scale(n, s, f.scratch, f.scratchOff, f.gIn[0], f.gInOff[0]);
+            }
+            if (f.needGrad[1]) {
+                if (f.acc[1]) b.axpy(n, -s, f.in[0], f.inOff[0], f.gIn[1], f.gInOff[1]);
+                else b.scale(n, -s, f.in[0], f.inOff[0], f.gIn[1], f.gInOff[1]);
+            }
+        }
+    }
+}
