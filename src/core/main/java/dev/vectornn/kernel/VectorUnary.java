@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorOperators;
  * RELU and the arithmetic derivatives are bit-exact with the scalar oracle (same operations in
  * the same order; vector sqrt is correctly rounded like {@code (float) Math.sqrt}). EXP, LOG,
  * TANH, SIGMOID and both GELUs use {@link VectorMath} with the error bounds documented there;
- * their tail is one masked vector, so every element gets the same bound.
+ * their tail runs through the same vector code (via a scratch vector), so every element gets
+ * the same bound, and the staged functions give exactly the composed functions' bits.
  *
  * <p>Each op has its own loop (the switch is outside), because a switch inside the loop would
  * keep C2 from keeping the loop body in vector registers.
