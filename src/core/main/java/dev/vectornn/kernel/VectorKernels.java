@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops run full vectors up to {@code loopBound}, then a tail. Bit-exact kernels (arithmetic,
  * scale, axpy, fill, max, argmax, ReLU) use a scalar tail written exactly as the scalar oracle;
- * transcendental kernels process the tail as one masked vector so every element gets the same
- * {@link VectorMath} error bound (no scalar twin of the polynomials is needed; masked loads are
- * native on AVX-512, and emulated but run only once per call elsewhere). Reductions keep four independent accumulators (hiding the add/FMA
+ * transcendental kernels copy the tail into a per-thread scratch vector and run it through the
+ * same full-vector loop, so every element gets the same {@link VectorMath} error bound (no scalar
+ * twin of the polynomials, and no vector crosses a method call: see {@link VectorUnary}). Reductions keep four independent accumulators (hiding the add/FMA
  * latency) and reduce across lanes once, after the loop; long sums are folded into a double every
  * {@value #CHUNK} elements so that float rounding does not grow with the length.
  *

@@ -6,9 +6,11 @@ import static dev.vectornn.kernel.VectorKernels.L;
 
 import dev.vectornn.kernel.simd.Simd;
 import dev.vectornn.kernel.simd.VectorMath;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Row kernels for {@link VectorKernels}: softmax, log-softmax, their VJPs, and layer norm.
@@ -23,13 +25,76 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorRows {
     private VectorRows() {}
 
+    // No FloatVector crosses a call here (a call C2 leaves un-inlined boxes the vectors it takes
+    // or returns). The exp loops are methods of their own that take arrays and a float maximum,
+    // called through MethodHandles loaded from an array, which C2 never inlines (see
+    // VectorUnary): inlined next to the row maximum or the row sum, an exp loop pushed the
+    // compilation past C2's node budget and its exp helpers became boxing calls. The tail is
+    // copied into a per-thread scratch vector padded with -inf, whose exp(-inf - m) is +0, and
+    // run through the same loop, so tail lanes add exactly what masked-off lanes would.
+
+    private static final MethodHandle[] LOOPS = loops();
+
+    private static MethodHandle[] loops() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            return new MethodHandle[] {
+                lookup.findStatic(VectorRows.class, "expSumLoop", MethodType.methodType(float.class,
+                        int.class, float[].class, int.class, float[].class, int.class, float.class)),
+                lookup.findStatic(VectorRows.class, "sumExpLoop", MethodType.methodType(float.class,
+                        int.class, float[].class, int.class, float.class)),
+                lookup.findStatic(VectorRows.class, "subExpScaledLoop", MethodType.methodType(void.class,
+                        int.class, float[].class, int.class, float[].class, int.class, float[].class, int.class, float.class)),
+            };
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException r) throw r;
+        if (e instanceof Error r) throw r;
+        throw new AssertionError(e);   // the loops throw no checked exceptions
+    }
+
+    /** {@link #expSumLoop}, never inlined. */
+    private static float expSum(int len, float[] x, int xo, float[] y, int yo, float m) {
+        try {
+            return (float) LOOPS[0].invokeExact(len, x, xo, y, yo, m);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@link #sumExpLoop}, never inlined. */
+    private static float sumExpFull(int len, float[] x, int xo, float m) {
+        try {
+            return (float) LOOPS[1].invokeExact(len, x, xo, m);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** {@link #subExpScaledLoop}, never inlined. */
+    private static void subExpScaled(int len, float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, float sf) {
+        try {
+            LOOPS[2].invokeExact(len, y, yo, dy, dyo, dx, dxo, sf);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
     /** Softmax of one row; {@code y} may be {@code x}. */
     static void softmax(int n, float[] x, int xo, float[] y, int yo) {
         if (n == 0) return;
-        FloatVector m = FloatVector.broadcast(F, VectorKernels.maxOf(n, x, xo));
+        float m = VectorKernels.maxOf(n, x, xo);
+        int full = F.loopBound(n);
         double total = 0;
         for (int start = 0; start < n; start += CHUNK) {
-            total += expChunk(start, Math.min(n, start + CHUNK), x, xo, y, yo, m);
+            int end = Math.min(full, start + CHUNK);
+            float t = expSum(end - start, x, xo + start, y, yo + start, m);
+            if (end < Math.min(n, start + CHUNK)) t += softmaxTail(full, n, x, xo, y, yo, m);
+            total += t;
         }
         // one reciprocal, then multiplies: within 1 ulp of the oracle's double division
         float inv = (float) (1.0 / total);
@@ -42,35 +107,50 @@ final class VectorRows {
         }
     }
 
-    /**
-     * Stores {@code exp(x - m)} for {@code [start, end)} and returns its sum. A method of its own
-     * so that its loop is compiled apart from the row maximum (together they exceed C2's inlining
-     * node budget, and exp then is called, boxing its vectors).
-     */
-    private static float expChunk(int start, int end, float[] x, int xo, float[] y, int yo, FloatVector m) {
+    /** Stores {@code exp(x - m)} for {@code len} (a multiple of L) elements and returns their sum. */
+    private static float expSumLoop(int len, float[] x, int xo, float[] y, int yo, float m) {
         FloatVector s = FloatVector.zero(F);
-        int i = start;
-        for (int b = start + F.loopBound(end - start); i < b; i += L) {
+        for (int i = 0; i < len; i += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m));
             e.intoArray(y, yo + i);
             s = s.add(e);
         }
-        float total = Simd.sumLanes(s);
-        return i < end ? total + softmaxTail(i, end, x, xo, y, yo, m) : total;
+        return Simd.sumLanes(s);
+    }
+
+    /** {@link #expSum} of the last {@code n - i} (fewer than L) elements, through the scratch vector. */
+    private static float softmaxTail(int i, int n, float[] x, int xo, float[] y, int yo, float m) {
+        VectorUnary.Scratch s = VectorUnary.scratch();
+        int t = n - i;
+        System.arraycopy(x, xo + i, s.tx, 0, t);
+        Arrays.fill(s.tx, t, L, Float.NEGATIVE_INFINITY);
+        float sum = expSum(L, s.tx, 0, s.ty, 0, m);
+        System.arraycopy(s.ty, 0, y, yo + i, t);
+        return sum;
+    }
+
+    /** {@code sum exp(x - m)} over {@code len} (a multiple of L) elements. */
+    private static float sumExpLoop(int len, float[] x, int xo, float m) {
+        FloatVector s = FloatVector.zero(F);
+        for (int i = 0; i < len; i += L) {
+            s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m)));
+        }
+        return Simd.sumLanes(s);
     }
 
     /** {@code sum_j exp(x_j - m)} of one row, chunked into double. */
-    private static double sumExp(int n, float[] x, int xo, FloatVector m) {
+    private static double sumExp(int n, float[] x, int xo, float m) {
+        int full = F.loopBound(n);
         double total = 0;
-        for (int start = 0; start < n; start += CHUNK) {
-            int end = Math.min(n, start + CHUNK);
-            FloatVector s = FloatVector.zero(F);
-            int i = start;
-            for (int b = start + F.loopBound(end - start); i < b; i += L) {
-                s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m)));
-            }
-            total += Simd.sumLanes(s);
-            if (i < end) total += sumExpTail(i, end, x, xo, m);
+        for (int start = 0; start < full; start += CHUNK) {
+            total += sumExpFull(Math.min(full, start + CHUNK) - start, x, xo + start, m);
+        }
+        if (full < n) {
+            VectorUnary.Scratch s = VectorUnary.scratch();
+            int t = n - full;
+            System.arraycopy(x, xo + full, s.tx, 0, t);
+            Arrays.fill(s.tx, t, L, Float.NEGATIVE_INFINITY);
+            total += sumExpFull(L, s.tx, 0, m);
         }
         return total;
     }
@@ -79,14 +159,13 @@ final class VectorRows {
     static void logSoftmax(int n, float[] x, int xo, float[] y, int yo) {
         if (n == 0) return;
         float mf = VectorKernels.maxOf(n, x, xo);
-        FloatVector m = FloatVector.broadcast(F, mf);
-        double logSum = Math.log(sumExp(n, x, xo, m));
+        double logSum = Math.log(sumExp(n, x, xo, mf));
         // log-sum as a float pair, so (x - m) - logSum loses at most about one rounding
         float hi = (float) logSum;
         float lo = (float) (logSum - hi);
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
-            FloatVector.fromArray(F, x, xo + i).sub(m).sub(hi).sub(lo).intoArray(y, yo + i);
+            FloatVector.fromArray(F, x, xo + i).sub(mf).sub(hi).sub(lo).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
             y[yo + i] = x[xo + i] - mf - hi - lo;
@@ -116,34 +195,26 @@ final class VectorRows {
             s += VectorKernels.sumChunk(Math.min(CHUNK, n - start), dy, dyo + start);
         }
         float sf = (float) s;
-        int i = 0;
-        for (int b = F.loopBound(n); i < b; i += L) {
+        int full = F.loopBound(n);
+        subExpScaled(full, y, yo, dy, dyo, dx, dxo, sf);
+        if (full < n) {
+            VectorUnary.Scratch sc = VectorUnary.scratch();
+            int t = n - full;
+            System.arraycopy(y, yo + full, sc.tx, 0, t);
+            System.arraycopy(dy, dyo + full, sc.tdy, 0, t);
+            Arrays.fill(sc.tx, t, L, 0f);
+            Arrays.fill(sc.tdy, t, L, 0f);
+            subExpScaled(L, sc.tx, 0, sc.tdy, 0, sc.ty, 0, sf);
+            System.arraycopy(sc.ty, 0, dx, dxo + full, t);
+        }
+    }
+
+    /** {@code dx = dy - exp(y) * sf} for {@code len} (a multiple of L) elements. */
+    private static void subExpScaledLoop(int len, float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, float sf) {
+        for (int i = 0; i < len; i += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, yo + i));
             FloatVector.fromArray(F, dy, dyo + i).sub(e.mul(sf)).intoArray(dx, dxo + i);
         }
-        if (i < n) logSoftmaxBackwardTail(i, n, y, yo, dy, dyo, dx, dxo, sf);
-    }
-
-    // The masked tails live in their own (cold) methods: inlined next to the main loop, a second
-    // copy of exp pushes the method past C2's inlining budget and the loop's exp call then boxes.
-
-    private static float softmaxTail(int i, int end, float[] x, int xo, float[] y, int yo, FloatVector m) {
-        VectorMask<Float> k = F.indexInRange(i, end);
-        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m));
-        e.intoArray(y, yo + i, k);
-        return Simd.sumLanes(FloatVector.zero(F).add(e, k));
-    }
-
-    private static float sumExpTail(int i, int end, float[] x, int xo, FloatVector m) {
-        VectorMask<Float> k = F.indexInRange(i, end);
-        return Simd.sumLanes(FloatVector.zero(F).add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i, k).sub(m)), k));
-    }
-
-    private static void logSoftmaxBackwardTail(int i, int n, float[] y, int yo, float[] dy, int dyo,
-                                               float[] dx, int dxo, float sf) {
-        VectorMask<Float> k = F.indexInRange(i, n);
-        FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, yo + i, k));
-        FloatVector.fromArray(F, dy, dyo + i, k).sub(e.mul(sf)).intoArray(dx, dxo + i, k);
     }
 
     /** Layer norm over contiguous rows (see {@link Kernels#layerNorm}). */

@@ -4,6 +4,10 @@ import static dev.vectornn.kernel.VectorKernels.F;
 import static dev.vectornn.kernel.VectorKernels.L;
 
 import dev.vectornn.kernel.simd.VectorMath;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -13,7 +17,8 @@ import jdk.incubator.vector.VectorOperators;
  * RELU and the arithmetic derivatives are bit-exact with the scalar oracle (same operations in
  * the same order; vector sqrt is correctly rounded like {@code (float) Math.sqrt}). EXP, LOG,
  * TANH, SIGMOID and both GELUs use {@link VectorMath} with the error bounds documented there;
- * their tail is one masked vector, so every element gets the same bound.
+ * their tail runs through the same vector code (via a scratch vector), so every element gets
+ * the same bound, and the staged functions give exactly the composed functions' bits.
  *
  * <p>Each op has its own loop (the switch is outside), because a switch inside the loop would
  * keep C2 from keeping the loop body in vector registers.
@@ -52,12 +57,7 @@ final class VectorUnary {
                     y[yOff + i] = v > 0f ? v : (v != v ? v : 0f);
                 }
             }
-            case EXP -> exp(n, x, xOff, y, yOff);
-            case LOG -> log(n, x, xOff, y, yOff);
-            case TANH -> tanh(n, x, xOff, y, yOff);
-            case SIGMOID -> sigmoid(n, x, xOff, y, yOff);
-            case GELU -> gelu(n, x, xOff, y, yOff);
-            case GELU_TANH -> geluTanh(n, x, xOff, y, yOff);
+            case EXP, LOG, TANH, SIGMOID, GELU, GELU_TANH -> transcendental(op, n, x, xOff, y, yOff);
         }
     }
 
@@ -122,121 +122,284 @@ final class VectorUnary {
                 }
                 for (; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
             }
-            case GELU -> geluGrad(n, x, xOff, dy, dyOff, dx, dxOff);
-            case GELU_TANH -> geluTanhGrad(n, x, xOff, dy, dyOff, dx, dxOff);
+            case GELU, GELU_TANH -> transcendentalBackward(op, n, x, xOff, dy, dyOff, dx, dxOff);
         }
     }
 
-    // One method per transcendental, and its masked tail in another: a single method inlining
-    // several VectorMath functions exceeds C2's inlining budget, and a call left un-inlined
-    // boxes every vector (measured: tanh 17x slower). Small separate methods keep each hot loop
-    // its own compilation unit; the tail method is cold and stays out of the loop's budget.
+    // ---------------------------------------------------------------- transcendentals
+    //
+    // No FloatVector crosses a call that C2 might leave un-inlined: a vector passed to or returned
+    // from such a call is boxed (a heap object per vector, and several times slower).
+    // - Each loop ("stage") below runs one VectorMath function over full vectors and takes arrays,
+    //   offsets and counts only. Its body is small enough for C2 to inline completely.
+    // - The tail (fewer than L elements) is copied into a per-thread scratch vector, padded with
+    //   a harmless value, run through the same stage, and copied back (the same operations as the
+    //   main loop, so every element gets the same error bound).
+    // - Functions too big for one loop body (GELU, its derivative, both tanh-GELU forms, log) run
+    //   in several stages over chunks of CHUNK_U elements, the intermediates in per-thread scratch
+    //   chunks (L1-resident).
+    // - Stages are called through MethodHandles loaded from an array: C2 cannot see such a target,
+    //   so it never inlines a stage into its caller. Left to itself, C2 inlines whole stages into
+    //   the dispatching method (the stages are small in bytecode) until that compilation exceeds
+    //   its node budget (NodeCountInliningCutoff); the VectorMath helpers parsed after that point
+    //   become real calls and box every vector (measured: 18 KB per 1000-element GELU call).
+    //   The indirect call costs a few nanoseconds per chunk.
 
-    private static void exp(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+    /** Elements per staged chunk: a multiple of every vector length, small enough for L1. */
+    static final int CHUNK_U = 256;
+
+    /** Per-thread scratch of the transcendental and row kernels; fetched once per kernel call. */
+    static final class Scratch {
+        final float[] a = new float[CHUNK_U], b = new float[CHUNK_U];
+        final float[] tx = new float[L], tdy = new float[L], ty = new float[L];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The calling thread's scratch (allocated on its first use only). */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
+    // Stage ids, indexes into STAGES. Every stage has the signature of exp below:
+    // (len, x, xo, dy, dyo, a, b, y, yo); len is a multiple of L; a and b are chunk scratch
+    // indexed from 0; unused arguments are ignored.
+    private static final int EXP = 0, TANH = 1, SIGMOID = 2, LOG_REDUCE = 3, LOG_FINISH = 4,
+            GELU_TAIL = 5, GELU_EXP_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
+            GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, SIGMOID_A = 12,
+            GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16;
+    private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
+            "geluTailFactor", "geluExpHalfSquare", "geluGaussianFix", "geluFinish",
+            "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "sigmoidA",
+            "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish"};
+    private static final MethodHandle[] STAGES = stages();
+
+    private static MethodHandle[] stages() {
+        MethodType type = MethodType.methodType(void.class, int.class, float[].class, int.class,
+                float[].class, int.class, float[].class, float[].class, float[].class, int.class);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandle[] h = new MethodHandle[STAGE_NAMES.length];
+        try {
+            for (int i = 0; i < h.length; i++) h[i] = lookup.findStatic(VectorUnary.class, STAGE_NAMES[i], type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
-        if (i < n) expTail(i, n, x, xOff, y, yOff);
+        return h;
     }
 
-    private static void expTail(int i, int n, float[] x, int xOff, float[] y, int yOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-    }
-
-    private static void log(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.log(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+    /** Runs stage {@code id}; never inlined by C2 (see above). */
+    private static void stage(int id, int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b,
+                              float[] y, int yo) {
+        try {
+            STAGES[id].invokeExact(len, x, xo, dy, dyo, a, b, y, yo);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new AssertionError(e);   // the stages throw no checked exceptions
         }
-        if (i < n) logTail(i, n, x, xOff, y, yOff);
     }
 
-    private static void logTail(int i, int n, float[] x, int xOff, float[] y, int yOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.log(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-    }
-
-    private static void tanh(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+    private static void transcendental(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff) {
+        Scratch s = scratch();
+        int full = F.loopBound(n);
+        apply(op, full, x, xOff, y, yOff, s);
+        if (full < n) {
+            int t = n - full;
+            System.arraycopy(x, xOff + full, s.tx, 0, t);
+            // 1 is in every function's domain (log's too), so the padding lanes stay quiet
+            Arrays.fill(s.tx, t, L, 1f);
+            apply(op, L, s.tx, 0, s.ty, 0, s);
+            System.arraycopy(s.ty, 0, y, yOff + full, t);
         }
-        if (i < n) tanhTail(i, n, x, xOff, y, yOff);
     }
 
-    private static void tanhTail(int i, int n, float[] x, int xOff, float[] y, int yOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-    }
-
-    private static void sigmoid(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+    /** {@code y = op(x)} for {@code len} (a multiple of L) elements; {@code y} may be {@code x}. */
+    private static void apply(UnaryOp op, int len, float[] x, int xo, float[] y, int yo, Scratch s) {
+        switch (op) {
+            case EXP -> stage(EXP, len, x, xo, null, 0, null, null, y, yo);
+            case TANH -> stage(TANH, len, x, xo, null, 0, null, null, y, yo);
+            case SIGMOID -> stage(SIGMOID, len, x, xo, null, 0, null, null, y, yo);
+            case LOG -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(LOG_REDUCE, m, x, xo + c, null, 0, s.a, s.b, null, 0);
+                    stage(LOG_FINISH, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
+                }
+            }
+            case GELU -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(GELU_TAIL, m, x, xo + c, null, 0, s.a, null, null, 0);
+                    stage(GELU_EXP_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(GELU_FINISH, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
+                }
+            }
+            case GELU_TANH -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(GELU_TANH_ARG2, m, x, xo + c, null, 0, s.a, null, null, 0);
+                    stage(SIGMOID_A, m, null, 0, null, 0, s.a, null, null, 0);
+                    stage(GELU_TANH_FINISH, m, x, xo + c, null, 0, s.a, null, y, yo + c);
+                }
+            }
+            default -> throw new AssertionError(op);
         }
-        if (i < n) sigmoidTail(i, n, x, xOff, y, yOff);
     }
 
-    private static void sigmoidTail(int i, int n, float[] x, int xOff, float[] y, int yOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.sigmoid(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-    }
-
-    private static void gelu(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+    private static void transcendentalBackward(UnaryOp op, int n, float[] x, int xOff, float[] dy, int dyOff,
+                                               float[] dx, int dxOff) {
+        Scratch s = scratch();
+        int full = F.loopBound(n);
+        applyBackward(op, full, x, xOff, dy, dyOff, dx, dxOff, s);
+        if (full < n) {
+            int t = n - full;
+            System.arraycopy(x, xOff + full, s.tx, 0, t);
+            System.arraycopy(dy, dyOff + full, s.tdy, 0, t);
+            Arrays.fill(s.tx, t, L, 0f);
+            Arrays.fill(s.tdy, t, L, 0f);
+            applyBackward(op, L, s.tx, 0, s.tdy, 0, s.ty, 0, s);
+            System.arraycopy(s.ty, 0, dx, dxOff + full, t);
         }
-        if (i < n) geluTail(i, n, x, xOff, y, yOff);
     }
 
-    private static void geluTail(int i, int n, float[] x, int xOff, float[] y, int yOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.gelu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-    }
-
-    private static void geluTanh(int n, float[] x, int xOff, float[] y, int yOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.geluTanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+    /** {@code dx = op'(x) dy} for {@code len} (a multiple of L) elements; dx may be x or dy. */
+    private static void applyBackward(UnaryOp op, int len, float[] x, int xo, float[] dy, int dyo,
+                                      float[] dx, int dxo, Scratch s) {
+        switch (op) {
+            case GELU -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(GELU_HALF_ERFCX, m, x, xo + c, null, 0, s.a, null, null, 0);
+                    stage(GELU_EXP_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(GELU_GRAD_FINISH, m, x, xo + c, dy, dyo + c, s.a, s.b, dx, dxo + c);
+                }
+            }
+            case GELU_TANH -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(GELU_TANH_GRAD_ARG2, m, x, xo + c, null, 0, s.a, null, null, 0);
+                    stage(EXP_NEG_ABS, m, null, 0, null, 0, s.a, s.b, null, 0);
+                    stage(GELU_TANH_GRAD_FINISH, m, x, xo + c, dy, dyo + c, s.a, s.b, dx, dxo + c);
+                }
+            }
+            default -> throw new AssertionError(op);
         }
-        if (i < n) geluTanhTail(i, n, x, xOff, y, yOff);
     }
 
-    private static void geluTanhTail(int i, int n, float[] x, int xOff, float[] y, int yOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.geluTanh(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(y, yOff + i, m);
-    }
+    // The stages (called through STAGES only).
 
-    private static void geluGrad(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.geluGrad(FloatVector.fromArray(F, x, xOff + i))
-                    .mul(FloatVector.fromArray(F, dy, dyOff + i)).intoArray(dx, dxOff + i);
+    private static void exp(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.exp(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
         }
-        if (i < n) geluGradTail(i, n, x, xOff, dy, dyOff, dx, dxOff);
     }
 
-    private static void geluGradTail(int i, int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.geluGrad(FloatVector.fromArray(F, x, xOff + i, m))
-                .mul(FloatVector.fromArray(F, dy, dyOff + i, m)).intoArray(dx, dxOff + i, m);
-    }
-
-    private static void geluTanhGrad(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.geluTanhGrad(FloatVector.fromArray(F, x, xOff + i))
-                    .mul(FloatVector.fromArray(F, dy, dyOff + i)).intoArray(dx, dxOff + i);
+    private static void tanh(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.tanh(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
         }
-        if (i < n) geluTanhGradTail(i, n, x, xOff, dy, dyOff, dx, dxOff);
     }
 
-    private static void geluTanhGradTail(int i, int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        VectorMask<Float> m = F.indexInRange(i, n);
-        VectorMath.geluTanhGrad(FloatVector.fromArray(F, x, xOff + i, m))
-                .mul(FloatVector.fromArray(F, dy, dyOff + i, m)).intoArray(dx, dxOff + i, m);
+    private static void sigmoid(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.sigmoid(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    /** {@code a = sigmoid(a)}. */
+    private static void sigmoidA(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.sigmoid(FloatVector.fromArray(F, a, i)).intoArray(a, i);
+        }
+    }
+
+    private static void logReduce(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            VectorMath.logMantissa(v).intoArray(a, i);
+            VectorMath.logExponent(v).intoArray(b, i);
+        }
+    }
+
+    private static void logFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.logFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
+                    FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluTailFactor(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluTailFactor(FloatVector.fromArray(F, x, xo + i)).intoArray(a, i);
+        }
+    }
+
+    private static void geluHalfErfcx(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluHalfErfcx(FloatVector.fromArray(F, x, xo + i)).intoArray(a, i);
+        }
+    }
+
+    /** {@code b = e^{-xc^2/2}} without the square's rounding correction. */
+    private static void geluExpHalfSquare(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.exp(VectorMath.geluHalfSquare(FloatVector.fromArray(F, x, xo + i)).neg()).intoArray(b, i);
+        }
+    }
+
+    /** {@code b = e^{-xc^2/2}} with the correction, in place. */
+    private static void geluGaussianFix(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluGaussianFix(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, b, i)).intoArray(b, i);
+        }
+    }
+
+    private static void geluFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
+                    FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluGradFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluGradFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
+                    FloatVector.fromArray(F, b, i)).mul(FloatVector.fromArray(F, dy, dyo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluTanhArg2(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluTanhArg2(FloatVector.fromArray(F, x, xo + i)).intoArray(a, i);
+        }
+    }
+
+    private static void geluTanhFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluTanhFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i))
+                    .intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluTanhGradArg2(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluTanhGradArg2(FloatVector.fromArray(F, x, xo + i)).intoArray(a, i);
+        }
+    }
+
+    /** {@code b = e^{-|a|}}. */
+    private static void expNegAbs(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.exp(FloatVector.fromArray(F, a, i).abs().neg()).intoArray(b, i);
+        }
+    }
+
+    private static void geluTanhGradFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluTanhGradFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
+                    FloatVector.fromArray(F, b, i)).mul(FloatVector.fromArray(F, dy, dyo + i)).intoArray(y, yo + i);
+        }
     }
 }

@@ -169,18 +169,43 @@ public final class VectorMath {
      * <b>Measured max error: 1 ulp</b> against the oracle, subnormal inputs included.
      */
     public static FloatVector log(FloatVector x) {
+        return logFinish(x, logMantissa(x), logExponent(x));
+    }
+
+    // log in stages (the kernels run each stage as its own loop over a chunk, see the class
+    // comment): logMantissa and logExponent share their first operations, which C2 computes once
+    // when both are inlined into one loop.
+
+    /** {@code x} scaled by 2^23 when subnormal, so its exponent field is that of a normal float. */
+    private static FloatVector logScaled(FloatVector x) {
+        return x.blend(x.mul(TWO_23), x.compare(VectorOperators.LT, MIN_NORMAL));
+    }
+
+    /**
+     * Stage 1a of {@link #log}: {@code f = m - 1} where {@code x = 2^e m}, {@code m} in
+     * [sqrt(1/2), sqrt 2) (only meaningful for finite x > 0; {@link #logFinish} handles the rest).
+     */
+    public static FloatVector logMantissa(FloatVector x) {
+        FloatVector m = logScaled(x).reinterpretAsInts().and(0x007F_FFFF).or(0x3F00_0000).reinterpretAsFloats();   // [0.5, 1)
+        // m < sqrt(1/2): use 2m - 1 (and e - 1), so that f stays in [-0.29, 0.41]
+        return m.add(m.blend(bc(0f), m.compare(VectorOperators.GE, SQRT_HALF))).sub(1f);
+    }
+
+    /** Stage 1b of {@link #log}: the exponent {@code e} of {@code x = 2^e m} as a float. */
+    public static FloatVector logExponent(FloatVector x) {
         VectorMask<Float> sub = x.compare(VectorOperators.LT, MIN_NORMAL);
-        FloatVector xs = x.blend(x.mul(TWO_23), sub);
-        IntVector bits = xs.reinterpretAsInts();
+        IntVector bits = logScaled(x).reinterpretAsInts();
         // biased exponent - 126 as a float, via the same magic-number trick as exp (an int-to-float
         // convert here failed to intrinsify inside this method on JDK 25)
         FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).add(ROUND_MAGIC_BITS - 126)
                 .reinterpretAsFloats().sub(ROUND_MAGIC);
         FloatVector m = bits.and(0x007F_FFFF).or(0x3F00_0000).reinterpretAsFloats();   // [0.5, 1)
         VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
-        // m < sqrt(1/2): use 2m - 1 and e - 1, so that f stays in [-0.29, 0.41]
-        FloatVector f = m.add(m.blend(bc(0f), low.not())).sub(1f);
-        ef = ef.sub(bc(0f).blend(bc(1f), low).add(bc(0f).blend(bc(23f), sub)));
+        return ef.sub(bc(0f).blend(bc(1f), low).add(bc(0f).blend(bc(23f), sub)));
+    }
+
+    /** Stage 2 of {@link #log}: {@code e ln2 + log(1 + f)}, then the special inputs of x. */
+    public static FloatVector logFinish(FloatVector x, FloatVector f, FloatVector ef) {
         FloatVector r = logReduced(f, ef);
         r = r.blend(bc(Float.POSITIVE_INFINITY), x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         r = r.blend(bc(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
@@ -330,15 +355,65 @@ public final class VectorMath {
      * products add up. This is above the 4-ulp target; 3 ulp for |x| < 0.7.
      */
     public static FloatVector gelu(FloatVector x) {
+        return geluFinish(x, geluTailFactor(x), geluGaussian(x));
+    }
+
+    // GELU and its derivative in stages: composed in one method they exceed C2's inlining node
+    // budget, a part left as a call then boxes every vector it takes or returns (measured: 100 KB
+    // allocated per 1000-element call, 10 ns per element). The kernels run each stage as its own
+    // loop over a chunk, passing the intermediate vectors through a float scratch array; a float
+    // lane stores the same bits the vector held, so staged and composed results are identical.
+
+    /** {@code x} clamped where GELU's tail term is exactly 0 (|x| >= 21). */
+    private static FloatVector geluClamp(FloatVector x) {
         // beyond |x| = 21 the tail term is exactly 0; the clamp turns the infinities' inf * 0
         // into -0 for -inf (the limit) and keeps +inf - 0 = +inf
-        FloatVector xc = clamp(x, -2 * ERF_CLAMP, 2 * ERF_CLAMP);
-        FloatVector z = xc.mul(SQRT_HALF_F);
-        FloatVector az = z.abs();
-        FloatVector tail = xc.mul(erfcx(az).mul(0.5f)).mul(gaussian(xc));   // x erfc(|z|)/2
+        return clamp(x, -2 * ERF_CLAMP, 2 * ERF_CLAMP);
+    }
+
+    /** Stage 1 of {@link #gelu}: {@code xc erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
+    public static FloatVector geluTailFactor(FloatVector x) {
+        FloatVector xc = geluClamp(x);
+        return xc.mul(erfcx(xc.mul(SQRT_HALF_F).abs()).mul(0.5f));
+    }
+
+    /** Stage 1 of {@link #geluGrad}: {@code erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
+    public static FloatVector geluHalfErfcx(FloatVector x) {
+        return erfcx(geluClamp(x).mul(SQRT_HALF_F).abs()).mul(0.5f);
+    }
+
+    /** {@code e^{-xc^2/2}}, {@code xc} the clamped x: stages 2 and 3 of {@link #gelu} and {@link #geluGrad}. */
+    public static FloatVector geluGaussian(FloatVector x) {
+        return geluGaussianFix(x, exp(geluHalfSquare(x).neg()));
+    }
+
+    /** Stage 2a of {@link #gelu} and {@link #geluGrad}: {@code xc^2/2} rounded, {@code xc} the clamped x. */
+    public static FloatVector geluHalfSquare(FloatVector x) {
+        FloatVector xc = geluClamp(x);
+        return xc.mul(xc).mul(0.5f);
+    }
+
+    /**
+     * Stage 2b of {@link #gelu} and {@link #geluGrad}: {@code e^{-xc^2/2}} from
+     * {@code e = }{@link #exp}{@code (-}{@link #geluHalfSquare}{@code (x))}, corrected for the
+     * rounding error of the square (as {@link #expNegPair}).
+     */
+    public static FloatVector geluGaussianFix(FloatVector x, FloatVector e) {
+        FloatVector xc = geluClamp(x);
+        FloatVector l = FAST_FMA ? xc.fma(xc, xc.mul(xc).neg()) : FloatVector.zero(F);
+        return mad(e, l.mul(0.5f).neg(), e);
+    }
+
+    /**
+     * Stage 3 of {@link #gelu}: GELU from x, {@code tailFactor = }{@link #geluTailFactor}{@code (x)}
+     * and {@code gauss = }{@link #geluGaussian}{@code (x)}.
+     */
+    public static FloatVector geluFinish(FloatVector x, FloatVector tailFactor, FloatVector gauss) {
+        FloatVector z = geluClamp(x).mul(SQRT_HALF_F);
+        FloatVector tail = tailFactor.mul(gauss);   // x erfc(|z|)/2
         FloatVector large = tail.blend(x.sub(tail), x.compare(VectorOperators.GT, 0f));
         FloatVector small = x.mul(mad(erfSmall(z), 0.5f, bc(0.5f)));
-        return large.blend(small, az.compare(VectorOperators.LT, ERF_SPLIT));
+        return large.blend(small, z.abs().compare(VectorOperators.LT, ERF_SPLIT));
     }
 
     /**
@@ -352,11 +427,17 @@ public final class VectorMath {
      * (cancellation between the terms), and an absolute error below 1e-7 everywhere.</b>
      */
     public static FloatVector geluGrad(FloatVector x) {
-        FloatVector xc = clamp(x, -2 * ERF_CLAMP, 2 * ERF_CLAMP);
+        return geluGradFinish(x, geluHalfErfcx(x), geluGaussian(x));
+    }
+
+    /**
+     * Stage 3 of {@link #geluGrad}: the derivative from x,
+     * {@code halfErfcx = }{@link #geluHalfErfcx}{@code (x)} and {@code gauss = }{@link #geluGaussian}{@code (x)}.
+     */
+    public static FloatVector geluGradFinish(FloatVector x, FloatVector halfErfcx, FloatVector gauss) {
+        FloatVector xc = geluClamp(x);
         FloatVector z = xc.mul(SQRT_HALF_F);
         FloatVector az = z.abs();
-        FloatVector gauss = gaussian(xc);
-        FloatVector halfErfcx = erfcx(az).mul(0.5f);
         FloatVector xPdf = xc.mul(INV_SQRT_2PI);   // x phi(x) / e^{-x^2/2}
         FloatVector neg = halfErfcx.add(xPdf).mul(gauss);
         FloatVector pos = mad(xPdf.sub(halfErfcx), gauss, bc(1f));
@@ -376,13 +457,20 @@ public final class VectorMath {
      * 6e-8.
      */
     public static FloatVector geluTanh(FloatVector x) {
-        FloatVector u2 = geluTanhArg2(x);
-        // sigmoid(2u) is exactly 0 below x = -20, so clamping x there maps -inf to -0 (the limit)
-        return clamp(x, GELU_TANH_LIMIT_NEG, Float.POSITIVE_INFINITY).mul(sigmoid(u2));
+        return geluTanhFinish(x, sigmoid(geluTanhArg2(x)));
     }
 
-    /** {@code 2u = 2 sqrt(2/pi) (x + 0.044715 x^3)}. */
-    private static FloatVector geluTanhArg2(FloatVector x) {
+    /**
+     * Last stage of {@link #geluTanh}: {@code x sigmoid(2u)} from x and
+     * {@code s = }{@link #sigmoid}{@code (}{@link #geluTanhArg2}{@code (x))}.
+     */
+    public static FloatVector geluTanhFinish(FloatVector x, FloatVector s) {
+        // sigmoid(2u) is exactly 0 below x = -20, so clamping x there maps -inf to -0 (the limit)
+        return clamp(x, GELU_TANH_LIMIT_NEG, Float.POSITIVE_INFINITY).mul(s);
+    }
+
+    /** {@code 2u = 2 sqrt(2/pi) (x + 0.044715 x^3)}, the argument of the sigmoid in {@link #geluTanh}. */
+    public static FloatVector geluTanhArg2(FloatVector x) {
         FloatVector x2 = x.mul(x);
         return mad(x.mul(GELU_TANH_C), x2, x).mul(GELU_TANH_2K);
     }
@@ -398,10 +486,22 @@ public final class VectorMath {
      * x = -0.75); absolute error below 1e-7 everywhere.</b>
      */
     public static FloatVector geluTanhGrad(FloatVector x) {
+        FloatVector u2 = geluTanhGradArg2(x);
+        return geluTanhGradFinish(x, u2, exp(u2.abs().neg()));
+    }
+
+    /** Stage 1 of {@link #geluTanhGrad}: {@code 2u} of the clamped x. */
+    public static FloatVector geluTanhGradArg2(FloatVector x) {
         // beyond |x| = 20 the derivative is exactly 1 or 0 in float; clamping avoids inf * 0
+        return geluTanhArg2(clamp(x, GELU_TANH_LIMIT_NEG, -GELU_TANH_LIMIT_NEG));
+    }
+
+    /**
+     * Last stage of {@link #geluTanhGrad}: the derivative from x, {@code u2 = }{@link #geluTanhGradArg2}{@code (x)}
+     * and {@code e = }{@link #exp}{@code (-|u2|)}.
+     */
+    public static FloatVector geluTanhGradFinish(FloatVector x, FloatVector u2, FloatVector e) {
         x = clamp(x, GELU_TANH_LIMIT_NEG, -GELU_TANH_LIMIT_NEG);
-        FloatVector u2 = geluTanhArg2(x);
-        FloatVector e = exp(u2.abs().neg());
         FloatVector q = bc(1f).div(e.add(1f));
         FloatVector eq = e.mul(q);
         VectorMask<Float> pos = u2.compare(VectorOperators.GE, 0f);

@@ -1,0 +1,151 @@
+package dev.vectornn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steady-state calls of every {@link VectorKernels} kernel allocate nothing. A vector that
+ * crosses a call C2 did not inline becomes a heap object, so a kernel whose vector code did not
+ * fully inline shows up here as bytes allocated per call (and usually as a large slowdown).
+ *
+ * <p>All cases are warmed up together, round-robin, the way a model calls them (shared dispatch
+ * methods such as {@code VectorUnary.unary} then see every op in their profile, as in real
+ * use). Rounds repeat until one round in which every case allocated (almost) nothing, or until
+ * a deadline; the failure message lists the bytes per call of the last round. Lengths are not
+ * multiples of the vector length, so every tail path runs, and row kernels run several rows.
+ *
+ * <p>GEMM, batched GEMM and GEMV are left to {@code gemm.GemmTest}, which checks the same for
+ * them (they belong to the gemm package and use its thread pool).
+ */
+class VectorKernelsAllocationTest {
+
+    /** Calls of one case per measurement. */
+    private static final int BATCH = 16;
+    /**
+     * Bytes tolerated per measured batch. Reading the counter is one bound {@code MethodHandle}
+     * call, which may box its {@code long} result (16 bytes) until its lambda form is compiled;
+     * nothing else is allowed. Any real per-call allocation (a boxed vector is at least 16 bytes
+     * of header plus payload) gives at least 16 * BATCH = 256 bytes per batch.
+     */
+    private static final long SLACK = 64;
+    /** Bound on the whole warm-up; C2 usually has everything compiled after a few seconds. */
+    private static final long DEADLINE_NANOS = 25_000_000_000L;
+
+    private record Case(String name, Runnable call) {}
+
+    @Test
+    void steadyStateCallsDoNotAllocate() throws Throwable {
+        MethodHandle counter = allocationCounter();
+        Assumptions.assumeTrue(counter != null, "no per-thread allocation counter in this JVM");
+        int saved = KernelThreads.threads();
+        KernelThreads.setThreads(1);
+        try {
+            List<Case> cases = cases();
+            long[] last = new long[cases.size()];
+            long deadline = System.nanoTime() + DEADLINE_NANOS;
+            boolean clean = false;
+            while (!clean && System.nanoTime() < deadline) {
+                clean = true;
+                for (int c = 0; c < cases.size(); c++) {
+                    Runnable call = cases.get(c).call();
+                    long before = (long) counter.invokeExact();
+                    for (int i = 0; i < BATCH; i++) {
+                        call.run();
+                    }
+                    last[c] = (long) counter.invokeExact() - before;
+                    clean &= last[c] < SLACK;
+                }
+            }
+            StringBuilder report = new StringBuilder();
+            for (int c = 0; c < cases.size(); c++) {
+                if (last[c] >= SLACK) {
+                    report.append(String.format("%n  %-28s %10.1f bytes/call", cases.get(c).name(), (double) last[c] / BATCH));
+                }
+            }
+            assertTrue(clean, "steady-state kernel calls allocate (" + dev.vectornn.kernel.simd.Simd.describe() + "):" + report);
+        } finally {
+            KernelThreads.setThreads(saved);
+        }
+    }
+
+    /** {@code ThreadMXBean.getCurrentThreadAllocatedBytes} as a {@code ()long} handle, or null. */
+    private static MethodHandle allocationCounter() throws IllegalAccessException {
+        // com.sun.management is not readable from this module at compile time; a public lookup is
+        // enough at run time, and invokeExact on a ()long handle does not box the result
+        Object mx = ManagementFactory.getThreadMXBean();
+        try {
+            Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
+            return MethodHandles.publicLookup()
+                    .findVirtual(type, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
+                    .bindTo(mx);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static float[] random(SplittableRandom r, int n, double lo, double hi) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (lo + (hi - lo) * r.nextDouble());
+        return a;
+    }
+
+    private static List<Case> cases() {
+        Kernels k = new VectorKernels();
+        SplittableRandom r = new SplittableRandom(7);
+        int n = 1003, rows = 3, cols = 1003, mn = rows * cols;
+        float[] x = random(r, mn, -6, 6), pos = random(r, mn, 0.01, 20), b = random(r, mn, -2, 2);
+        float[] y = new float[mn], dy = random(r, mn, -1, 1), dx = new float[mn], acc = new float[mn];
+        float[] gamma = random(r, cols, 0.5, 1.5), beta = random(r, cols, -1, 1);
+        float[] dgamma = new float[cols], dbeta = new float[cols];
+        float[] mean = new float[rows], rstd = new float[rows], col = random(r, rows, 0.5, 2);
+        float[] param = random(r, n, -1, 1), grad = random(r, n, -1, 1);
+        float[] m1 = new float[n], v1 = new float[n], vMax = new float[n], buf = new float[n];
+        k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, y, 0, mean, 0, rstd, 0);
+
+        List<Case> cs = new ArrayList<>();
+        cs.add(new Case("dot", () -> k.dot(n, x, 0, b, 0)));
+        cs.add(new Case("axpy", () -> k.axpy(n, 1e-3f, x, 0, acc, 0)));
+        cs.add(new Case("scale", () -> k.scale(n, 0.5f, x, 0, y, 0)));
+        cs.add(new Case("fill", () -> k.fill(n, 2f, y, 0)));
+        for (BinaryOp op : BinaryOp.values()) {
+            cs.add(new Case("binary " + op, () -> k.binary(op, n, x, 1, pos, 0, y, 0)));
+            cs.add(new Case("binaryRow " + op, () -> k.binaryRow(op, rows, cols, x, 0, cols, pos, 0, y, 0, cols)));
+            cs.add(new Case("binaryCol " + op, () -> k.binaryCol(op, rows, cols, x, 0, cols, col, 0, y, 0, cols)));
+        }
+        for (UnaryOp op : UnaryOp.values()) {
+            float[] in = op == UnaryOp.LOG || op == UnaryOp.SQRT ? pos : x;
+            float[] out = new float[n];
+            k.unary(op, n, in, 0, out, 0);
+            cs.add(new Case("unary " + op, () -> k.unary(op, n, in, 0, y, 0)));
+            cs.add(new Case("unaryBackward " + op, () -> k.unaryBackward(op, n, in, 0, out, 0, dy, 0, dx, 0)));
+        }
+        cs.add(new Case("sum", () -> k.sum(n, x, 0)));
+        cs.add(new Case("max", () -> k.max(n, x, 0)));
+        cs.add(new Case("argmax", () -> k.argmax(n, x, 0)));
+        cs.add(new Case("softmax", () -> k.softmax(rows, cols, x, 0, cols, y, 0, cols)));
+        cs.add(new Case("logSoftmax", () -> k.logSoftmax(rows, cols, x, 0, cols, y, 0, cols)));
+        cs.add(new Case("softmaxBackward", () -> k.softmaxBackward(rows, cols, pos, 0, cols, dy, 0, cols, dx, 0, cols)));
+        cs.add(new Case("logSoftmaxBackward", () -> k.logSoftmaxBackward(rows, cols, b, 0, cols, dy, 0, cols, dx, 0, cols)));
+        cs.add(new Case("layerNorm", () -> k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, y, 0, mean, 0, rstd, 0)));
+        cs.add(new Case("layerNorm plain", () -> k.layerNorm(rows, cols, x, 0, null, 0, null, 0, 1e-5f, y, 0, null, 0, null, 0)));
+        cs.add(new Case("layerNormBackward", () -> k.layerNormBackward(rows, cols, dy, 0, x, 0, mean, 0, rstd, 0,
+                gamma, 0, dx, 0, dgamma, 0, dbeta, 0)));
+        cs.add(new Case("layerNormBackward plain", () -> k.layerNormBackward(rows, cols, dy, 0, x, 0, mean, 0, rstd, 0,
+                null, 0, dx, 0, null, 0, null, 0)));
+        cs.add(new Case("sgdUpdate", () -> k.sgdUpdate(n, param, 0, grad, 0, buf, 0, 1e-3f, 0.9f, 0f, 1e-4f, true, false)));
+        cs.add(new Case("adamUpdate", () -> k.adamUpdate(n, param, 0, grad, 0, m1, 0, v1, 0, null, 0,
+                1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, true, 3)));
+        cs.add(new Case("adamUpdate amsgrad", () -> k.adamUpdate(n, param, 0, grad, 0, m1, 0, v1, 0, vMax, 0,
+                1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, false, 3)));
+        return cs;
+    }
+}
