@@ -38,7 +38,7 @@ class VectorKernelsAllocationTest {
      */
     private static final long SLACK = 64;
     /** Bound on the whole warm-up; C2 usually has everything compiled after a few seconds. */
-    private static final long DEADLINE_NANOS = 25_000_000_000L;
+    private static final long DEADLINE_NANOS = 40_000_000_000L;
 
     private record Case(String name, Runnable call) {}
 
@@ -51,6 +51,11 @@ class VectorKernelsAllocationTest {
         try {
             List<Case> cases = cases();
             long[] last = new long[cases.size()];
+            // A case counts as clean once one of its batches allocated nothing: its compiled
+            // steady state is reached. It keeps running so the shared dispatchers go on seeing
+            // every op. (Requiring all cases clean in the same round made the test depend on
+            // when C2's queue got to the last one on a loaded machine.)
+            boolean[] reached = new boolean[cases.size()];
             long deadline = System.nanoTime() + DEADLINE_NANOS;
             boolean clean = false;
             while (!clean && System.nanoTime() < deadline) {
@@ -62,12 +67,13 @@ class VectorKernelsAllocationTest {
                         call.run();
                     }
                     last[c] = (long) counter.invokeExact() - before;
-                    clean &= last[c] < SLACK;
+                    reached[c] |= last[c] < SLACK;
+                    clean &= reached[c];
                 }
             }
             StringBuilder report = new StringBuilder();
             for (int c = 0; c < cases.size(); c++) {
-                if (last[c] >= SLACK) {
+                if (!reached[c]) {
                     report.append(String.format("%n  %-28s %10.1f bytes/call", cases.get(c).name(), (double) last[c] / BATCH));
                 }
             }
@@ -146,6 +152,10 @@ class VectorKernelsAllocationTest {
                 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, true, 3)));
         cs.add(new Case("adamUpdate amsgrad", () -> k.adamUpdate(n, param, 0, grad, 0, m1, 0, v1, 0, vMax, 0,
                 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, false, 3)));
+        // gemv: 3 x 1003 and its transpose (tails in both directions); gemm is GemmTest's
+        float[] gy = new float[cols];
+        cs.add(new Case("gemv N", () -> k.gemv(Transpose.N, rows, cols, 1f, x, 0, cols, b, 0, 0.5f, y, 0)));
+        cs.add(new Case("gemv T", () -> k.gemv(Transpose.T, rows, cols, 1f, x, 0, cols, col, 0, 0f, gy, 0)));
         return cs;
     }
 }

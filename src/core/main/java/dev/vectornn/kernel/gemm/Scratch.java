@@ -14,7 +14,7 @@ final class Scratch {
     private float[] x = new float[0];
     private float[] y = new float[0];
     final float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
-    final float[] lanes = new float[dev.vectornn.kernel.simd.Simd.LANES];
+    final float[] lanes = new float[4 * dev.vectornn.kernel.simd.Simd.LANES];
 
     /** This thread's buffers. */
     static Scratch get() {

@@ -85,10 +85,12 @@ public final class VectorGemv {
                 s20 = FloatVector.fromArray(F, a, r2 + j).fma(x0, s20);
                 s30 = FloatVector.fromArray(F, a, r3 + j).fma(x0, s30);
             }
-            float t0 = sumLanes(s00.add(s01), lanes);
-            float t1 = sumLanes(s10.add(s11), lanes);
-            float t2 = sumLanes(s20.add(s21), lanes);
-            float t3 = sumLanes(s30.add(s31), lanes);
+            s00.add(s01).intoArray(lanes, 0);
+            s10.add(s11).intoArray(lanes, L);
+            s20.add(s21).intoArray(lanes, 2 * L);
+            s30.add(s31).intoArray(lanes, 3 * L);
+            float t0 = sumLanes(lanes, 0), t1 = sumLanes(lanes, L);
+            float t2 = sumLanes(lanes, 2 * L), t3 = sumLanes(lanes, 3 * L);
             for (; j < n; j++) {
                 float xj = x[xOff + j];
                 t0 = Math.fma(a[r0 + j], xj, t0);
@@ -112,7 +114,8 @@ public final class VectorGemv {
             for (; j < bound1; j += L) {
                 s0 = FloatVector.fromArray(F, a, r0 + j).fma(FloatVector.fromArray(F, x, xOff + j), s0);
             }
-            float t = sumLanes(s0.add(s1), lanes);
+            s0.add(s1).intoArray(lanes, 0);
+            float t = sumLanes(lanes, 0);
             for (; j < n; j++) {
                 t = Math.fma(a[r0 + j], x[xOff + j], t);
             }
@@ -121,15 +124,16 @@ public final class VectorGemv {
     }
 
     /**
-     * Sum of the lanes in index order. Not {@code reduceLanes(ADD)}: its order is unspecified and
-     * in practice differs between the JIT's intrinsic and the interpreter, so one call could give
-     * different bits before and after warm-up.
+     * Sum of {@code L} lanes stored at {@code buf[off..]}, in index order. Not
+     * {@code reduceLanes(ADD)}: its order is unspecified and in practice differs between the JIT's
+     * intrinsic and the interpreter, so one call could give different bits before and after
+     * warm-up. The vector is stored by the caller: a vector passed to a method C2 does not inline
+     * is boxed, i.e. allocated, on every call.
      */
-    private static float sumLanes(FloatVector v, float[] buf) {
-        v.intoArray(buf, 0);
+    private static float sumLanes(float[] buf, int off) {
         float s = 0f;
         for (int i = 0; i < L; i++) {
-            s += buf[i];
+            s += buf[off + i];
         }
         return s;
     }
@@ -148,17 +152,27 @@ public final class VectorGemv {
                 s2 = xi.fma(FloatVector.fromArray(F, a, r + 2 * L), s2);
                 s3 = xi.fma(FloatVector.fromArray(F, a, r + 3 * L), s3);
             }
-            writeT(s0, alpha, beta, y, yOff + j);
-            writeT(s1, alpha, beta, y, yOff + j + L);
-            writeT(s2, alpha, beta, y, yOff + j + 2 * L);
-            writeT(s3, alpha, beta, y, yOff + j + 3 * L);
+            FloatVector r0 = s0.mul(alpha);
+            if (beta != 0f) r0 = r0.add(FloatVector.fromArray(F, y, yOff + j).mul(beta));
+            r0.intoArray(y, yOff + j);
+            FloatVector r1 = s1.mul(alpha);
+            if (beta != 0f) r1 = r1.add(FloatVector.fromArray(F, y, yOff + j + L).mul(beta));
+            r1.intoArray(y, yOff + j + L);
+            FloatVector r2 = s2.mul(alpha);
+            if (beta != 0f) r2 = r2.add(FloatVector.fromArray(F, y, yOff + j + 2 * L).mul(beta));
+            r2.intoArray(y, yOff + j + 2 * L);
+            FloatVector r3 = s3.mul(alpha);
+            if (beta != 0f) r3 = r3.add(FloatVector.fromArray(F, y, yOff + j + 3 * L).mul(beta));
+            r3.intoArray(y, yOff + j + 3 * L);
         }
         for (; j + L <= n; j += L) {
             FloatVector s0 = FloatVector.zero(F);
             for (int i = 0; i < m; i++) {
                 s0 = FloatVector.broadcast(F, x[xOff + i]).fma(FloatVector.fromArray(F, a, aOff + i * lda + j), s0);
             }
-            writeT(s0, alpha, beta, y, yOff + j);
+            FloatVector r0 = s0.mul(alpha);
+            if (beta != 0f) r0 = r0.add(FloatVector.fromArray(F, y, yOff + j).mul(beta));
+            r0.intoArray(y, yOff + j);
         }
         for (; j < n; j++) {
             float s = 0f;
@@ -167,13 +181,5 @@ public final class VectorGemv {
             }
             y[yOff + j] = out(s, alpha, beta, y[yOff + j]);
         }
-    }
-
-    private static void writeT(FloatVector s, float alpha, float beta, float[] y, int i) {
-        FloatVector r = s.mul(alpha);
-        if (beta != 0f) {
-            r = r.add(FloatVector.fromArray(F, y, i).mul(beta));
-        }
-        r.intoArray(y, i);
     }
 }
