@@ -32,6 +32,12 @@ final class HeaderParser {
     /** Most dimensions a tensor may have; PyTorch and NumPy stop at 64 too. */
     static final int MAX_RANK = 64;
 
+    /**
+     * Most elements a tensor may have: the largest array HotSpot allocates (a few below 2^31-1,
+     * where it throws OutOfMemoryError "Requested array size exceeds VM limit" instead).
+     */
+    static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
     /** Valid safetensors dtypes that vectornn does not read, so the message can say which case it is. */
     private static final Set<String> KNOWN_UNSUPPORTED = Set.of("BOOL", "U8", "I8", "I16", "U16", "I32",
             "U32", "I64", "U64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64");
@@ -187,16 +193,16 @@ final class HeaderParser {
         return new SafeTensorsHeader.Entry(name, dtype, shape(name, shape, shapeAt), offsets[0], offsets[1]);
     }
 
-    /** The shape as a {@link Shape}, which holds int dimensions and at most 2^31-1 elements (one Java array). */
+    /** The shape as a {@link Shape}: int dimensions, at most {@link #MAX_ELEMENTS} elements (one Java array). */
     private Shape shape(String name, long[] dims, long shapeAt) throws SafeTensorsFormatException {
         int[] d = new int[dims.length];
         long n = 1;
         for (int i = 0; i < dims.length; i++) {
-            // Checked prefix by prefix, as Shape.of does; each prefix fits in a long because both
-            // factors are below 2^31.
-            if (dims[i] > Integer.MAX_VALUE || (n *= dims[i]) > Integer.MAX_VALUE) {
+            // Checked prefix by prefix, as Shape.of does (so [2^40, 0] is refused too); each product
+            // fits in a long because both factors are below 2^31.
+            if (dims[i] > MAX_ELEMENTS || (n *= dims[i]) > MAX_ELEMENTS) {
                 throw fail(Kind.BAD_SHAPE, name, shapeAt, "shape " + java.util.Arrays.toString(dims)
-                        + " has more than 2^31-1 elements, the limit of a Java array");
+                        + " has more elements than a Java array holds (" + MAX_ELEMENTS + ")");
             }
             d[i] = (int) dims[i];
         }

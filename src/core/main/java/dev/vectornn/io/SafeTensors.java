@@ -19,11 +19,12 @@ import java.util.Map;
  * storage is allocated: header length at most 100,000,000 bytes and inside the file; strict UTF-8
  * JSON of exactly the safetensors schema (no duplicate keys, no unknown fields, integers only);
  * every dtype known and supported; dimensions non-negative, at most 64 of them, and at most
- * 2^31-1 elements per tensor (one Java array); offsets ordered, inside the data section and
+ * 2^31-9 elements per tensor (one Java array); offsets ordered, inside the data section and
  * spanning exactly {@code numel * dtype size} bytes; tensors neither overlapping nor leaving gaps
  * or trailing bytes (as the reference implementation demands). So memory use is bounded by the
- * header limit plus the file's size (twice the size of its F16/BF16 tensors, which widen to F32);
- * data is then read in 1 MiB chunks. Each violation is a {@link SafeTensorsFormatException} naming
+ * file: the parsed header takes a small multiple of its size (itself at most the file's size and
+ * 100 MB), the tensors take the size of their data (twice for F16/BF16, which widen to F32), and
+ * their total is checked against the maximum heap before allocating; data is read in 1 MiB chunks. Each violation is a {@link SafeTensorsFormatException} naming
  * the file, the tensor, the byte offset and the rule.
  *
  * <p>All methods are static and thread-safe; each call opens its own file channel. Reading a file

@@ -139,9 +139,10 @@ class SafeTensorsValidationTest {
     @Test
     void shapeProductTooLargeOrOverflowing() throws IOException {
         rejected(A.replace("[2]", "[65536,65536,65536]"), 8, Kind.BAD_SHAPE,
-                "shape [65536, 65536, 65536] has more than 2^31-1 elements");
+                "shape [65536, 65536, 65536] has more elements than a Java array holds (2147483639)");
         // 2^32 * 2^32 overflows a long; rejected at the first factor past the Java array limit.
-        rejected(A.replace("[2]", "[4294967296,4294967296,0]"), 8, Kind.BAD_SHAPE, "more than 2^31-1 elements");
+        rejected(A.replace("[2]", "[4294967296,4294967296,0]"), 8, Kind.BAD_SHAPE, "more elements than a Java array holds");
+        rejected(A.replace("[2]", "[2147483647]"), 8, Kind.BAD_SHAPE, "more elements than a Java array holds");
         rejected(A.replace("[2]", "[99999999999999999999]"), 8, Kind.HEADER_SCHEMA, "larger than 2^63-1");
         String rank65 = "[" + "1,".repeat(64) + "1]";
         rejected(A.replace("[2]", rank65), 8, Kind.HEADER_SCHEMA, "shape has more than 64 entries");
