@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectornn.io.SafeTensorsFormatException.Kind;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,6 +227,29 @@ class SafeTensorsValidationTest {
         String h = "{\"__metadata__\":{\"note\":\"" + big + "\"}," + A.substring(1);
         Path f = StBytes.write(dir, "meta.safetensors", StBytes.file(h, new byte[8]));
         assertEquals(big, SafeTensors.readHeader(f).metadata().get("note"));
+    }
+
+    @Test
+    void validFileLargerThanTheHeapFailsWithAMessageNotAnOutOfMemoryError() throws IOException {
+        long per = (long) HeaderParser.MAX_ELEMENTS * 8; // one maximal F64 tensor, ~16 GiB
+        int count = (int) (Runtime.getRuntime().maxMemory() / per + 1);
+        StringBuilder h = new StringBuilder("{");
+        for (int i = 0; i < count; i++) {
+            if (i > 0) h.append(',');
+            h.append("\"t").append(i).append("\":{\"dtype\":\"F64\",\"shape\":[").append(HeaderParser.MAX_ELEMENTS)
+                    .append("],\"data_offsets\":[").append(i * per).append(',').append((i + 1) * per).append("]}");
+        }
+        byte[] head = StBytes.file(h.append('}').toString(), new byte[0]);
+        Path f = dir.resolve("huge.safetensors");
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(head);
+            raf.setLength(head.length + count * per); // sparse: no disk space used, nothing is read
+        } catch (IOException e) {
+            Assumptions.abort("file system cannot hold a sparse file of " + count * per + " bytes: " + e);
+        }
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains("bytes of heap but the JVM's maximum heap is"), e.getMessage());
+        assertEquals(count, SafeTensors.readHeader(f).tensors().size());
     }
 
     @Test
