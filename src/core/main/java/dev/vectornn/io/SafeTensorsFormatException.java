@@ -49,6 +49,8 @@ public class SafeTensorsFormatException extends IOException {
     private final long offset;
 
     /**
+     * An exception whose message is assembled from the parts below.
+     *
      * @param file the file being read
      * @param kind the violated rule
      * @param tensor the tensor at fault, or {@code null} when the problem is not about one tensor
