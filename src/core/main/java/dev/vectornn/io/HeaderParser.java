@@ -89,7 +89,9 @@ final class HeaderParser {
                 }
                 colon(key);
                 if (key.equals("__metadata__")) {
-                    metadata = metadata();
+                    // The reference reads an Option, so it accepts null as "no metadata"; so do we.
+                    if (isNull()) pos += 4;
+                    else metadata = metadata();
                 } else {
                     offsets.add(at());
                     entries.add(entry(key));
@@ -379,6 +381,11 @@ final class HeaderParser {
     /** The byte at the cursor, or -1 at the end. */
     private int peek() {
         return pos < b.length ? b[pos] & 0xFF : -1;
+    }
+
+    /** Whether the literal {@code null} starts at the cursor. */
+    private boolean isNull() {
+        return pos + 4 <= b.length && b[pos] == 'n' && b[pos + 1] == 'u' && b[pos + 2] == 'l' && b[pos + 3] == 'l';
     }
 
     private static boolean isDigit(int c) {

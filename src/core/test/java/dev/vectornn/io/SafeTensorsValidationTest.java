@@ -48,6 +48,14 @@ class SafeTensorsValidationTest {
     }
 
     @Test
+    void nullMetadataMeansNone() throws IOException {
+        Path f = StBytes.write(dir, "ok.safetensors", StBytes.file("{\"__metadata__\": null ,"
+                + A.substring(1), StBytes.floats(1f, 2f)));
+        assertTrue(SafeTensors.readHeader(f).metadata().isEmpty());
+        rejected("{\"__metadata__\":nul}", 0, Kind.HEADER_SCHEMA, "__metadata__ must be an object of strings");
+    }
+
+    @Test
     void truncatedLengthPrefix() throws IOException {
         rejected(new byte[0], Kind.TRUNCATED, "file is 0 bytes long");
         SafeTensorsFormatException e = rejected(new byte[5], Kind.TRUNCATED, "file is 5 bytes long", "8-byte header length");
