@@ -12,4 +12,5 @@ module dev.vectornn {
     exports dev.vectornn.kernel;
     exports dev.vectornn.tensor;
     exports dev.vectornn.graph;
+    exports dev.vectornn.optim;
 }
