@@ -100,9 +100,9 @@ public final class Adagrad extends Optimizer<Adagrad.Options> {
     }
 
     @Override
-    protected void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o) {
+    protected void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o, double lr) {
         int n = value.numel();
-        double clr = o.lr() / (1 + (step - 1) * o.lrDecay());
+        double clr = lr / (1 + (step - 1) * o.lrDecay());
         if (value.dtype() == DType.F32) {
             float[] p = value.floats(), gr = grad.floats(), sum = state[0].floats();
             float wd = (float) o.weightDecay(), eps = (float) o.eps(), negClr = (float) -clr;

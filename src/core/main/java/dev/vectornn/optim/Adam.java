@@ -109,18 +109,18 @@ public class Adam extends Optimizer<Adam.Options> {
     }
 
     @Override
-    protected final void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o) {
+    protected final void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o, double lr) {
         int n = value.numel();
         if (value.dtype() == DType.F32) {
             float[] vMax = o.amsgrad() ? state[2].floats() : null;
             K.adamUpdate(n, value.floats(), 0, grad.floats(), 0, state[0].floats(), 0, state[1].floats(), 0,
-                    vMax, 0, (float) o.lr(), (float) o.beta1(), (float) o.beta2(), (float) o.eps(),
+                    vMax, 0, (float) lr, (float) o.beta1(), (float) o.beta2(), (float) o.eps(),
                     (float) o.weightDecay(), decoupled, step);
             return;
         }
         double[] p = value.doubles(), gr = grad.doubles(), m = state[0].doubles(), v = state[1].doubles();
         double[] vMax = o.amsgrad() ? state[2].doubles() : null;
-        double lr = o.lr(), beta1 = o.beta1(), beta2 = o.beta2(), eps = o.eps(), wd = o.weightDecay();
+        double beta1 = o.beta1(), beta2 = o.beta2(), eps = o.eps(), wd = o.weightDecay();
         double stepSize = lr / (1 - Math.pow(beta1, step));
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         double decay = 1 - lr * wd, w1 = 1 - beta1, w2 = 1 - beta2;

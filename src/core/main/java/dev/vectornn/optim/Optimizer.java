@@ -41,11 +41,13 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
     private final Parameter[] params;
     private final int[] groupOf;
     private final List<List<Parameter>> groupParams;
-    private final Object[] options; // H per group; the only mutable part is the lr (setLr)
+    private final Object[] options; // H per group as given; the lr in it may be stale
+    private final double[] lrs;     // current lr per group: setLr must not allocate (schedules run every step)
     private final Map<String, Integer> index = new HashMap<>();
     private final long[] steps;
     private final Tensor[][] state;
     private boolean stateAllocated;
+    private boolean hasState; // false before the first step and after loading a state-less dict
 
     /**
      * @param name   the optimizer's name for messages ({@code "Adam"})
@@ -62,10 +64,12 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
         List<List<Parameter>> gp = new ArrayList<>();
         Map<Parameter, Integer> seen = new IdentityHashMap<>();
         options = new Object[groups.size()];
+        lrs = new double[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
             ParamGroup<H> group = groups.get(g);
             validate(group.options(), g);
             options[g] = group.options();
+            lrs[g] = group.options().lr();
             for (Parameter p : group.params()) {
                 Integer prev = seen.put(p, g);
                 if (prev != null) {
@@ -121,10 +125,11 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
     }
 
     /**
-     * Updates {@code value} in place from {@code grad}. {@code state} holds the tensors named by
+     * Updates {@code value} in place from {@code grad} with learning rate {@code lr} (the group's
+     * current one; {@code options.lr()} may be stale). {@code state} holds the tensors named by
      * {@link #stateNames}, in that order; {@code step >= 1} counts this update. Must not allocate.
      */
-    protected abstract void update(Tensor value, Tensor grad, Tensor[] state, long step, H options);
+    protected abstract void update(Tensor value, Tensor grad, Tensor[] state, long step, H options, double lr);
 
     /**
      * Throws an {@link IllegalArgumentException} unless {@code ok}: {@code "Adam: param group 0:
@@ -150,9 +155,11 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
      */
     public final void step() {
         if (!stateAllocated) allocateState();
+        hasState = true;
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
-            update(p.value(), p.grad(), state[i], ++steps[i], options(groupOf[i]));
+            int g = groupOf[i];
+            update(p.value(), p.grad(), state[i], ++steps[i], stored(g), lrs[g]);
         }
     }
 
@@ -170,7 +177,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
 
     private void allocateState() {
         for (int i = 0; i < params.length; i++) {
-            H h = options(groupOf[i]);
+            H h = stored(groupOf[i]);
             String[] names = stateNames(h);
             Tensor[] t = new Tensor[names.length];
             for (int k = 0; k < names.length; k++) t[k] = Tensor.zeros(params[i].value().dtype(), params[i].value().shape());
@@ -182,7 +189,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
 
     private void resetState() {
         for (int i = 0; i < params.length; i++) {
-            H h = options(groupOf[i]);
+            H h = stored(groupOf[i]);
             String[] names = stateNames(h);
             for (int k = 0; k < names.length; k++) {
                 Tensor t = state[i][k];
@@ -216,15 +223,20 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
         return List.of(params);
     }
 
-    /** The current hyperparameters of group {@code group} (with the current lr). */
-    @SuppressWarnings("unchecked")
+    /** The current hyperparameters of group {@code group}, with the current lr. */
     public final H options(int group) {
+        H h = stored(group);
+        return h.lr() == lrs[group] ? h : h.withLr(lrs[group]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private H stored(int group) {
         return (H) options[group];
     }
 
     /** The current learning rate of group {@code group}. */
     public final double lr(int group) {
-        return options(group).lr();
+        return lrs[group];
     }
 
     /**
@@ -234,9 +246,9 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
      * @throws IndexOutOfBoundsException for a bad group index
      */
     public final void setLr(int group, double lr) {
-        H h = options(group);
+        java.util.Objects.checkIndex(group, lrs.length);
         requireLr(lr, group);
-        if (h.lr() != lr) options[group] = h.withLr(lr);
+        lrs[group] = lr;
     }
 
     /**
@@ -267,11 +279,11 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int g = 0; g < options.length; g++) out.put(lrKey(g), Tensor.scalar(DType.F64, lr(g)));
-        if (!stateAllocated) return out;
+        if (!hasState) return out;
         for (int i = 0; i < params.length; i++) {
             String prefix = "state." + params[i].name() + ".";
             out.put(prefix + "step", Tensor.scalar(DType.F64, steps[i]));
-            String[] names = stateNames(options(groupOf[i]));
+            String[] names = stateNames(stored(groupOf[i]));
             for (int k = 0; k < names.length; k++) out.put(prefix + names[k], state[i][k].copy());
         }
         return out;
@@ -287,7 +299,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
      * @throws IllegalArgumentException naming the first missing, unexpected or mismatched key
      */
     public final void loadStateDict(Map<String, Tensor> dict) {
-        boolean hasState = dict.keySet().stream().anyMatch(k -> k.startsWith("state."));
+        boolean withState = dict.keySet().stream().anyMatch(k -> k.startsWith("state."));
         TreeSet<String> expected = new TreeSet<>();
         for (int g = 0; g < options.length; g++) {
             expected.add(lrKey(g));
@@ -295,7 +307,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
             double lr = scalarValue(t, lrKey(g));
             requireLr(lr, g);
         }
-        if (hasState) {
+        if (withState) {
             for (int i = 0; i < params.length; i++) {
                 String prefix = "state." + params[i].name() + ".";
                 expected.add(prefix + "step");
@@ -305,7 +317,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
                             + "step' must be a non-negative integer, got " + s);
                 }
                 Tensor v = params[i].value();
-                for (String sn : stateNames(options(groupOf[i]))) {
+                for (String sn : stateNames(stored(groupOf[i]))) {
                     expected.add(prefix + sn);
                     Tensor t = require(dict, prefix + sn);
                     if (t.dtype() != v.dtype() || !t.shape().equals(v.shape())) {
@@ -322,14 +334,15 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
         }
         for (int g = 0; g < options.length; g++) setLr(g, dict.get(lrKey(g)).getFlat(0));
         if (!stateAllocated) allocateState();
-        if (!hasState) {
+        hasState = withState;
+        if (!withState) {
             resetState();
             return;
         }
         for (int i = 0; i < params.length; i++) {
             String prefix = "state." + params[i].name() + ".";
             steps[i] = (long) dict.get(prefix + "step").getFlat(0);
-            String[] names = stateNames(options(groupOf[i]));
+            String[] names = stateNames(stored(groupOf[i]));
             for (int k = 0; k < names.length; k++) {
                 Object src = dict.get(prefix + names[k]).storage();
                 System.arraycopy(src, 0, state[i][k].storage(), 0, state[i][k].numel());

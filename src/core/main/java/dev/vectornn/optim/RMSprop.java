@@ -101,7 +101,7 @@ public final class RMSprop extends Optimizer<RMSprop.Options> {
     }
 
     @Override
-    protected void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o) {
+    protected void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o, double lr) {
         int n = value.numel();
         boolean mom = o.momentum() > 0, centered = o.centered();
         int gaIndex = mom ? 2 : 1;
@@ -109,7 +109,7 @@ public final class RMSprop extends Optimizer<RMSprop.Options> {
             float[] p = value.floats(), gr = grad.floats(), sq = state[0].floats();
             float[] buf = mom ? state[1].floats() : null, ga = centered ? state[gaIndex].floats() : null;
             float wd = (float) o.weightDecay(), alpha = (float) o.alpha(), w = (float) (1 - o.alpha());
-            float eps = (float) o.eps(), momentum = (float) o.momentum(), negLr = (float) -o.lr();
+            float eps = (float) o.eps(), momentum = (float) o.momentum(), negLr = (float) -lr;
             for (int i = 0; i < n; i++) {
                 float g = gr[i];
                 if (wd != 0) g = g + wd * p[i];
@@ -136,7 +136,7 @@ public final class RMSprop extends Optimizer<RMSprop.Options> {
         double[] p = value.doubles(), gr = grad.doubles(), sq = state[0].doubles();
         double[] buf = mom ? state[1].doubles() : null, ga = centered ? state[gaIndex].doubles() : null;
         double wd = o.weightDecay(), alpha = o.alpha(), w = 1 - o.alpha();
-        double eps = o.eps(), momentum = o.momentum(), negLr = -o.lr();
+        double eps = o.eps(), momentum = o.momentum(), negLr = -lr;
         for (int i = 0; i < n; i++) {
             double g = gr[i];
             if (wd != 0) g = g + wd * p[i];

@@ -99,18 +99,18 @@ public final class SGD extends Optimizer<SGD.Options> {
     }
 
     @Override
-    protected void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o) {
+    protected void update(Tensor value, Tensor grad, Tensor[] state, long step, Options o, double lr) {
         boolean first = step == 1;
         int n = value.numel();
         if (value.dtype() == DType.F32) {
             float[] buf = state.length == 0 ? null : state[0].floats();
-            K.sgdUpdate(n, value.floats(), 0, grad.floats(), 0, buf, 0, (float) o.lr(), (float) o.momentum(),
+            K.sgdUpdate(n, value.floats(), 0, grad.floats(), 0, buf, 0, (float) lr, (float) o.momentum(),
                     (float) o.dampening(), (float) o.weightDecay(), o.nesterov(), first);
             return;
         }
         double[] p = value.doubles(), gr = grad.doubles();
         double[] buf = state.length == 0 ? null : state[0].doubles();
-        double lr = o.lr(), mom = o.momentum(), damp1 = 1 - o.dampening(), wd = o.weightDecay();
+        double mom = o.momentum(), damp1 = 1 - o.dampening(), wd = o.weightDecay();
         boolean nesterov = o.nesterov();
         for (int i = 0; i < n; i++) {
             double d = gr[i];
