@@ -39,6 +39,7 @@ import java.util.TreeSet;
 public abstract class Optimizer<H extends Hyperparameters<H>> {
     private final String name;
     private final Parameter[] params;
+    private final List<Parameter> paramList;
     private final int[] groupOf;
     private final List<List<Parameter>> groupParams;
     private final Object[] options; // H per group as given; the lr in it may be stale
@@ -50,6 +51,8 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
     private boolean hasState; // false before the first step and after loading a state-less dict
 
     /**
+     * Builds an optimizer over {@code groups}, validating every group's hyperparameters.
+     *
      * @param name   the optimizer's name for messages ({@code "Adam"})
      * @param groups at least one parameter overall; a parameter may appear in one group only and
      *               names must be unique (they key the state dictionary)
@@ -57,6 +60,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
      *                                  a gradient whose dtype or shape differs from its value, or
      *                                  an invalid hyperparameter
      */
+    @SuppressWarnings("this-escape") // validate() is documented to read only its arguments
     protected Optimizer(String name, List<ParamGroup<H>> groups) {
         this.name = name;
         List<Parameter> all = new ArrayList<>();
@@ -88,6 +92,7 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
         }
         if (all.isEmpty()) throw new IllegalArgumentException(name + ": got an empty parameter list");
         params = all.toArray(new Parameter[0]);
+        paramList = List.of(params);
         groupOf = owner.stream().mapToInt(Integer::intValue).toArray();
         groupParams = Collections.unmodifiableList(gp);
         steps = new long[params.length];
@@ -218,9 +223,12 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
         return groupParams.get(group);
     }
 
-    /** All parameters, group by group, unmodifiable. */
+    /**
+     * All parameters, group by group, unmodifiable; the same list every call, so passing it to
+     * {@link GradClipping} each step allocates nothing.
+     */
     public final List<Parameter> parameters() {
-        return List.of(params);
+        return paramList;
     }
 
     /** The current hyperparameters of group {@code group}, with the current lr. */

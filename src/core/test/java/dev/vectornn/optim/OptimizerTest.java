@@ -259,8 +259,8 @@ class OptimizerTest {
         while (allocated > 0 && System.nanoTime() < deadline) {
             long before = (Long) allocatedBytes.invoke(mx);
             for (int i = 0; i < 50; i++) {
-                GradClipping.clipGradNorm(ps, 0.5);
-                GradClipping.clipGradValue(ps, 1.0);
+                GradClipping.clipGradNorm(opt.parameters(), 0.5);
+                GradClipping.clipGradValue(opt.parameters(), 1.0);
                 opt.step();
                 schedule.step();
                 plateau.step(1.0);
