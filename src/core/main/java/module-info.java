@@ -13,4 +13,5 @@ module dev.vectornn {
     exports dev.vectornn.tensor;
     exports dev.vectornn.graph;
     exports dev.vectornn.io;
+    exports dev.vectornn.optim;
 }
