@@ -40,11 +40,14 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p><b>Non-differentiable points</b> (ReLU at 0, |x| at 0, ties in a max): where the two
- * one-sided differences disagree by more than 10 tolerances while the analytic value lies
- * between them (a valid one-sided derivative, which is what every op returns at its kinks, e.g.
- * ReLU'(0) = 0), the element is counted as {@link Report#kinks skipped} rather than failed. Test
- * generators should still draw inputs away from kinks (e.g. {@code |x| > 100 eps}), so that
- * skipped elements stay rare; a report with many skips deserves a look.
+ * one-sided differences {@code (s(x+h) - s(x)) / h} and {@code (s(x) - s(x-h)) / h} disagree by
+ * more than 10 tolerances and the analytic value matches one of them (a valid one-sided
+ * derivative, which is what every op returns at its kinks, e.g. ReLU'(0) = 0), the element is
+ * counted as {@link Report#kinks skipped} rather than failed. At smooth points the analytic value
+ * sits midway between the one-sided differences, so a wrong gradient is never excused as a kink.
+ * A check in which nothing was compared (every element skipped) fails. Test generators should
+ * still draw inputs away from kinks (e.g. {@code |x| > 100 eps}), so that skipped elements stay
+ * rare; a report with many skips deserves a look.
  *
  * <p>Dropout: the plan's generator is reset to the same seed before every evaluation, so every
  * forward pass draws the same mask and the function checked is deterministic.
@@ -129,8 +132,11 @@ public final class GradCheck {
     /**
      * The outcome.
      *
-     * @param passed  whether every compared value was within tolerance
-     * @param worst   the compared value with the largest error relative to its tolerance
+     * @param passed  whether at least one value was compared and every compared value was within
+     *                tolerance (a check where every element sat on a kink verified nothing, so it
+     *                fails)
+     * @param worst   the compared value with the largest error relative to its tolerance, or
+     *                null when nothing was compared
      * @param checked how many values were compared
      * @param kinks   how many elements were skipped as non-differentiable points
      * @param maxRelError the largest {@code absError / (atol + rtol*|numeric|)} seen (at most 1 when passed)
@@ -139,7 +145,8 @@ public final class GradCheck {
         @Override
         public String toString() {
             return (passed ? "gradcheck passed" : "gradcheck FAILED") + ": " + checked + " values compared, "
-                    + kinks + " skipped at kinks; worst " + worst;
+                    + kinks + " skipped at kinks; "
+                    + (worst != null ? "worst " + worst : "nothing verified (draw inputs away from kinks)");
         }
     }
 
@@ -301,13 +308,24 @@ public final class GradCheck {
             }
         }
 
+        /**
+         * A kink: the one-sided differences disagree by more than 10 tolerances and the analytic
+         * value sits at one of them (within a tolerance, or in the outer quarter of the gap next
+         * to it). At a smooth point both one-sided differences deviate from the derivative by
+         * about {@code eps f''/2} in opposite directions, so a correct analytic value sits in the
+         * middle of the gap and a wrong one anywhere: neither passes as a kink, however tight
+         * the tolerance. "Between the two" would not do: with tight tolerances every smooth
+         * element would qualify.
+         */
         private static boolean isKink(double analytic, double right, double left, double tol) {
-            double lo = Math.min(left, right), hi = Math.max(left, right);
-            return hi - lo > 10 * tol && analytic >= lo - tol && analytic <= hi + tol;
+            double gap = Math.abs(right - left);
+            double near = Math.min(Math.abs(analytic - left), Math.abs(analytic - right));
+            return gap > 10 * tol && near <= Math.max(tol, gap / 4);
         }
 
         Report report() {
-            boolean ok = worst == null || worstRatio <= 1;
+            // nothing compared (every element on a kink, or no variable) verifies nothing: not a pass
+            boolean ok = checked > 0 && worstRatio <= 1;
             return new Report(ok, worst, checked, kinks, Math.max(worstRatio, 0));
         }
     }
