@@ -49,6 +49,13 @@ import java.util.SplittableRandom;
  * still draw inputs away from kinks (e.g. {@code |x| > 100 eps}), so that skipped elements stay
  * rare; a report with many skips deserves a look.
  *
+ * <p><b>For your own functions.</b> Any function you build with {@link Graph} from the
+ * registered ops can be checked with {@link #check} exactly like an op. Ops themselves cannot be
+ * registered from outside the library ({@link OpDef}'s forward and VJP hooks run on an internal
+ * backend), so a gradient you derive by hand (a fused formula you want to add as an op, a
+ * manual backward) is checked with {@link #checkClaimed}: you pass the gradient, GradCheck
+ * differentiates the graph's forward numerically.
+ *
  * <p>Dropout: the plan's generator is reset to the same seed before every evaluation, so every
  * forward pass draws the same mask and the function checked is deterministic.
  *
@@ -162,6 +169,40 @@ public final class GradCheck {
      * @throws IllegalArgumentException if a {@code wrt} name is not a parameter or float input the output uses
      */
     public static Report check(Graph g, Node output, Map<String, ?> feeds, Options o) {
+        return run(g, output, feeds, o, null);
+    }
+
+    /**
+     * Checks a gradient <b>you</b> derived, rather than the graph's own backward: the claimed
+     * gradient of the one-element {@code output} w.r.t. each named variable is compared with
+     * central differences of the graph's forward pass, element by element (or by a random
+     * projection in fast mode), with the same tolerances, kink handling and report as
+     * {@link #check}. Use it to test a hand-written backward (for example the formula of an op
+     * you plan to add, or a manual gradient in your own training code) against the function it
+     * claims to differentiate, which you build from existing ops.
+     *
+     * @param g       the graph computing the function
+     * @param output  a one-element node (a scalar function)
+     * @param feeds   as for {@link #check}
+     * @param claimed the claimed gradient per variable (parameter or float input name), each of
+     *                that variable's shape; its keys are the variables checked ({@code o.wrt()}
+     *                is ignored)
+     * @param o       the settings ({@link #f64()}, {@link #f32()})
+     * @throws IllegalArgumentException if {@code output} has more than one element, or a name is
+     *     not a parameter or float input that {@code output} uses
+     * @throws dev.vectornn.tensor.ShapeException if a claimed gradient's shape differs from its variable's
+     */
+    public static Report checkClaimed(Graph g, Node output, Map<String, ?> feeds, Map<String, Tensor> claimed,
+                                      Options o) {
+        if (output.shape().numel() != 1) {
+            throw new IllegalArgumentException("gradcheck: a claimed gradient needs a one-element output; " + output
+                    + " is " + output.shape() + " (sum it, or project it onto a fixed vector with mul and sum)");
+        }
+        if (claimed.isEmpty()) throw new IllegalArgumentException("gradcheck: no claimed gradient given");
+        return run(g, output, feeds, o.withWrt(claimed.keySet().toArray(String[]::new)), claimed);
+    }
+
+    private static Report run(Graph g, Node output, Map<String, ?> feeds, Options o, Map<String, Tensor> claimed) {
         List<String> inputs = new ArrayList<>();
         Set<String> params = new LinkedHashSet<>();
         collect(output, inputs, params, new boolean[g.nodeList().size()]);
@@ -198,6 +239,9 @@ public final class GradCheck {
         plan.backward(v);
         List<double[]> gradients = new ArrayList<>();
         for (Variable var : vars) gradients.add(var.gradient()); // before any further forward pass
+        if (claimed != null) {
+            for (int vi = 0; vi < vars.size(); vi++) gradients.set(vi, claimedValues(vars.get(vi), claimed));
+        }
         Checker c = new Checker(o);
         try {
             for (int vi = 0; vi < vars.size(); vi++) {
@@ -237,6 +281,17 @@ public final class GradCheck {
             }
         }
         return c.report();
+    }
+
+    private static double[] claimedValues(Variable var, Map<String, Tensor> claimed) {
+        Tensor t = claimed.get(var.name);
+        if (!t.shape().equals(var.values.shape())) {
+            throw new dev.vectornn.tensor.ShapeException("gradcheck: the claimed gradient of '" + var.name + "' is "
+                    + t.shape() + " but the variable is " + var.values.shape());
+        }
+        double[] c = new double[t.numel()];
+        for (int i = 0; i < c.length; i++) c[i] = t.getFlat(i);
+        return c;
     }
 
     private static void collect(Node n, List<String> inputs, Set<String> params, boolean[] seen) {
