@@ -35,6 +35,30 @@ class PublicGradCheckExampleTest {
         return v;
     }
 
+    /** The README's GradCheck example, verbatim. */
+    @Test
+    void readmeExample() {
+        Graph g = new Graph();
+        Node x = g.input("x", 2, 3);
+        Node w = g.param("fc.weight", Tensor.uniform(DType.F64, Shape.of(3, 2), -1, 1, 7));
+        Node loss = g.mean(g.log(g.add(g.exp(g.matmul(x, w)), 1.0)));   // mean(softplus(x @ w))
+        double[] xv = {0.1, -0.4, 0.7, 1.2, -0.3, 0.5};
+        Map<String, double[]> feeds = Map.of("x", xv);
+
+        GradCheck.Report r = GradCheck.check(g, loss, feeds, GradCheck.f64());   // or f32(), .withFast(true)
+        if (!r.passed()) throw new AssertionError(r);   // the message names the worst element
+
+        // a gradient derived by hand: d/dx sum(softplus(x)) = sigmoid(x)
+        Node f = g.sum(g.log(g.add(g.exp(x), 1.0)));
+        double[] claimed = new double[xv.length];
+        for (int i = 0; i < xv.length; i++) claimed[i] = 1 / (1 + Math.exp(-xv[i]));
+        GradCheck.Report c = GradCheck.checkClaimed(g, f, feeds, Map.of("x", Tensor.of(claimed, 2, 3)), GradCheck.f64());
+
+        assertEquals(12, r.checked(), r.toString());
+        assertTrue(c.passed(), c.toString());
+        assertEquals(6, c.checked(), c.toString());
+    }
+
     @Test
     void aComposedUserFunctionPassesInEveryMode() {
         Graph g = new Graph();
