@@ -316,7 +316,8 @@ abstract class AbstractKernels implements Kernels {
             throw new IllegalArgumentException(kn + ": batch " + batch + " with strides (" + strideA + ", " + strideB
                     + ", " + strideC + ") reaches past the largest array");
         }
-        gemmCheck(kn + " (last batch entry)", transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb,
+        // a constant, not kn + "...": the check runs on every call and must not allocate
+        gemmCheck("gemmBatched (last batch entry)", transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb,
                 c, (int) lastC, ldc);
         if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
             throw new IllegalArgumentException(kn + ": strideC " + strideC + " is smaller than one " + m + "x" + n
