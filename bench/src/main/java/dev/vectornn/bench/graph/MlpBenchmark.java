@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A compiled float32 MLP 784-512-512-10 with ReLU and fused cross-entropy on a batch of 128,
  * layers as PyTorch's {@code nn.Linear} ({@code y = x W^T + b}, {@code weight} stored
- * {@code [out, in]}). About 0.94 GFLOP per forward pass (2 * 128 * (784*512 + 512*512 + 512*10))
- * and twice that again for backward.
+ * {@code [out, in]}). 0.171 GFLOP per forward pass in its GEMMs (2 * 128 * (784*512 + 512*512
+ * + 512*10)); backward adds about twice that (weight gradients for every layer, input gradients
+ * for all but the first).
  *
  * <ul>
  *   <li>{@link #forward}: an inference plan's forward (no activations kept);</li>
