@@ -39,7 +39,7 @@ final class Summary {
     final List<BenchResult> other = new ArrayList<>();
 
     /** The benchmark classes of {@code dev.vectornn.bench.graph}, reported in their own section. */
-    static final java.util.Set<String> GRAPH_CLASSES = java.util.Set.of("GraphOverheadBenchmark", "MlpBenchmark");
+    static final java.util.Set<String> GRAPH_CLASSES = java.util.Set.of("GraphOverheadBenchmark", "MlpBenchmark", "RnnBenchmark");
 
     Summary(List<BenchResult> results) {
         this.results = results;
