@@ -24,14 +24,10 @@ abstract class Backend {
 
     abstract DType dtype();
 
-    /** Sizes {@link #tmp} (and any backend-specific staging) for nodes of up to {@code n} elements; compile time only. */
+    /** Sizes {@link #tmp} for nodes of up to {@code n} elements; compile time only. */
     final void ensureTmp(int n) {
         if (tmp == null || java.lang.reflect.Array.getLength(tmp) < n) tmp = dtype().newArray(n);
-        onEnsureTmp(n);
     }
-
-    /** Hook for backend-specific buffers sized like {@link #tmp}. */
-    void onEnsureTmp(int n) {}
 
     // ---------------------------------------------------------------- typed primitives
 

@@ -149,48 +149,22 @@ final class F32Backend extends Backend {
         return K.dot(n, (float[]) x, xo, (float[]) y, yo);
     }
 
-    /**
-     * Staging for GEMM outputs. The kernels' argument check rejects a C that is the same array
-     * as A or B (stricter than the documented "must not overlap"), and a plan keeps everything
-     * in one arena; so C goes through this buffer when it shares the arena with A or B. Sized at
-     * compile time ({@link #ensureTmp}), so steady steps still allocate nothing. Remove once the
-     * kernel check tests overlap of ranges instead of array identity.
-     */
-    private float[] stage = new float[0];
-
-    @Override
-    void onEnsureTmp(int n) {
-        if (stage.length < n) stage = new float[n];
-    }
-
     @Override
     void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
               Object b, int bo, int ldb, double beta, Object c, int co, int ldc) {
-        gemmBatched(ta, tb, 1, m, n, k, alpha, a, ao, 0, lda, b, bo, 0, ldb, beta, c, co, m * ldc, ldc);
+        K.gemm(ta, tb, m, n, k, (float) alpha, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float) beta,
+                (float[]) c, co, ldc);
     }
 
     @Override
     void gemmBatched(Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
                      Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
                      double beta, Object c, int co, int sc, int ldc) {
-        float[] cs = (float[]) c;
-        if (cs != a && cs != b) {
-            K.gemmBatched(ta, tb, batch, m, n, k, (float) alpha, (float[]) a, ao, sa, lda, (float[]) b, bo, sb, ldb,
-                    (float) beta, cs, co, sc, ldc);
-            return;
-        }
-        int mn = m * n;
-        float[] s = stage;
-        if (beta != 0) {
-            for (int i = 0; i < batch; i++) {
-                for (int r = 0; r < m; r++) System.arraycopy(cs, co + i * sc + r * ldc, s, i * mn + r * n, n);
-            }
-        }
+        // a plan keeps every buffer in one arena: the kernels accept that as long as C's range
+        // does not overlap A's or B's, which liveness guarantees (an op's output never shares
+        // storage with a live input)
         K.gemmBatched(ta, tb, batch, m, n, k, (float) alpha, (float[]) a, ao, sa, lda, (float[]) b, bo, sb, ldb,
-                (float) beta, s, 0, mn, n);
-        for (int i = 0; i < batch; i++) {
-            for (int r = 0; r < m; r++) System.arraycopy(s, i * mn + r * n, cs, co + i * sc + r * ldc, n);
-        }
+                (float) beta, (float[]) c, co, sc, ldc);
     }
 
     @Override

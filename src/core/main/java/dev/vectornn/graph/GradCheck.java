@@ -40,11 +40,21 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p><b>Non-differentiable points</b> (ReLU at 0, |x| at 0, ties in a max): where the two
- * one-sided differences disagree by more than 10 tolerances while the analytic value lies
- * between them (a valid one-sided derivative, which is what every op returns at its kinks, e.g.
- * ReLU'(0) = 0), the element is counted as {@link Report#kinks skipped} rather than failed. Test
- * generators should still draw inputs away from kinks (e.g. {@code |x| > 100 eps}), so that
- * skipped elements stay rare; a report with many skips deserves a look.
+ * one-sided differences {@code (s(x+h) - s(x)) / h} and {@code (s(x) - s(x-h)) / h} disagree by
+ * more than 10 tolerances and the analytic value matches one of them (a valid one-sided
+ * derivative, which is what every op returns at its kinks, e.g. ReLU'(0) = 0), the element is
+ * counted as {@link Report#kinks skipped} rather than failed. At smooth points the analytic value
+ * sits midway between the one-sided differences, so a wrong gradient is never excused as a kink.
+ * A check in which nothing was compared (every element skipped) fails. Test generators should
+ * still draw inputs away from kinks (e.g. {@code |x| > 100 eps}), so that skipped elements stay
+ * rare; a report with many skips deserves a look.
+ *
+ * <p><b>For your own functions.</b> Any function you build with {@link Graph} from the
+ * registered ops can be checked with {@link #check} exactly like an op. Ops themselves cannot be
+ * registered from outside the library ({@link OpDef}'s forward and VJP hooks run on an internal
+ * backend), so a gradient you derive by hand (a fused formula you want to add as an op, a
+ * manual backward) is checked with {@link #checkClaimed}: you pass the gradient, GradCheck
+ * differentiates the graph's forward numerically.
  *
  * <p>Dropout: the plan's generator is reset to the same seed before every evaluation, so every
  * forward pass draws the same mask and the function checked is deterministic.
@@ -129,8 +139,11 @@ public final class GradCheck {
     /**
      * The outcome.
      *
-     * @param passed  whether every compared value was within tolerance
-     * @param worst   the compared value with the largest error relative to its tolerance
+     * @param passed  whether at least one value was compared and every compared value was within
+     *                tolerance (a check where every element sat on a kink verified nothing, so it
+     *                fails)
+     * @param worst   the compared value with the largest error relative to its tolerance, or
+     *                null when nothing was compared
      * @param checked how many values were compared
      * @param kinks   how many elements were skipped as non-differentiable points
      * @param maxRelError the largest {@code absError / (atol + rtol*|numeric|)} seen (at most 1 when passed)
@@ -139,7 +152,8 @@ public final class GradCheck {
         @Override
         public String toString() {
             return (passed ? "gradcheck passed" : "gradcheck FAILED") + ": " + checked + " values compared, "
-                    + kinks + " skipped at kinks; worst " + worst;
+                    + kinks + " skipped at kinks; "
+                    + (worst != null ? "worst " + worst : "nothing verified (draw inputs away from kinks)");
         }
     }
 
@@ -155,6 +169,40 @@ public final class GradCheck {
      * @throws IllegalArgumentException if a {@code wrt} name is not a parameter or float input the output uses
      */
     public static Report check(Graph g, Node output, Map<String, ?> feeds, Options o) {
+        return run(g, output, feeds, o, null);
+    }
+
+    /**
+     * Checks a gradient <b>you</b> derived, rather than the graph's own backward: the claimed
+     * gradient of the one-element {@code output} w.r.t. each named variable is compared with
+     * central differences of the graph's forward pass, element by element (or by a random
+     * projection in fast mode), with the same tolerances, kink handling and report as
+     * {@link #check}. Use it to test a hand-written backward (for example the formula of an op
+     * you plan to add, or a manual gradient in your own training code) against the function it
+     * claims to differentiate, which you build from existing ops.
+     *
+     * @param g       the graph computing the function
+     * @param output  a one-element node (a scalar function)
+     * @param feeds   as for {@link #check}
+     * @param claimed the claimed gradient per variable (parameter or float input name), each of
+     *                that variable's shape; its keys are the variables checked ({@code o.wrt()}
+     *                is ignored)
+     * @param o       the settings ({@link #f64()}, {@link #f32()})
+     * @throws IllegalArgumentException if {@code output} has more than one element, or a name is
+     *     not a parameter or float input that {@code output} uses
+     * @throws dev.vectornn.tensor.ShapeException if a claimed gradient's shape differs from its variable's
+     */
+    public static Report checkClaimed(Graph g, Node output, Map<String, ?> feeds, Map<String, Tensor> claimed,
+                                      Options o) {
+        if (output.shape().numel() != 1) {
+            throw new IllegalArgumentException("gradcheck: a claimed gradient needs a one-element output; " + output
+                    + " is " + output.shape() + " (sum it, or project it onto a fixed vector with mul and sum)");
+        }
+        if (claimed.isEmpty()) throw new IllegalArgumentException("gradcheck: no claimed gradient given");
+        return run(g, output, feeds, o.withWrt(claimed.keySet().toArray(String[]::new)), claimed);
+    }
+
+    private static Report run(Graph g, Node output, Map<String, ?> feeds, Options o, Map<String, Tensor> claimed) {
         List<String> inputs = new ArrayList<>();
         Set<String> params = new LinkedHashSet<>();
         collect(output, inputs, params, new boolean[g.nodeList().size()]);
@@ -191,6 +239,9 @@ public final class GradCheck {
         plan.backward(v);
         List<double[]> gradients = new ArrayList<>();
         for (Variable var : vars) gradients.add(var.gradient()); // before any further forward pass
+        if (claimed != null) {
+            for (int vi = 0; vi < vars.size(); vi++) gradients.set(vi, claimedValues(vars.get(vi), claimed));
+        }
         Checker c = new Checker(o);
         try {
             for (int vi = 0; vi < vars.size(); vi++) {
@@ -230,6 +281,17 @@ public final class GradCheck {
             }
         }
         return c.report();
+    }
+
+    private static double[] claimedValues(Variable var, Map<String, Tensor> claimed) {
+        Tensor t = claimed.get(var.name);
+        if (!t.shape().equals(var.values.shape())) {
+            throw new dev.vectornn.tensor.ShapeException("gradcheck: the claimed gradient of '" + var.name + "' is "
+                    + t.shape() + " but the variable is " + var.values.shape());
+        }
+        double[] c = new double[t.numel()];
+        for (int i = 0; i < c.length; i++) c[i] = t.getFlat(i);
+        return c;
     }
 
     private static void collect(Node n, List<String> inputs, Set<String> params, boolean[] seen) {
@@ -301,13 +363,24 @@ public final class GradCheck {
             }
         }
 
+        /**
+         * A kink: the one-sided differences disagree by more than 10 tolerances and the analytic
+         * value sits at one of them (within a tolerance, or in the outer quarter of the gap next
+         * to it). At a smooth point both one-sided differences deviate from the derivative by
+         * about {@code eps f''/2} in opposite directions, so a correct analytic value sits in the
+         * middle of the gap and a wrong one anywhere: neither passes as a kink, however tight
+         * the tolerance. "Between the two" would not do: with tight tolerances every smooth
+         * element would qualify.
+         */
         private static boolean isKink(double analytic, double right, double left, double tol) {
-            double lo = Math.min(left, right), hi = Math.max(left, right);
-            return hi - lo > 10 * tol && analytic >= lo - tol && analytic <= hi + tol;
+            double gap = Math.abs(right - left);
+            double near = Math.min(Math.abs(analytic - left), Math.abs(analytic - right));
+            return gap > 10 * tol && near <= Math.max(tol, gap / 4);
         }
 
         Report report() {
-            boolean ok = worst == null || worstRatio <= 1;
+            // nothing compared (every element on a kink, or no variable) verifies nothing: not a pass
+            boolean ok = checked > 0 && worstRatio <= 1;
             return new Report(ok, worst, checked, kinks, Math.max(worstRatio, 0));
         }
     }

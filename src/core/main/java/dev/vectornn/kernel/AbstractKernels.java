@@ -286,6 +286,7 @@ abstract class AbstractKernels implements Kernels {
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
         gemmCheck("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        gemmDisjoint("gemm", transA, transB, 1, m, n, k, a, aOff, 0, lda, b, bOff, 0, ldb, c, cOff, 0, ldc);
         doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -315,12 +316,15 @@ abstract class AbstractKernels implements Kernels {
             throw new IllegalArgumentException(kn + ": batch " + batch + " with strides (" + strideA + ", " + strideB
                     + ", " + strideC + ") reaches past the largest array");
         }
-        gemmCheck(kn + " (last batch entry)", transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb,
+        // a constant, not kn + "...": the check runs on every call and must not allocate
+        gemmCheck("gemmBatched (last batch entry)", transA, transB, m, n, k, a, (int) lastA, lda, b, (int) lastB, ldb,
                 c, (int) lastC, ldc);
         if (batch > 1 && m > 0 && n > 0 && strideC < (long) (m - 1) * ldc + n) {
             throw new IllegalArgumentException(kn + ": strideC " + strideC + " is smaller than one " + m + "x" + n
                     + " C matrix with ldc " + ldc + "; batch entries of C would overlap");
         }
+        gemmDisjoint(kn, transA, transB, batch, m, n, k, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                c, cOff, strideC, ldc);
         doGemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
                 beta, c, cOff, strideC, ldc);
     }
@@ -338,8 +342,44 @@ abstract class AbstractKernels implements Kernels {
         if (transB == Transpose.N) matrix(kn, "b", b, bOff, k, n, ldb);
         else matrix(kn, "b (transposed, stored n x k)", b, bOff, n, k, ldb);
         matrix(kn, "c", c, cOff, m, n, ldc);
-        if (m > 0 && n > 0 && (c == a || c == b)) {
-            throw new IllegalArgumentException(kn + ": c must not be the same array as a or b");
+    }
+
+    /**
+     * C must not overlap A or B. Operands may share one array (a graph plan keeps every buffer in
+     * one arena) as long as their index ranges are disjoint. The test is conservative: it
+     * compares spans {@code [off, off + stride*(batch-1) + (rows-1)*ld + cols)}, so interleaved
+     * layouts whose elements happen not to collide are rejected too. Empty operands touch
+     * nothing and never overlap. Runs after {@link #gemmCheck}, so the long arithmetic cannot
+     * overflow.
+     */
+    private static void gemmDisjoint(String kn, Transpose transA, Transpose transB, int batch, int m, int n, int k,
+                                     float[] a, int aOff, int strideA, int lda, float[] b, int bOff, int strideB,
+                                     int ldb, float[] c, int cOff, int strideC, int ldc) {
+        if (c != a && c != b) return;
+        long cEnd = spanEnd(cOff, batch, strideC, m, n, ldc);
+        if (c == a) {
+            long aEnd = transA == Transpose.N ? spanEnd(aOff, batch, strideA, m, k, lda)
+                    : spanEnd(aOff, batch, strideA, k, m, lda);
+            disjoint(kn, "a", aOff, aEnd, cOff, cEnd);
+        }
+        if (c == b) {
+            long bEnd = transB == Transpose.N ? spanEnd(bOff, batch, strideB, k, n, ldb)
+                    : spanEnd(bOff, batch, strideB, n, k, ldb);
+            disjoint(kn, "b", bOff, bEnd, cOff, cEnd);
+        }
+    }
+
+    /** End (exclusive) of the indices touched by {@code batch} stored {@code rows x cols} matrices; {@code off} if none. */
+    private static long spanEnd(int off, int batch, int stride, int rows, int cols, int ld) {
+        if (batch == 0 || rows == 0 || cols == 0) return off;
+        return off + (long) stride * (batch - 1) + (long) (rows - 1) * ld + cols;
+    }
+
+    private static void disjoint(String kn, String name, long xStart, long xEnd, long cStart, long cEnd) {
+        if (xStart < xEnd && cStart < cEnd && xStart < cEnd && cStart < xEnd) {
+            throw new IllegalArgumentException(kn + ": c and " + name + " are the same array and their index ranges"
+                    + " overlap: c spans [" + cStart + ", " + cEnd + "), " + name + " spans [" + xStart + ", " + xEnd
+                    + "); the output must not overlap an input");
         }
     }
 

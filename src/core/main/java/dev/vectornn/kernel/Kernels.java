@@ -195,7 +195,11 @@ public interface Kernels {
      * {@code C = alpha * op(A) * op(B) + beta * C}, all row-major. {@code op(A)} is
      * {@code m x k}: stored {@code m x k} ({@code lda >= k}) for {@link Transpose#N}, {@code k x m}
      * ({@code lda >= m}) for {@link Transpose#T}; likewise {@code op(B)} is {@code k x n}.
-     * {@code C} is {@code m x n} with {@code ldc >= n} and must not overlap {@code A} or {@code B}.
+     * {@code C} is {@code m x n} with {@code ldc >= n} and must not overlap {@code A} or {@code B}:
+     * they may be the same array (e.g. one arena holding every buffer) if their index spans
+     * {@code [off, off + (rows-1)*ld + cols)} are disjoint, where {@code rows x cols} is the stored
+     * shape; spans that intersect are rejected even when no element is shared (a conservative
+     * check), with a message naming both ranges.
      * {@code beta == 0} overwrites {@code C} even where it holds NaN (BLAS semantics). The sum over
      * {@code k} is never split across threads, so results are bit-identical for any thread count.
      */
@@ -206,7 +210,8 @@ public interface Kernels {
     /**
      * {@code batch} independent {@link #gemm}s; matrix {@code i} of each operand starts at
      * {@code off + i * stride}. A stride of 0 reuses one matrix for every batch entry (for A or
-     * B only).
+     * B only). Batch entries of C must not overlap one another, and C's span from its first to
+     * the end of its last entry must not overlap A's or B's (same rule as {@link #gemm}).
      */
     void gemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
                      float[] a, int aOff, int strideA, int lda,

@@ -93,6 +93,35 @@ class GradCheckCatchesBugsTest {
         assertEquals(2, r.checked());
     }
 
+    /**
+     * Regression: the kink rule once accepted any analytic value between the one-sided
+     * differences, so with tolerances tighter than their O(eps) spread every smooth element was
+     * "skipped" and the check passed with nothing compared.
+     */
+    @Test
+    void tightTolerancesOnASmoothFunctionFailInsteadOfSkipping() {
+        Graph g = new Graph();
+        Node x = g.input("x", 4);
+        Node out = g.exp(x);
+        Map<String, double[]> feeds = Map.of("x", new double[] {-0.5, 0.1, 0.7, 1.2});
+        GradCheck.Report r = GradCheck.check(g, out, feeds, GradCheck.f32().withTolerances(1e-12, 1e-12));
+        assertFalse(r.passed(), r.toString());
+        assertEquals(0, r.kinks(), r.toString());
+        assertEquals(4, r.checked(), r.toString());
+    }
+
+    @Test
+    void aCheckWhereEveryElementSitsOnAKinkVerifiesNothingAndFails() {
+        Graph g = new Graph();
+        Node x = g.input("x", 2);
+        GradCheck.Report r = GradCheck.check(g, g.relu(x), Map.of("x", new double[] {0.0, 0.0}), GradCheck.f64());
+        assertFalse(r.passed(), r.toString());
+        assertEquals(2, r.kinks());
+        assertEquals(0, r.checked());
+        assertNull(r.worst());
+        assertTrue(r.toString().contains("nothing verified"), r.toString());
+    }
+
     @Test
     void checkedGraphParametersAreRestored() {
         Graph g = new Graph();

@@ -24,7 +24,7 @@ class GradCheckOpsTest {
             Graph g = new Graph();
             OpSamples.Feeds f = new OpSamples.Feeds(42);
             Node out = s.builder().build(g, f);
-            GradCheck.Report r = GradCheck.check(g, out, f.values, o);
+            GradCheck.Report r = GradCheck.check(g, out, f.values(), o);
             assertTrue(r.passed(), r.toString());
             assertTrue(r.checked() > 0, "nothing was compared: " + r);
             assertEquals(0, r.kinks(), "inputs are drawn away from kinks: " + r);

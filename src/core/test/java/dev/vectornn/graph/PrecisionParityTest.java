@@ -28,12 +28,12 @@ class PrecisionParityTest {
             Tensor[] outs = new Tensor[2];
             Tensor[][] grads = new Tensor[2][];
             DType[] types = {DType.F32, DType.F64};
-            List<String> inputs = f.values.entrySet().stream().filter(e -> !(e.getValue() instanceof int[]))
+            List<String> inputs = f.values().entrySet().stream().filter(e -> !(e.getValue() instanceof int[]))
                     .map(java.util.Map.Entry::getKey).toList();
             for (int k = 0; k < 2; k++) {
                 Plan p = g.compile(PlanOptions.forTraining().withDtype(types[k]).withSeed(5)
                         .withGradInputs(inputs.toArray(new String[0])), out);
-                for (var e : f.values.entrySet()) {
+                for (var e : f.values().entrySet()) {
                     Object val = e.getValue();
                     if (val instanceof double[] d && k == 0) {
                         float[] fl = new float[d.length];

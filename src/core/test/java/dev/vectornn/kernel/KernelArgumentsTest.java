@@ -115,10 +115,22 @@ class KernelArgumentsTest {
                 k -> k.gemm(Transpose.T, Transpose.N, 4, 2, 3, 1f, new float[12], 0, 3, new float[6], 0, 2, 0f, new float[8], 0, 2), "gemm", "a (transposed", "3", "4"));
         bad.add(new Bad("gemm ldc < n", iae,
                 k -> k.gemm(Transpose.N, Transpose.T, 2, 3, 2, 1f, new float[4], 0, 2, new float[6], 0, 2, 0f, new float[9], 0, 2), "gemm", "c", "2", "3"));
-        bad.add(new Bad("gemm c is a", iae, k -> {
+        bad.add(new Bad("gemm c overlaps a in the same array", iae, k -> {
             float[] same = new float[16];
-            k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, same, 0, 2, new float[4], 0, 2, 0f, same, 8, 2);
-        }, "gemm", "c", "a"));
+            // a spans [0, 4), c spans [3, 7): one shared element is enough
+            k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, same, 0, 2, new float[4], 0, 2, 0f, same, 3, 2);
+        }, "gemm", "c spans [3, 7)", "a spans [0, 4)", "overlap"));
+        bad.add(new Bad("gemm c overlaps transposed b by its leading dimension", iae, k -> {
+            float[] same = new float[32];
+            // b is stored n x k = 3x2 with ldb 5: span [10, 22); c is 2x3 at 20: span [20, 26)
+            k.gemm(Transpose.N, Transpose.T, 2, 3, 2, 1f, new float[4], 0, 2, same, 10, 5, 0f, same, 20, 3);
+        }, "gemm", "c spans [20, 26)", "b spans [10, 22)"));
+        bad.add(new Bad("gemmBatched c's later entries overlap a", iae, k -> {
+            float[] same = new float[40];
+            // a: 3 entries of 2x2 with stride 4: span [0, 12); c from 10 with stride 4: span [10, 22)
+            k.gemmBatched(Transpose.N, Transpose.N, 3, 2, 2, 2, 1f, same, 0, 4, 2, new float[4], 0, 0, 2,
+                    0f, same, 10, 4, 2);
+        }, "gemmBatched", "c spans [10, 22)", "a spans [0, 12)"));
         bad.add(new Bad("gemm negative m", iae,
                 k -> k.gemm(Transpose.N, Transpose.N, -2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2), "gemm", "m", "-2"));
         bad.add(new Bad("gemmBatched overlapping C entries", iae,
@@ -167,6 +179,58 @@ class KernelArgumentsTest {
         assertThrows(IllegalArgumentException.class, () -> k.dot(Integer.MAX_VALUE, x, 1, x, 0));
         assertThrows(IllegalArgumentException.class,
                 () -> k.layerNorm(1 << 16, 1 << 16, x, 0, null, 0, null, 0, 0f, x, 0, null, 0, null, 0));
+    }
+
+    /**
+     * A, B and C may share one array when their index ranges are disjoint (a graph plan keeps
+     * every buffer in one arena): the result equals the one computed with separate arrays,
+     * and nothing outside C's range changes.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void gemmAcceptsOneArrayWithDisjointRanges(Kernels k) {
+        int m = 5, n = 7, kk = 6;
+        java.util.Random r = new java.util.Random(3);
+        float[] a = new float[m * kk], b = new float[kk * n], c0 = new float[m * n];
+        for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
+        for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+        for (int i = 0; i < c0.length; i++) c0[i] = r.nextFloat() - 0.5f;
+        float[] expected = c0.clone();
+        // a stored transposed (k x m) to exercise the transposed span too
+        float[] at = new float[kk * m];
+        for (int i = 0; i < m; i++) for (int p = 0; p < kk; p++) at[p * m + i] = a[i * kk + p];
+        k.gemm(Transpose.T, Transpose.N, m, n, kk, 0.5f, at, 0, m, b, 0, n, 2f, expected, 0, n);
+
+        // layout in one arena: [c | gap | a^T | b | guard], c first so that it is adjacent to nothing it may touch
+        int cOff = 0, aOff = m * n + 3, bOff = aOff + kk * m, end = bOff + kk * n + 4;
+        float[] arena = new float[end];
+        java.util.Arrays.fill(arena, 42f);
+        System.arraycopy(c0, 0, arena, cOff, c0.length);
+        System.arraycopy(at, 0, arena, aOff, at.length);
+        System.arraycopy(b, 0, arena, bOff, b.length);
+        k.gemm(Transpose.T, Transpose.N, m, n, kk, 0.5f, arena, aOff, m, arena, bOff, n, 2f, arena, cOff, n);
+        for (int i = 0; i < m * n; i++) assertEquals(expected[i], arena[cOff + i], k.name() + " c[" + i + "]");
+        for (int i = m * n; i < aOff; i++) assertEquals(42f, arena[i], k.name() + " gap[" + i + "] written");
+        for (int i = 0; i < at.length; i++) assertEquals(at[i], arena[aOff + i], "a changed");
+        for (int i = 0; i < b.length; i++) assertEquals(b[i], arena[bOff + i], "b changed");
+        for (int i = bOff + b.length; i < end; i++) assertEquals(42f, arena[i], "guard written");
+
+        // batched: C after A and B in the same array, C's entries strided with padding
+        int batch = 3, sa = m * kk, sb = kk * n, sc = m * n + 2;
+        float[] one = new float[batch * (sa + sb + sc)];
+        float[] ea = new float[batch * sa], eb = new float[batch * sb], ec = new float[batch * sc];
+        for (int i = 0; i < ea.length; i++) ea[i] = r.nextFloat() - 0.5f;
+        for (int i = 0; i < eb.length; i++) eb[i] = r.nextFloat() - 0.5f;
+        k.gemmBatched(Transpose.N, Transpose.N, batch, m, n, kk, 1f, ea, 0, sa, kk, eb, 0, sb, n, 0f, ec, 0, sc, n);
+        int oa = 0, ob = batch * sa, oc = ob + batch * sb;
+        System.arraycopy(ea, 0, one, oa, ea.length);
+        System.arraycopy(eb, 0, one, ob, eb.length);
+        k.gemmBatched(Transpose.N, Transpose.N, batch, m, n, kk, 1f, one, oa, sa, kk, one, ob, sb, n, 0f, one, oc, sc, n);
+        for (int e = 0; e < batch; e++) {
+            for (int i = 0; i < m * n; i++) {
+                assertEquals(ec[e * sc + i], one[oc + e * sc + i], k.name() + " batched c[" + e + "][" + i + "]");
+            }
+        }
     }
 
     /** Empty sizes with valid arrays are legal and do nothing (max and argmax excepted, above). */

@@ -59,6 +59,7 @@ final class MarkdownReport {
         gemm("GEMM: C = op(A) op(B), single precision", s.gemm, false);
         gemm("Batched GEMM", s.batched, true);
         kernels();
+        graph();
         other();
         notes();
         return md.toString();
@@ -226,6 +227,44 @@ final class MarkdownReport {
             return "—";
         }
         return Format.sig(r.work().rate(r.result().nsPerOp())) + " " + r.work().unit().label();
+    }
+
+    /** FLOPs of one forward pass of MlpBenchmark's 784-512-512-10 MLP at batch 128 (GEMMs only). */
+    private static final double MLP_FORWARD_FLOPS = 2.0 * 128 * (784 * 512 + 512 * 512 + 512 * 10);
+
+    /**
+     * The graph executor: time per call (per op for GraphOverheadBenchmark, which declares its
+     * ops per invocation), the MLP's forward GFLOP/s, and bytes allocated per call when the run
+     * used {@code -prof gc}.
+     */
+    private void graph() {
+        if (s.graph.isEmpty()) {
+            return;
+        }
+        md.append("## Graph executor\n\n")
+                .append("| benchmark | parameters | time/call | forward GFLOP/s | allocated/call |\n|---|---|---:|---:|---:|\n");
+        for (BenchResult r : s.graph) {
+            String gflops = "—";
+            if (r.className().equals("MlpBenchmark") && r.method().equals("forward")) {
+                gflops = Format.sig(MLP_FORWARD_FLOPS / r.nsPerOp());
+            }
+            md.append("| ").append(r.key()).append(" | ").append(Format.cell(r.params().toString()))
+                    .append(" | ").append(timeCell(r)).append(" | ").append(gflops)
+                    .append(" | ").append(allocCell(r)).append(" |\n");
+        }
+        md.append("\nGraphOverheadBenchmark times are per op (a 50-op element-wise chain plus a sum on [4, 8]); ")
+                .append("`forward` minus `kernelsOnly` is the executor's own cost per op. ")
+                .append("allocated/call is `gc.alloc.rate.norm` (run with `-- -prof gc`); a steady training ")
+                .append("step should allocate about 0 B.\n\n");
+    }
+
+    private static String allocCell(BenchResult r) {
+        JsonObject o = r.json();
+        if (!o.has("secondaryMetrics") || !o.getAsJsonObject("secondaryMetrics").has("gc.alloc.rate.norm")) {
+            return "—";
+        }
+        JsonElement score = o.getAsJsonObject("secondaryMetrics").getAsJsonObject("gc.alloc.rate.norm").get("score");
+        return score == null || score.isJsonNull() ? "—" : Format.sig(score.getAsDouble()) + " B";
     }
 
     private void other() {

@@ -34,7 +34,12 @@ final class Summary {
     final List<GemmRow> batched = new ArrayList<>();
     /** Kernel rows keyed by (label, size) in first-seen order, each mapping impl → row. */
     final Map<String, Map<String, KernelRow>> kernels = new LinkedHashMap<>();
+    /** Graph executor benchmarks (package {@code dev.vectornn.bench.graph}), in run order. */
+    final List<BenchResult> graph = new ArrayList<>();
     final List<BenchResult> other = new ArrayList<>();
+
+    /** The benchmark classes of {@code dev.vectornn.bench.graph}, reported in their own section. */
+    static final java.util.Set<String> GRAPH_CLASSES = java.util.Set.of("GraphOverheadBenchmark", "MlpBenchmark", "RnnBenchmark");
 
     Summary(List<BenchResult> results) {
         this.results = results;
@@ -50,6 +55,10 @@ final class Summary {
                 case "GemmBenchmark.gemm", "GemmScalarBenchmark.gemm" -> gemm.add(gemmRow(r, 1));
                 case "GemmBatchedBenchmark.gemmBatched" -> batched.add(gemmRow(r, r.intParam("batch", 1)));
                 default -> {
+                    if (GRAPH_CLASSES.contains(r.className())) {
+                        graph.add(r);
+                        continue;
+                    }
                     Optional<Workload> w = Workload.of(r);
                     if (w.isPresent()) {
                         String impl = r.param("impl") == null ? "?" : r.param("impl");

@@ -9,32 +9,87 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Sample graphs for every registered op (PyTorch's OpInfo idea): each builds a small graph whose
- * output exercises the op (broadcast dimensions, size-1 dimensions, transposes, repeated inputs)
- * with inputs drawn away from the op's kinks and outside its domain edges.
+ * Sample graphs for every registered op, PyTorch's OpInfo idea: each sample builds a small
+ * graph whose output exercises one op (broadcast dimensions, size-1 dimensions, transposes,
+ * repeated inputs) and draws its inputs away from the op's kinks and domain edges, so that
+ * {@link GradCheck} is expected to pass on every one of them in both dtypes. The unit tests,
+ * the property tests' coverage check and {@code vectornn gradcheck} all iterate this one list,
+ * so an op added to {@link Ops} without a sample is noticed.
+ *
+ * <pre>{@code
+ * for (OpSamples.Sample s : OpSamples.of(Ops.SOFTMAX)) {
+ *     OpSamples.Built b = s.build(42);
+ *     GradCheck.Report r = GradCheck.check(b.graph(), b.output(), b.feeds(), GradCheck.f64());
+ * }
+ * }</pre>
+ *
+ * <p>Samples are immutable and may be built from any thread; each build makes a new graph.
  */
-final class OpSamples {
+public final class OpSamples {
     private OpSamples() {}
 
-    /** Builds a graph for one op and fills the feeds. */
-    interface Builder {
+    /** Adds one sample's nodes to a graph, drawing its input values from {@code f}. */
+    @FunctionalInterface
+    public interface Builder {
+        /**
+         * @param g the graph to add nodes to
+         * @param f where the inputs' values are drawn and recorded
+         * @return the node whose gradients are checked
+         */
         Node build(Graph g, Feeds f);
     }
 
-    /** A named sample. */
-    record Sample(String name, Builder builder) {}
+    /**
+     * A named sample of one op.
+     *
+     * @param op      the op it exercises
+     * @param name    {@code "<op>: <what>"}, e.g. {@code "add: [3,4] + [4]"}
+     * @param builder builds the sample's graph
+     */
+    public record Sample(OpDef op, String name, Builder builder) {
+        /**
+         * Builds the sample into a new graph with input values drawn from {@code seed} (the same
+         * seed gives the same values).
+         */
+        public Built build(long seed) {
+            Graph g = new Graph();
+            Feeds f = new Feeds(seed);
+            Node out = builder.build(g, f);
+            return new Built(g, out, f.values());
+        }
 
-    /** Random feeds for a sample. */
-    static final class Feeds {
-        final Map<String, Object> values = new LinkedHashMap<>();
-        final SplittableRandom r;
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
-        Feeds(long seed) {
+    /**
+     * A built sample: pass its parts to {@link GradCheck#check}.
+     *
+     * @param graph  the graph
+     * @param output the node to check
+     * @param feeds  a value ({@code double[]} or {@code int[]}) for every input, by name
+     */
+    public record Built(Graph graph, Node output, Map<String, Object> feeds) {}
+
+    /** Seeded random values for a sample's inputs and parameters, recorded by input name. */
+    public static final class Feeds {
+        private final Map<String, Object> values = new LinkedHashMap<>();
+        private final SplittableRandom r;
+
+        /** Values drawn from a generator seeded with {@code seed}. */
+        public Feeds(long seed) {
             r = new SplittableRandom(seed);
         }
 
+        /** The recorded feeds by input name (live: later inputs appear as they are declared). */
+        public Map<String, Object> values() {
+            return values;
+        }
+
         /** A float input with values uniform in [lo, hi). */
-        Node in(Graph g, String name, double lo, double hi, int... dims) {
+        public Node in(Graph g, String name, double lo, double hi, int... dims) {
             Node n = g.input(name, dims);
             double[] v = new double[n.shape().numel()];
             for (int i = 0; i < v.length; i++) v[i] = lo + (hi - lo) * r.nextDouble();
@@ -42,23 +97,23 @@ final class OpSamples {
             return n;
         }
 
-        /** A float input with |values| in [0.1, 1.5): away from 0, where ReLU and friends have kinks. */
-        Node awayFromZero(Graph g, String name, int... dims) {
+        /** A float input with |values| in [0.1, 1.5) and random signs: away from 0, where ReLU and friends have kinks. */
+        public Node awayFromZero(Graph g, String name, int... dims) {
             Node n = in(g, name, 0.1, 1.5, dims);
             double[] v = (double[]) values.get(name);
             for (int i = 0; i < v.length; i++) if (r.nextBoolean()) v[i] = -v[i];
             return n;
         }
 
-        /** An index input with the given values. */
-        Node idx(Graph g, String name, int[] v, int... dims) {
+        /** An index input holding {@code v}. */
+        public Node idx(Graph g, String name, int[] v, int... dims) {
             Node n = g.indexInput(name, dims);
-            values.put(name, v);
+            values.put(name, v.clone());
             return n;
         }
 
-        /** A parameter with values uniform in [lo, hi). */
-        Node param(Graph g, String name, double lo, double hi, int... dims) {
+        /** An F64 parameter with values uniform in [lo, hi). */
+        public Node param(Graph g, String name, double lo, double hi, int... dims) {
             return g.param(name, Tensor.uniform(DType.F64, dev.vectornn.tensor.Shape.of(dims), lo, hi, r.nextLong()));
         }
     }
@@ -66,7 +121,7 @@ final class OpSamples {
     private static final Map<OpDef, List<Sample>> SAMPLES = new LinkedHashMap<>();
 
     private static void add(OpDef op, String name, Builder b) {
-        SAMPLES.computeIfAbsent(op, k -> new ArrayList<>()).add(new Sample(op.name() + ": " + name, b));
+        SAMPLES.computeIfAbsent(op, k -> new ArrayList<>()).add(new Sample(op, op.name() + ": " + name, b));
     }
 
     static {
@@ -143,8 +198,21 @@ final class OpSamples {
                 g.bceWithLogits(f.in(g, "logits", -3, 3, 3, 4), f.in(g, "target", 0, 1, 3, 4)));
     }
 
-    /** Every sample of every op that has one, in registry order. */
-    static Map<OpDef, List<Sample>> all() {
-        return SAMPLES;
+    private static final Map<OpDef, List<Sample>> VIEW;
+
+    static {
+        Map<OpDef, List<Sample>> m = new LinkedHashMap<>();
+        SAMPLES.forEach((op, list) -> m.put(op, List.copyOf(list)));
+        VIEW = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Every sample of every op that has one, in registry order (unmodifiable). */
+    public static Map<OpDef, List<Sample>> all() {
+        return VIEW;
+    }
+
+    /** The samples of {@code op} (empty if it has none). */
+    public static List<Sample> of(OpDef op) {
+        return VIEW.getOrDefault(op, List.of());
     }
 }
