@@ -15,15 +15,16 @@ import java.util.SplittableRandom;
  * finite differences, as {@code torch.autograd.gradcheck} does.
  *
  * <p><b>What is compared.</b> For an output {@code y = f(x_1..x_k)} (the variables are the
- * graph's parameters and float inputs, or the subset named in {@link Options#wrt}), GradCheck draws a fixed random
- * vector {@code v} of {@code y}'s shape ({@code v = 1} for a one-element output) and checks the
- * gradient of the scalar {@code s = <v, y>}, which is the vector-Jacobian product {@code J^T v}
- * that backward computes: analytically by one {@code backward(v)}, numerically by
- * {@code (s(x + h e_i) - s(x - h e_i)) / (x_i^+ - x_i^-)} for every element {@code i} of every
- * variable, the differences accumulated in double. Because {@code v} is random, a wrong Jacobian
- * escapes with probability zero. <b>Fast mode</b> instead checks one random direction {@code u}
- * per variable: {@code v^T J u} against {@code <J^T v, u>}, two forward passes per variable,
- * for layers too big for the element-wise check.
+ * graph's parameters and float inputs, or the subset named in {@link Options#wrt}), the default
+ * mode checks the <b>full Jacobian</b>, as {@code torch.autograd.gradcheck} does: one
+ * {@code backward(e_k)} per output element gives row {@code k} analytically, and central
+ * differences {@code (y(x + h e_i) - y(x - h e_i)) / (x_i^+ - x_i^-)} of the whole output give
+ * column {@code i} numerically, for every element of every variable (differences in double).
+ * A one-element output (a loss) has a single row, its gradient. <b>Fast mode</b> instead draws a
+ * fixed random {@code v} of {@code y}'s shape and one random direction {@code u} per variable
+ * and checks {@code v^T J u} against {@code <J^T v, u>}: one backward and two forward passes per
+ * variable, for layers too big for the element-wise check. {@link #checkClaimed} compares a
+ * user-supplied gradient of a one-element output element by element.
  *
  * <p><b>Pass criterion</b> (per element, or per variable in fast mode):
  * {@code |analytic - numeric| <= atol + rtol * |numeric|}.
@@ -123,15 +124,19 @@ public final class GradCheck {
      *
      * @param variable name of the parameter or input
      * @param index    flat index within it, or -1 in fast mode
+     * @param outputIndex flat index of the output element (the Jacobian row) in a full-Jacobian
+     *                 check of a multi-element output, else -1
      * @param analytic the value from backward
      * @param numeric  the finite-difference value
      * @param absError {@code |analytic - numeric|}
      * @param relError {@code absError / |numeric|} (infinite when numeric is 0 and the error is not)
      */
-    public record Mismatch(String variable, int index, double analytic, double numeric, double absError, double relError) {
+    public record Mismatch(String variable, int index, int outputIndex, double analytic, double numeric,
+                           double absError, double relError) {
         @Override
         public String toString() {
-            return variable + (index >= 0 ? "[" + index + "]" : " (projection)") + ": analytic " + analytic
+            return variable + (index >= 0 ? "[" + index + "]" : " (projection)")
+                    + (outputIndex >= 0 ? " of output element " + outputIndex : "") + ": analytic " + analytic
                     + ", numeric " + numeric + ", abs error " + absError + ", rel error " + relError;
         }
     }
@@ -242,6 +247,27 @@ public final class GradCheck {
         if (claimed != null) {
             for (int vi = 0; vi < vars.size(); vi++) gradients.set(vi, claimedValues(vars.get(vi), claimed));
         }
+        // The full Jacobian, as torch.autograd.gradcheck's default: one backward pass per output
+        // element gives its row, two forward passes per variable element give a column. A single
+        // random projection J^T v could let an error hide behind a small component of v.
+        boolean fullJacobian = !o.fast() && claimed == null && output.shape().numel() > 1;
+        List<double[][]> jacobianRows = new ArrayList<>();
+        double[] y0 = null;
+        if (fullJacobian) {
+            y0 = outputValues(plan, output);
+            int outs = output.shape().numel();
+            for (Variable var : vars) jacobianRows.add(new double[outs][]);
+            Tensor e = Tensor.zeros(o.dtype(), output.shape());
+            for (int k = 0; k < outs; k++) {
+                e.setFlat(k, 1.0);
+                plan.zeroGrad();
+                plan.setSeed(o.seed());
+                plan.forward();
+                plan.backward(e);
+                for (int vi = 0; vi < vars.size(); vi++) jacobianRows.get(vi)[k] = vars.get(vi).gradient();
+                e.setFlat(k, 0.0);
+            }
+        }
         Checker c = new Checker(o);
         try {
             for (int vi = 0; vi < vars.size(); vi++) {
@@ -260,7 +286,9 @@ public final class GradCheck {
                     var.setAll(base, u, -o.eps());
                     double sm = eval(plan, output, v, o);
                     var.setAll(base, u, 0);
-                    c.compare(var.name, -1, au, (sp - sm) / (2 * o.eps()), Double.NaN, Double.NaN);
+                    c.compare(var.name, -1, -1, au, (sp - sm) / (2 * o.eps()), Double.NaN, Double.NaN);
+                } else if (fullJacobian) {
+                    checkColumns(plan, output, o, var, jacobianRows.get(vi), y0, c);
                 } else {
                     for (int i = 0; i < var.size(); i++) {
                         double x = var.get(i);
@@ -270,7 +298,7 @@ public final class GradCheck {
                         double sm = eval(plan, output, v, o);
                         var.set(i, x);
                         double numeric = (sp - sm) / (xp - xm);
-                        c.compare(var.name, i, analytic[i], numeric, (sp - s0) / (xp - x), (s0 - sm) / (x - xm));
+                        c.compare(var.name, i, -1, analytic[i], numeric, (sp - s0) / (xp - x), (s0 - sm) / (x - xm));
                     }
                 }
             }
@@ -281,6 +309,40 @@ public final class GradCheck {
             }
         }
         return c.report();
+    }
+
+    /**
+     * Compares every column {@code dy/dx_i} of one variable, from central differences of the whole
+     * output, with the analytic Jacobian rows {@code rows[k] = dy_k/dx}.
+     */
+    private static void checkColumns(Plan plan, Node output, Options o, Variable var, double[][] rows,
+                                     double[] y0, Checker c) {
+        for (int i = 0; i < var.size(); i++) {
+            double x = var.get(i);
+            double xp = var.set(i, x + o.eps());
+            double[] yp = evalOutput(plan, output, o);
+            double xm = var.set(i, x - o.eps());
+            double[] ym = evalOutput(plan, output, o);
+            var.set(i, x);
+            for (int k = 0; k < rows.length; k++) {
+                double numeric = (yp[k] - ym[k]) / (xp - xm);
+                c.compare(var.name, i, k, rows[k][i], numeric,
+                        (yp[k] - y0[k]) / (xp - x), (y0[k] - ym[k]) / (x - xm));
+            }
+        }
+    }
+
+    private static double[] evalOutput(Plan plan, Node output, Options o) {
+        plan.setSeed(o.seed());
+        plan.forward();
+        return outputValues(plan, output);
+    }
+
+    private static double[] outputValues(Plan plan, Node output) {
+        Tensor y = plan.output(output);
+        double[] c = new double[y.numel()];
+        for (int i = 0; i < c.length; i++) c[i] = y.getFlat(i);
+        return c;
     }
 
     private static double[] claimedValues(Variable var, Map<String, Tensor> claimed) {
@@ -347,7 +409,7 @@ public final class GradCheck {
             this.o = o;
         }
 
-        void compare(String var, int index, double analytic, double numeric, double right, double left) {
+        void compare(String var, int index, int outputIndex, double analytic, double numeric, double right, double left) {
             double err = Math.abs(analytic - numeric);
             double tol = o.atol() + o.rtol() * Math.abs(numeric);
             double ratio = err / tol;
@@ -359,7 +421,7 @@ public final class GradCheck {
             if (!(ratio <= worstRatio) || worst == null) {
                 worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
                 double rel = numeric == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / Math.abs(numeric);
-                worst = new Mismatch(var, index, analytic, numeric, err, rel);
+                worst = new Mismatch(var, index, outputIndex, analytic, numeric, err, rel);
             }
         }
 

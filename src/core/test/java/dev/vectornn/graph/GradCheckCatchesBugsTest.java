@@ -63,7 +63,7 @@ class GradCheckCatchesBugsTest {
         assertEquals("x", r.worst().variable());
         assertTrue(r.worst().index() >= 0 && r.worst().index() < 6);
         assertEquals(0.5, r.worst().analytic() / r.worst().numeric(), 1e-6, r.toString());
-        assertTrue(r.toString().startsWith("gradcheck FAILED: 6 values compared"), r.toString());
+        assertTrue(r.toString().startsWith("gradcheck FAILED: 36 values compared"), r.toString()); // the full 6x6 Jacobian
         assertFalse(GradCheck.check(g, out, Map.of("x", xv), GradCheck.f64().withFast(true)).passed(), "fast mode too");
         assertFalse(GradCheck.check(g, out, Map.of("x", xv), GradCheck.f32()).passed(), "f32 mode too");
     }
@@ -77,8 +77,9 @@ class GradCheckCatchesBugsTest {
         assertFalse(r.passed(), r.toString());
         assertEquals("w", r.worst().variable());
         assertEquals(2, r.worst().index());
+        assertEquals(2, r.worst().outputIndex());
         assertEquals(0.0, r.worst().analytic());
-        assertEquals(16, r.checked());
+        assertEquals(256, r.checked()); // the full 16x16 Jacobian
     }
 
     @Test
@@ -90,7 +91,7 @@ class GradCheckCatchesBugsTest {
         GradCheck.Report r = GradCheck.check(g, out, Map.of("x", new double[] {0.0, 0.5, -0.5}), GradCheck.f64());
         assertTrue(r.passed(), r.toString());
         assertEquals(1, r.kinks());
-        assertEquals(2, r.checked());
+        assertEquals(8, r.checked()); // 3x3 Jacobian, its (0, 0) element skipped
     }
 
     /**
@@ -107,14 +108,16 @@ class GradCheckCatchesBugsTest {
         GradCheck.Report r = GradCheck.check(g, out, feeds, GradCheck.f32().withTolerances(1e-12, 1e-12));
         assertFalse(r.passed(), r.toString());
         assertEquals(0, r.kinks(), r.toString());
-        assertEquals(4, r.checked(), r.toString());
+        assertEquals(16, r.checked(), r.toString());
     }
 
     @Test
     void aCheckWhereEveryElementSitsOnAKinkVerifiesNothingAndFails() {
         Graph g = new Graph();
         Node x = g.input("x", 2);
-        GradCheck.Report r = GradCheck.check(g, g.relu(x), Map.of("x", new double[] {0.0, 0.0}), GradCheck.f64());
+        // a one-element output: its single Jacobian row is all kinks (a vector output would still
+        // verify the off-diagonal zeros)
+        GradCheck.Report r = GradCheck.check(g, g.sum(g.relu(x)), Map.of("x", new double[] {0.0, 0.0}), GradCheck.f64());
         assertFalse(r.passed(), r.toString());
         assertEquals(2, r.kinks());
         assertEquals(0, r.checked());
