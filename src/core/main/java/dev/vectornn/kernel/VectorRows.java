@@ -237,14 +237,14 @@ final class VectorRows {
         }
     }
 
+    /** Below this sum, a float square in the chunk may have been subnormal, i.e. imprecise. */
+    private static final double SQUARES_FLOAT_SAFE = 0x1p-100;
+
     /**
      * {@code sum (x - mu)^2} with the float mean in the vector loop, corrected in double for
      * the difference between the float and the double mean:
      * {@code sum (x-mu)^2 = sum (x-meanF)^2 - n (mu-meanF)^2}.
      */
-    /** Below this sum, a float square in the chunk may have been subnormal, i.e. imprecise. */
-    private static final double SQUARES_FLOAT_SAFE = 0x1p-100;
-
     private static double centeredSquares(int n, float[] x, int xo, float meanF, double mu) {
         FloatVector mv = FloatVector.broadcast(F, meanF);
         double total = 0;

@@ -31,8 +31,8 @@ class GradClippingTest {
         assertEquals(13.0, GradClipping.clipGradNorm(ps, 6.5));
         double coef = 6.5 / (13 + 1e-6);
         double[] g = flat(ps);
-        assertEquals((float) (3 * (float) coef), g[0]);
-        assertEquals((float) (-4 * (float) coef), g[1]);
+        assertEquals(3 * (float) coef, g[0]);
+        assertEquals(-4 * (float) coef, g[1]);
         assertEquals(12 * coef, g[2], 0);
         assertEquals(6.5, Math.sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]), 1e-6);
         assertEquals(6.5, GradClipping.clipGradNorm(ps, 100), 1e-6);
