@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -68,7 +70,7 @@ public final class CharTokenizer implements Tokenizer {
      */
     public static CharTokenizer fit(List<String> texts) {
         boolean[] seenBmp = new boolean[0x10000];
-        java.util.TreeSet<Integer> supplementary = new java.util.TreeSet<>();
+        TreeSet<Integer> supplementary = new TreeSet<>();
         for (String text : texts) {
             for (int i = 0; i < text.length(); ) {
                 int cp = text.codePointAt(i);
@@ -127,11 +129,11 @@ public final class CharTokenizer implements Tokenizer {
 
     @Override
     public String decode(int[] ids, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, ids.length);
+        Objects.checkFromIndexSize(offset, length, ids.length);
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             int id = ids[offset + i];
-            Tokenizer.checkId(id, offset + i, vocabulary.size());
+            vocabulary.checkId(id, offset + i);
             sb.append(vocabulary.token(id));
         }
         return sb.toString();

@@ -102,12 +102,4 @@ public sealed interface Tokenizer permits CharTokenizer, WordTokenizer {
     default String decode(int[] ids) {
         return decode(ids, 0, ids.length);
     }
-
-    /** Checks one id for {@link #decode}: a clear message instead of an IndexOutOfBoundsException. */
-    static void checkId(int id, int position, int size) {
-        if (id < 0 || id >= size) {
-            throw new IllegalArgumentException("token id " + id + " at position " + position
-                    + " is outside the vocabulary [0, " + size + ")");
-        }
-    }
 }

@@ -92,6 +92,14 @@ public final class Vocabulary {
         return "Vocabulary[" + tokens.size() + " tokens]";
     }
 
+    /** Checks one id for {@link Tokenizer#decode}: a clear message instead of an IndexOutOfBoundsException. */
+    void checkId(int id, int position) {
+        if (id < 0 || id >= tokens.size()) {
+            throw new IllegalArgumentException("token id " + id + " at position " + position
+                    + " is outside the vocabulary [0, " + tokens.size() + ")");
+        }
+    }
+
     private static int unpairedSurrogate(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

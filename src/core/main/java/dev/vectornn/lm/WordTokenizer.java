@@ -1,6 +1,7 @@
 package dev.vectornn.lm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -152,7 +153,7 @@ public final class WordTokenizer implements Tokenizer {
         boolean lineStart = true;
         for (int i = 0; i < length; i++) {
             int id = ids[offset + i];
-            Tokenizer.checkId(id, offset + i, vocabulary.size());
+            vocabulary.checkId(id, offset + i);
             if (id == eos) {
                 sb.append('\n');
                 lineStart = true;
@@ -180,12 +181,12 @@ public final class WordTokenizer implements Tokenizer {
         }
 
         void add(int v) {
-            if (size == a.length) a = java.util.Arrays.copyOf(a, Math.max(16, size + (size >> 1)));
+            if (size == a.length) a = Arrays.copyOf(a, Math.max(16, size + (size >> 1)));
             a[size++] = v;
         }
 
         int[] toArray() {
-            return java.util.Arrays.copyOf(a, size);
+            return Arrays.copyOf(a, size);
         }
     }
 }
