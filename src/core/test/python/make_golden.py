@@ -18,12 +18,15 @@ also test that reader against files it did not write). Every tensor name is
 ``<case>.<dtype>.<what>``, dtype being ``f32`` or ``f64``, the element type it is stored in:
 
 optimizers.safetensors
-    One case per optimizer configuration (names in OPTIMIZER_CASES). Two parameters, ``w`` [3, 5]
-    and ``b`` [5], each in its own param group (the groups differ in lr or weight decay, as
+    One case per optimizer configuration (names in OPTIMIZER_CASES). Two parameters, ``w`` [3, 13]
+    and ``b`` [13], each in its own param group (the groups differ in lr or weight decay, as
     "no decay on biases" setups do). For each dtype: ``w.init``/``b.init`` (initial values),
     ``w.grads``/``b.grads`` [5, ...] (the gradient assigned to ``.grad`` before step t; fixed
     random values, not computed from a loss, so Java can replay them) and ``w.after``/``b.after``
-    [5, ...] (the parameters after step t). The computation runs in that dtype in PyTorch.
+    [5, ...] (the parameters after step t), and ``w.state.<name>``/``b.state.<name>`` the
+    optimizer's per-parameter state after step 5 under PyTorch's names (``momentum_buffer``,
+    ``sum``, ``square_avg``, ``grad_avg``, ``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq``; ``step``
+    stored as F64). The computation runs in that dtype in PyTorch.
     The ``__metadata__`` holds, per case, ``<case>.optimizer`` (SGD, Adagrad, RMSprop, Adam,
     AdamW) and ``<case>.group0``/``<case>.group1``: the group's full hyperparameters as
     ``key=value`` pairs separated by commas, with PyTorch's names (the Java test builds its
@@ -57,7 +60,10 @@ ops.safetensors
     [-6, 6]), cross_entropy ([6, 5] with ignore_index -100 on two rows; [2, 3, 4] with ignore
     index 1 and the class axis last), mse ([3, 4]: dpred and dtarget), bce_with_logits ([3, 4]:
     dlogits), matmul ([3, 4] @ [4, 5]; batched [2, 3, 4] @ [2, 4, 5]; shared [2, 3, 4] @ [4, 5];
-    [3, 4] @ [5, 4]^T), embedding (table [6, 4], indices [2, 3] with repeats: dtable).
+    [3, 4] @ [5, 4]^T), embedding (table [6, 4], indices [2, 3] with repeats: dtable); and
+    ``*_wide``/``*_extreme``/``*_large`` variants: last axes of 37 and 40 elements (vector main
+    loops and tails), logits up to +-80 (softmax, log_softmax, cross_entropy up to +-30, BCE up
+    to +-40), matmuls [11, 20] @ [20, 13], [20, 11]^T @ [20, 13], [2, 5, 20] @ [2, 20, 7].
 
 state_dict.safetensors and state_dict_expected.safetensors
     A small state dict as PyTorch names it (``fc1.weight``, ``ln.bias``, ``lstm.weight_ih_l0``,
@@ -159,6 +165,8 @@ def read_safetensors(path):
 
 STEPS = 5
 GRAD_SCALE = [2.0, 1.0, 0.1, 0.5, 0.05]  # shrinking gradients make AMSGrad's running max matter
+# 39 weights = two 16-float vectors and a tail, so the vectorized F32 updates run main loop and tail
+W_SHAPE, B_SHAPE = (3, 13), (13,)
 
 # (case name, optimizer, hyperparameters of group 0 (w), overrides for group 1 (b))
 OPTIMIZER_CASES = [
@@ -213,10 +221,10 @@ def make_optimizers():
     tensors, meta = {}, {}
     for ci, (case, opt_name, g0, g1) in enumerate(OPTIMIZER_CASES):
         gen = torch.Generator().manual_seed(1000 + ci)
-        w0 = torch.rand(3, 5, generator=gen, dtype=torch.float64) * 2 - 1
-        b0 = torch.rand(5, generator=gen, dtype=torch.float64) * 2 - 1
-        gw = torch.stack([s * (torch.rand(3, 5, generator=gen, dtype=torch.float64) * 2 - 1) for s in GRAD_SCALE])
-        gb = torch.stack([s * (torch.rand(5, generator=gen, dtype=torch.float64) * 2 - 1) for s in GRAD_SCALE])
+        w0 = torch.rand(*W_SHAPE, generator=gen, dtype=torch.float64) * 2 - 1
+        b0 = torch.rand(*B_SHAPE, generator=gen, dtype=torch.float64) * 2 - 1
+        gw = torch.stack([s * (torch.rand(*W_SHAPE, generator=gen, dtype=torch.float64) * 2 - 1) for s in GRAD_SCALE])
+        gb = torch.stack([s * (torch.rand(*B_SHAPE, generator=gen, dtype=torch.float64) * 2 - 1) for s in GRAD_SCALE])
         for dn, dt in DTYPES.items():
             w = torch.nn.Parameter(w0.to(dt).clone())
             b = torch.nn.Parameter(b0.to(dt).clone())
@@ -237,6 +245,12 @@ def make_optimizers():
             tensors[p + "b.grads"] = gb.to(dt)
             tensors[p + "w.after"] = torch.stack(aw)
             tensors[p + "b.after"] = torch.stack(ab)
+            # the optimizer state after the last step, under PyTorch's names (SGD without
+            # momentum keeps momentum_buffer None: not a tensor, not recorded)
+            for pn, param in (("w", w), ("b", b)):
+                for k, v in opt.state[param].items():
+                    if torch.is_tensor(v):
+                        tensors["%s%s.state.%s" % (p, pn, k)] = v.detach().to(torch.float64 if k == "step" else dt).clone()
             if dn == "f64":
                 meta[case + ".optimizer"] = opt_name
                 for gi, group in enumerate(opt.param_groups):
@@ -420,6 +434,27 @@ def make_ops():
     indices = torch.tensor([[0, 2, 5], [2, 2, 1]])
     case("embedding", {"table": rnd(6, 4)}, lambda v, i: F.embedding(i["indices"], v["table"]), ["table"],
          {"indices": indices})
+    # Wider last axes (37 = two 16-float vectors and a tail, 40 = five 8-float vectors) so the
+    # vector kernels' main loops and tails both run, larger matmuls for the GEMM blocking, and
+    # extreme logits for the numerical stability of softmax, log-softmax, CE and BCE.
+    case("softmax_wide", {"x": rnd(3, 37, lo=-4, hi=4)}, lambda v, i: torch.softmax(v["x"], -1), ["x"])
+    case("softmax_extreme", {"x": rnd(2, 37, lo=-80, hi=80)}, lambda v, i: torch.softmax(v["x"], -1), ["x"])
+    case("log_softmax_wide", {"x": rnd(3, 37, lo=-4, hi=4)}, lambda v, i: torch.log_softmax(v["x"], -1), ["x"])
+    case("log_softmax_extreme", {"x": rnd(2, 37, lo=-80, hi=80)}, lambda v, i: torch.log_softmax(v["x"], -1), ["x"])
+    case("layer_norm_wide", {"x": rnd(5, 40, lo=-3, hi=3) + 2, "weight": rnd(40, lo=0.5, hi=1.5), "bias": rnd(40)},
+         lambda v, i: F.layer_norm(v["x"], (40,), v["weight"], v["bias"], eps=1e-5), ["x", "weight", "bias"])
+    case("gelu_wide", {"x": rnd(2, 37, lo=-6, hi=6)}, lambda v, i: F.gelu(v["x"]), ["x"])
+    case("gelu_tanh_wide", {"x": rnd(2, 37, lo=-6, hi=6)}, lambda v, i: F.gelu(v["x"], approximate="tanh"), ["x"])
+    targets_w = torch.tensor([36, -100, 0, 17, 5, -100, 20, 1])
+    case("cross_entropy_wide", {"logits": rnd(8, 37, lo=-30, hi=30)},
+         lambda v, i: F.cross_entropy(v["logits"], i["targets"]), ["logits"], {"targets": targets_w})
+    case("mse_wide", {"pred": rnd(3, 37, lo=-2, hi=2), "target": rnd(3, 37, lo=-2, hi=2)},
+         lambda v, i: F.mse_loss(v["pred"], v["target"]), ["pred", "target"])
+    case("bce_with_logits_extreme", {"logits": rnd(2, 37, lo=-40, hi=40), "target": rnd(2, 37, lo=0, hi=1)},
+         lambda v, i: F.binary_cross_entropy_with_logits(v["logits"], v["target"]), ["logits"])
+    case("matmul_large", {"a": rnd(11, 20), "b": rnd(20, 13)}, lambda v, i: v["a"] @ v["b"], ["a", "b"])
+    case("matmul_transa_large", {"a": rnd(20, 11), "b": rnd(20, 13)}, lambda v, i: v["a"].T @ v["b"], ["a", "b"])
+    case("matmul_batched_large", {"a": rnd(2, 5, 20), "b": rnd(2, 20, 7)}, lambda v, i: v["a"] @ v["b"], ["a", "b"])
     write_safetensors(os.path.join(OUT, "ops.safetensors"), tensors, {"torch": torch.__version__})
 
 

@@ -101,6 +101,23 @@ class OpsGoldenParityTest {
         c.add(new OpCase("matmul_shared", x -> x.g.matmul(x.input("a"), x.input("b")), List.of("a", "b")));
         c.add(new OpCase("matmul_transb", x -> x.g.matmul(x.input("a"), x.input("b"), false, true), List.of("a", "b")));
         c.add(new OpCase("embedding", x -> x.g.gather(x.param("table"), x.index("indices")), List.of("table")));
+        c.add(new OpCase("softmax_wide", x -> x.g.softmax(x.input("x")), List.of("x")));
+        c.add(new OpCase("softmax_extreme", x -> x.g.softmax(x.input("x")), List.of("x")));
+        c.add(new OpCase("log_softmax_wide", x -> x.g.logSoftmax(x.input("x")), List.of("x")));
+        c.add(new OpCase("log_softmax_extreme", x -> x.g.logSoftmax(x.input("x")), List.of("x")));
+        c.add(new OpCase("layer_norm_wide", x -> x.g.layerNorm(x.input("x"), x.param("weight"), x.param("bias"), 1e-5),
+                List.of("x", "weight", "bias")));
+        c.add(new OpCase("gelu_wide", x -> x.g.gelu(x.input("x")), List.of("x")));
+        c.add(new OpCase("gelu_tanh_wide", x -> x.g.geluTanh(x.input("x")), List.of("x")));
+        c.add(new OpCase("cross_entropy_wide", x -> x.g.crossEntropy(x.input("logits"), x.index("targets")),
+                List.of("logits")));
+        c.add(new OpCase("mse_wide", x -> x.g.mse(x.input("pred"), x.input("target")), List.of("pred", "target")));
+        c.add(new OpCase("bce_with_logits_extreme", x -> x.g.bceWithLogits(x.input("logits"), x.input("target")),
+                List.of("logits")));
+        c.add(new OpCase("matmul_large", x -> x.g.matmul(x.input("a"), x.input("b")), List.of("a", "b")));
+        c.add(new OpCase("matmul_transa_large", x -> x.g.matmul(x.input("a"), x.input("b"), true, false),
+                List.of("a", "b")));
+        c.add(new OpCase("matmul_batched_large", x -> x.g.matmul(x.input("a"), x.input("b")), List.of("a", "b")));
         return c;
     }
 
