@@ -28,7 +28,8 @@ public class Embedding extends Module {
     /**
      * An embedding.
      *
-     * @param paddingIdx the padding row in {@code [0, num)}, or {@link #NO_PADDING}
+     * @param paddingIdx the padding row in {@code [0, num)}, or {@link #NO_PADDING}; other negative
+     *     values are rejected (PyTorch counts them from the end: pass {@code num + idx})
      * @throws IllegalArgumentException for sizes below 1 or a padding index out of range
      */
     @SuppressWarnings("this-escape") // registerParameter only stores into this module's own map
