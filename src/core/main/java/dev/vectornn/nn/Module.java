@@ -38,7 +38,10 @@ import java.util.Set;
  * train the module's tensors directly, so {@link #stateDict()} always shows the trained values.
  * Calling a module several times on one graph (weight sharing, unrolled time steps) reuses the
  * same parameter node. Two unrelated root modules with clashing names cannot share a graph; put
- * them under one container.
+ * them under one container. One module may serve several graphs (a training graph and an
+ * inference graph of another batch size): they share the values, each graph has its own
+ * gradients. An F64 plan (gradient checks) works on a converted copy of the values, so
+ * training it does not change the module.
  *
  * <p>Not thread-safe. Parameter tensors are F32.
  */
