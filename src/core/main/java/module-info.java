@@ -14,4 +14,5 @@ module dev.vectornn {
     exports dev.vectornn.graph;
     exports dev.vectornn.io;
     exports dev.vectornn.optim;
+    exports dev.vectornn.nn;
 }
