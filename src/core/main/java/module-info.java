@@ -14,5 +14,6 @@ module dev.vectornn {
     exports dev.vectornn.graph;
     exports dev.vectornn.io;
     exports dev.vectornn.optim;
+    exports dev.vectornn.nn;
     exports dev.vectornn.lm;
 }

@@ -15,7 +15,12 @@ import java.util.List;
  *   sum = sum + g * g
  *   p   = p - clr * g / (sqrt(sum) + eps)
  * </pre>
- * State: {@code sum}, starting at {@code initial_accumulator_value}, and the step. The per-step
+ * <p>One deliberate difference from PyTorch: each parameter group's own
+ * {@code initial_accumulator_value} is honoured, whereas PyTorch fills every group's {@code sum}
+ * from the value given to the constructor (a per-group setting is silently ignored there). With
+ * one value for all groups, as the golden-file parity test uses, the two agree.
+ *
+ * <p>State: {@code sum}, starting at {@code initial_accumulator_value}, and the step. The per-step
  * scalar {@code clr} is computed in double; F32 parameters then run in float arithmetic in
  * PyTorch's operation order, F64 in double. Not thread-safe (see {@link Optimizer}).
  */

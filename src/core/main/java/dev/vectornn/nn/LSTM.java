@@ -1,0 +1,162 @@
+package dev.vectornn.nn;
+
+import dev.vectornn.graph.Graph;
+import dev.vectornn.graph.Node;
+import dev.vectornn.graph.Plan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A multi-layer long short-term memory network, PyTorch's {@code nn.LSTM} (unidirectional, with
+ * biases), unrolled over the fixed sequence length of its input.
+ *
+ * <p>Per layer {@code k} and step {@code t}, with PyTorch's gate order (input, forget, cell,
+ * output) stacked in the weights:
+ * <pre>
+ *   [i f g o] = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
+ *   i, f, o = sigmoid(.), g = tanh(.), c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t)
+ * </pre>
+ * Parameters {@code weight_ih_l{k} [4H, I_k]} ({@code I_0 = inputSize}, else {@code H}),
+ * {@code weight_hh_l{k} [4H, H]}, {@code bias_ih_l{k} [4H]}, {@code bias_hh_l{k} [4H]}, all
+ * initialized {@code U(-1/sqrt(H), 1/sqrt(H))} as PyTorch. Dropout (training plans) is applied to
+ * the output of every layer but the last.
+ *
+ * <p><b>Cost.</b> Each layer projects the whole input sequence with one matrix product
+ * ({@code [T*B, I] x [I, 4H]}); each step then adds one {@code [B, H] x [H, 4H]} product.
+ *
+ * <p><b>Truncated back-propagation through time.</b> Declare the initial state as graph inputs,
+ * return the final state as plan outputs, and carry it from one segment to the next. Inputs have
+ * no gradient path into the previous segment, so the carried state is detached, as
+ * {@code h.detach()} in PyTorch:
+ * <pre>{@code
+ * Node x = g.input("x", T, B, I), h0 = g.input("h0", L, B, H), c0 = g.input("c0", L, B, H);
+ * LSTM.Output o = lstm.forward(g, x, h0, c0);
+ * Plan plan = g.compile(PlanOptions.forTraining(), loss(o.output()), o.hn(), o.cn());
+ * plan.feed("h0", new float[L * B * H]);  plan.feed("c0", new float[L * B * H]);   // zeros
+ * for (each segment) {
+ *     plan.feed("x", segment);  opt.zeroGrad();  plan.forward();  plan.backward();  opt.step();
+ *     o.carry(plan, "h0", "c0");    // h0 <- hn, c0 <- cn for the next segment
+ * }
+ * }</pre>
+ */
+public class LSTM extends Module {
+    private final int inputSize;
+    private final int hiddenSize;
+    private final int numLayers;
+    private final boolean batchFirst;
+    private final double dropout;
+
+    /**
+     * The result of {@link #forward}.
+     *
+     * @param output the last layer's {@code h_t} for every step: {@code [T, B, H]}, or
+     *               {@code [B, T, H]} when batch-first
+     * @param hn     every layer's final hidden state {@code [L, B, H]}
+     * @param cn     every layer's final cell state {@code [L, B, H]}
+     */
+    public record Output(Node output, Node hn, Node cn) {
+        /**
+         * For truncated BPTT: feeds the plan's {@code hn} and {@code cn} (which must be outputs of
+         * {@code plan}, after a forward pass) into its inputs {@code h0Name} and {@code c0Name}.
+         * Allocates two copies.
+         */
+        public void carry(Plan plan, String h0Name, String c0Name) {
+            plan.feed(h0Name, plan.output(hn));
+            plan.feed(c0Name, plan.output(cn));
+        }
+    }
+
+    /** A one-layer, sequence-first LSTM without dropout. */
+    public LSTM(int inputSize, int hiddenSize, RandomGenerator rng) {
+        this(inputSize, hiddenSize, 1, false, 0.0, rng);
+    }
+
+    /**
+     * An LSTM.
+     *
+     * @param batchFirst inputs and outputs {@code [B, T, .]} instead of {@code [T, B, .]} (states stay {@code [L, B, H]})
+     * @param dropout    drop probability between layers, in {@code [0, 1]}
+     * @throws IllegalArgumentException for sizes below 1 or an invalid dropout
+     */
+    @SuppressWarnings("this-escape") // registerParameter only stores into this module's own map
+    public LSTM(int inputSize, int hiddenSize, int numLayers, boolean batchFirst, double dropout, RandomGenerator rng) {
+        if (inputSize < 1 || hiddenSize < 1 || numLayers < 1) {
+            throw new IllegalArgumentException("LSTM: sizes must be >= 1, got input " + inputSize + ", hidden "
+                    + hiddenSize + ", layers " + numLayers);
+        }
+        if (!(dropout >= 0 && dropout <= 1)) throw new IllegalArgumentException("LSTM: dropout must be in [0, 1], got " + dropout);
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.numLayers = numLayers;
+        this.batchFirst = batchFirst;
+        this.dropout = dropout;
+        double k = 1.0 / Math.sqrt(hiddenSize);
+        for (int l = 0; l < numLayers; l++) {
+            int in = l == 0 ? inputSize : hiddenSize;
+            registerParameter("weight_ih_l" + l, Init.uniform(k, rng, 4 * hiddenSize, in));
+            registerParameter("weight_hh_l" + l, Init.uniform(k, rng, 4 * hiddenSize, hiddenSize));
+            registerParameter("bias_ih_l" + l, Init.uniform(k, rng, 4 * hiddenSize));
+            registerParameter("bias_hh_l" + l, Init.uniform(k, rng, 4 * hiddenSize));
+        }
+    }
+
+    /** Hidden size {@code H}. */
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /** Number of stacked layers {@code L}. */
+    public int numLayers() {
+        return numLayers;
+    }
+
+    /** Adds the LSTM on {@code x} to {@code g}, starting from zero states. */
+    public Output forward(Graph g, Node x) {
+        return forward(g, x, null, null);
+    }
+
+    /**
+     * Adds the LSTM on {@code x} ({@code [T, B, I]}, or {@code [B, T, I]} when batch-first) to
+     * {@code g}, starting from {@code h0} and {@code c0} ({@code [L, B, H]} each, both or neither
+     * null for zeros).
+     *
+     * @throws dev.vectornn.tensor.ShapeException if a shape does not fit
+     * @throws IllegalArgumentException if exactly one of {@code h0} and {@code c0} is null
+     */
+    public Output forward(Graph g, Node x, Node h0, Node c0) {
+        if ((h0 == null) != (c0 == null)) throw new IllegalArgumentException("LSTM: give both h0 and c0, or neither");
+        Recurrence.Dims d = Recurrence.check("LSTM", x, inputSize, batchFirst);
+        Recurrence.checkState("LSTM", "h0", h0, numLayers, d.batch(), hiddenSize);
+        Recurrence.checkState("LSTM", "c0", c0, numLayers, d.batch(), hiddenSize);
+        int hs = hiddenSize;
+        Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x; // time-major, so each step is a contiguous slice
+        List<Node> hFinal = new ArrayList<>(), cFinal = new ArrayList<>();
+        List<Node> outs = null;
+        for (int l = 0; l < numLayers; l++) {
+            Node whh = param(g, "weight_hh_l" + l);
+            Node bias = g.add(param(g, "bias_ih_l" + l), param(g, "bias_hh_l" + l));
+            Node proj = Linear.apply(g, layerIn, param(g, "weight_ih_l" + l), bias); // [T, B, 4H], one GEMM
+            Node h = Recurrence.layerState(g, h0, l), c = Recurrence.layerState(g, c0, l);
+            outs = new ArrayList<>(d.steps());
+            for (int t = 0; t < d.steps(); t++) {
+                Node gates = Recurrence.step(g, proj, t);
+                if (h != null) gates = g.add(gates, g.matmul(h, whh, false, true));
+                // one sigmoid over all four gates is fewer graph nodes than three; the g-slice of it is unused
+                Node sig = g.sigmoid(gates);
+                Node in = g.slice(sig, 1, 0, hs), forget = g.slice(sig, 1, hs, 2 * hs), out = g.slice(sig, 1, 3 * hs, 4 * hs);
+                Node cell = g.tanh(g.slice(gates, 1, 2 * hs, 3 * hs));
+                c = c == null ? g.mul(in, cell) : g.add(g.mul(forget, c), g.mul(in, cell));
+                h = g.mul(out, g.tanh(c));
+                outs.add(h);
+            }
+            hFinal.add(h);
+            cFinal.add(c);
+            if (l + 1 < numLayers) {
+                layerIn = Recurrence.sequence(g, outs, false);
+                if (dropout > 0) layerIn = g.dropout(layerIn, dropout);
+            }
+        }
+        return new Output(Recurrence.sequence(g, outs, batchFirst), Recurrence.stack(g, hFinal), Recurrence.stack(g, cFinal));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.vectornn.nn;
+
+import dev.vectornn.graph.Graph;
+import dev.vectornn.graph.Node;
+import dev.vectornn.tensor.DType;
+import dev.vectornn.tensor.ShapeException;
+import dev.vectornn.tensor.Tensor;
+import java.util.random.RandomGenerator;
+
+/**
+ * Multi-head scaled dot-product attention, PyTorch's {@code nn.MultiheadAttention(E, heads,
+ * batch_first=True)} with equal query, key and value sizes and biases.
+ *
+ * <p>Parameters: {@code in_proj_weight [3E, E]} (the query, key and value projections stacked
+ * in that order; xavier-uniform), {@code in_proj_bias [3E]} (zeros), and the child
+ * {@code out_proj} ({@code out_proj.weight [E, E]} initialized as {@link Linear},
+ * {@code out_proj.bias [E]} zeros), as PyTorch's {@code _reset_parameters}.
+ *
+ * <p>Per head {@code h} of size {@code d = E / heads}:
+ * {@code softmax(Q_h K_h^T / sqrt(d) + masks) V_h}; the heads are concatenated and projected
+ * by {@code out_proj}. Masked positions get {@code -Float.MAX_VALUE} rather than PyTorch's
+ * {@code -inf}, which gives the same result except for a query that may attend to nothing: a
+ * uniform average here, NaN in PyTorch. Attention-weight dropout (training plans) as PyTorch's
+ * {@code dropout} argument.
+ */
+public class MultiheadAttention extends Module {
+    private static final double MASKED = -Float.MAX_VALUE;
+
+    private final int embedDim;
+    private final int numHeads;
+    private final double dropout;
+    private final Linear outProj;
+
+    /** Attention over {@code embedDim} features in {@code numHeads} heads, without dropout. */
+    public MultiheadAttention(int embedDim, int numHeads, RandomGenerator rng) {
+        this(embedDim, numHeads, 0.0, rng);
+    }
+
+    /**
+     * Attention.
+     *
+     * @param dropout drop probability of the attention weights, in {@code [0, 1]}
+     * @throws IllegalArgumentException if {@code numHeads} does not divide {@code embedDim}, a size is below 1 or the dropout is invalid
+     */
+    @SuppressWarnings("this-escape") // registerParameter and add only store into this module's own maps
+    public MultiheadAttention(int embedDim, int numHeads, double dropout, RandomGenerator rng) {
+        if (embedDim < 1 || numHeads < 1 || embedDim % numHeads != 0) {
+            throw new IllegalArgumentException("MultiheadAttention: embed_dim " + embedDim + " must be a positive multiple of"
+                    + " num_heads " + numHeads);
+        }
+        if (!(dropout >= 0 && dropout <= 1)) throw new IllegalArgumentException("MultiheadAttention: dropout must be in [0, 1], got " + dropout);
+        this.embedDim = embedDim;
+        this.numHeads = numHeads;
+        this.dropout = dropout;
+        registerParameter("in_proj_weight", Init.xavierUniform(3 * embedDim, embedDim, rng));
+        registerParameter("in_proj_bias", Tensor.zeros(DType.F32, 3 * embedDim));
+        outProj = add("out_proj", new Linear(embedDim, embedDim, rng));
+        java.util.Arrays.fill(outProj.bias().floats(), 0f);
+    }
+
+    /** The model width {@code E}. */
+    public int embedDim() {
+        return embedDim;
+    }
+
+    /** The number of heads. */
+    public int numHeads() {
+        return numHeads;
+    }
+
+    /** Self-attention of {@code x [B, T, E]}, optionally causal (position {@code t} sees {@code 0..t}); returns {@code [B, T, E]}. */
+    public Node forward(Graph g, Node x, boolean causal) {
+        return forward(g, x, x, x, null, causal);
+    }
+
+    /**
+     * Attention of {@code query [B, T, E]} over {@code key} and {@code value} {@code [B, S, E]}.
+     *
+     * @param keyPaddingMask null, or a float node {@code [B, S]} whose nonzero entries mark keys
+     *     to ignore (PyTorch's {@code key_padding_mask} with {@code True} as 1)
+     * @param causal mask keys after each query's position (needs {@code T == S})
+     * @return {@code [B, T, E]}
+     * @throws ShapeException if a shape does not fit
+     */
+    public Node forward(Graph g, Node query, Node key, Node value, Node keyPaddingMask, boolean causal) {
+        int e = embedDim, heads = numHeads, hd = e / heads;
+        checkSeq("query", query);
+        checkSeq("key", key);
+        checkSeq("value", value);
+        int b = query.shape().dim(0), t = query.shape().dim(1), s = key.shape().dim(1);
+        if (key.shape().dim(0) != b || !key.shape().equals(value.shape())) {
+            throw new ShapeException("MultiheadAttention: query " + query.shape() + ", key " + key.shape() + " and value "
+                    + value.shape() + " disagree");
+        }
+        if (causal && t != s) throw new ShapeException("MultiheadAttention: a causal mask needs T == S, got " + t + " and " + s);
+        if (keyPaddingMask != null && !keyPaddingMask.shape().equals(dev.vectornn.tensor.Shape.of(b, s))) {
+            throw new ShapeException("MultiheadAttention: key_padding_mask is " + keyPaddingMask.shape() + "; expected [" + b + ", " + s + "]");
+        }
+        Node w = param(g, "in_proj_weight"), bias = param(g, "in_proj_bias");
+        Node q, k, v;
+        if (query == key && key == value) { // self-attention: one projection for all three
+            Node[] qkv = g.split(Linear.apply(g, query, w, bias), 2, e, e, e);
+            q = qkv[0];
+            k = qkv[1];
+            v = qkv[2];
+        } else {
+            Node[] ws = g.split(w, 0, e, e, e), bs = g.split(bias, 0, e, e, e);
+            q = Linear.apply(g, query, ws[0], bs[0]);
+            k = Linear.apply(g, key, ws[1], bs[1]);
+            v = Linear.apply(g, value, ws[2], bs[2]);
+        }
+        Node scores = g.mul(g.matmul(splitHeads(g, q), splitHeads(g, k), false, true), 1.0 / Math.sqrt(hd)); // [B*H, T, S]
+        if (causal) scores = g.causalMask(scores);
+        if (keyPaddingMask != null) {
+            Node m = g.reshape(keyPaddingMask, b, 1, 1, s);
+            scores = g.reshape(g.maskedFill(g.reshape(scores, b, heads, t, s), m, MASKED), b * heads, t, s);
+        }
+        Node attn = g.softmax(scores);
+        if (dropout > 0) attn = g.dropout(attn, dropout);
+        Node ctx = g.matmul(attn, splitHeads(g, v)); // [B*H, T, d]
+        if (heads > 1) ctx = g.permute(g.reshape(ctx, b, heads, t, hd), 0, 2, 1, 3);
+        return outProj.forward(g, g.reshape(ctx, b, t, e));
+    }
+
+    /** {@code [B, T, E] -> [B*H, T, d]}. */
+    private Node splitHeads(Graph g, Node x) {
+        int b = x.shape().dim(0), t = x.shape().dim(1), hd = embedDim / numHeads;
+        if (numHeads == 1) return x;
+        return g.reshape(g.permute(g.reshape(x, b, t, numHeads, hd), 0, 2, 1, 3), b * numHeads, t, hd);
+    }
+
+    private void checkSeq(String name, Node x) {
+        if (x.shape().rank() != 3 || x.shape().dim(2) != embedDim) {
+            throw new ShapeException("MultiheadAttention: " + name + " is " + x.shape() + "; expected [B, T, " + embedDim + "]");
+        }
+    }
+}
