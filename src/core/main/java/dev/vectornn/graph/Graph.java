@@ -347,6 +347,19 @@ public final class Graph {
     /** Rows of {@code table} picked by the index input {@code indices}: shape {@code indices.shape + table.shape[1:]}. */
     public Node gather(Node table, Node indices) { return apply(Ops.GATHER, null, table, indices); }
 
+    /**
+     * {@link #gather(Node, Node)} with PyTorch's {@code padding_idx}: rows picked by
+     * {@code paddingIdx} are looked up as stored but pass no gradient back to the table.
+     *
+     * @throws IllegalArgumentException if {@code paddingIdx} is negative
+     */
+    public Node gather(Node table, Node indices, int paddingIdx) {
+        if (paddingIdx < 0) {
+            throw new IllegalArgumentException("gather: padding index must be >= 0, got " + paddingIdx);
+        }
+        return apply(Ops.GATHER, paddingIdx, table, indices);
+    }
+
     /** {@code value} where {@code mask != 0}, else {@code x}; the mask broadcasts to {@code x}. */
     public Node maskedFill(Node x, Node mask, double value) {
         return apply(Ops.MASKED_FILL, scalar(value), x, mask);

@@ -60,8 +60,11 @@ final class IndexOps {
         void vjp(Frame f) {
             int[] idx = (int[]) f.in[1];
             int row = f.inShapes[0].sizeFrom(1);
+            // PyTorch's padding_idx: the row is looked up as stored but gets no gradient
+            int padding = f.attrs instanceof Integer p ? p : -1;
             if (!f.acc[0]) f.b.fill(f.inShapes[0].numel(), 0.0, f.gIn[0], f.gInOff[0]);
             for (int i = 0; i < idx.length; i++) {
+                if (idx[i] == padding) continue;
                 f.b.axpy(row, 1.0, f.gOut, f.gOutOff + i * row, f.gIn[0], f.gInOff[0] + idx[i] * row);
             }
         }

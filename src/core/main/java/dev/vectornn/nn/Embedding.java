@@ -10,10 +10,9 @@ import java.util.random.RandomGenerator;
  * A lookup table of {@code num} vectors of size {@code dim}, PyTorch's {@code nn.Embedding}:
  * parameter {@code weight [num, dim]} initialized {@code N(0, 1)}.
  *
- * <p>With a padding index, that row starts at zero and receives no gradient, so it stays zero
- * under any optimizer without weight decay (as in PyTorch). This is done by masking the row of
- * the table before the lookup, which costs one pass over the table per forward and backward;
- * without a padding index the lookup reads the table directly.
+ * <p>With a padding index, that row starts at zero and receives no gradient, so it stays as it is
+ * under any optimizer without weight decay; as in PyTorch, it is looked up as stored, so a
+ * loaded non-zero padding row is returned as it is.
  */
 public class Embedding extends Module {
     private final int num;
@@ -78,11 +77,6 @@ public class Embedding extends Module {
      */
     public Node forward(Graph g, Node indices) {
         Node table = param(g, "weight");
-        if (paddingIdx != NO_PADDING) {
-            Tensor mask = Tensor.zeros(DType.F32, num, 1);
-            mask.setFlat(paddingIdx, 1);
-            table = g.maskedFill(table, g.constant(mask), 0.0);
-        }
-        return g.gather(table, indices);
+        return paddingIdx == NO_PADDING ? g.gather(table, indices) : g.gather(table, indices, paddingIdx);
     }
 }

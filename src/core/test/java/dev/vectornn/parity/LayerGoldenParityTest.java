@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -67,15 +66,6 @@ class LayerGoldenParityTest {
     static final int STEPS = 5;
     static final double F64_RTOL = 1e-10, F64_ATOL = 1e-12, F32_RTOL = 1e-5;
 
-    /**
-     * Cases where vectornn and PyTorch really differ, each tested (and disabled) on its own in
-     * {@link #knownMismatches}: name -> reason.
-     */
-    static final Map<String, String> KNOWN_MISMATCH = Map.of("embedding_padding_nonzero",
-            "Embedding masks the padding row to zero in forward, PyTorch looks it up as stored (it only withholds its"
-            + " gradient): with a loaded non-zero padding row, output elements at padding positions are 0 instead of"
-            + " the row (e.g. y[0,0,3] 0 vs -0.4983), in F32 and F64; gradients agree");
-
     /** The F32 atol of a layer: about 1e-6 times the magnitude of the terms summed. */
     static double f32Atol(String layer) {
         return switch (layer) {
@@ -90,7 +80,7 @@ class LayerGoldenParityTest {
     }
 
     static Stream<Arguments> cases() {
-        return caseNames().stream().filter(c -> !KNOWN_MISMATCH.containsKey(c))
+        return caseNames().stream()
                 .flatMap(c -> Stream.of(Arguments.of(c, DType.F32), Arguments.of(c, DType.F64)));
     }
 
@@ -124,21 +114,6 @@ class LayerGoldenParityTest {
         assertNotNull(runGradients("block_causal_padding", DType.F64, 1.000001));
         assertNotNull(runTraining("mha_causal", DType.F32, 1.001));
         assertNotNull(runTraining("rnn_2layer_bf_h0", DType.F64, 1.000001));
-    }
-
-    /** The cases in {@link #KNOWN_MISMATCH}, kept so that a fix shows up; see the reasons there. */
-    @Disabled("vectornn bug, reported: Embedding zeroes a non-zero padding row in forward (KNOWN_MISMATCH)")
-    @Test
-    void knownMismatches() {
-        List<String> failures = new ArrayList<>();
-        for (String c : KNOWN_MISMATCH.keySet()) {
-            for (DType d : List.of(DType.F32, DType.F64)) {
-                String m = runGradients(c, d, 1.0);
-                if (m == null) m = runTraining(c, d, 1.0);
-                if (m != null) failures.add(m);
-            }
-        }
-        if (!failures.isEmpty()) fail(String.join("\n", failures));
     }
 
     // ---------------------------------------------------------------- the runs
