@@ -38,11 +38,19 @@ final class MarkdownReport {
     private final String stamp;
     private final String jsonName;
     private final List<String> failures;
+    private final WorkloadTable.TorchData torch;
     private final StringBuilder md = new StringBuilder();
     private boolean spreadFlagged;
 
     MarkdownReport(Summary summary, Machine machine, String suite, String mode, String stamp, String jsonName,
                    List<String> failures) {
+        this(summary, machine, suite, mode, stamp, jsonName, failures, null);
+    }
+
+    /** As the other constructor, with compare.py's PyTorch measurements (null: none) for the workload section. */
+    MarkdownReport(Summary summary, Machine machine, String suite, String mode, String stamp, String jsonName,
+                   List<String> failures, WorkloadTable.TorchData torch) {
+        this.torch = torch;
         this.failures = failures;
         this.s = summary;
         this.machine = machine;
@@ -60,6 +68,7 @@ final class MarkdownReport {
         gemm("Batched GEMM", s.batched, true);
         kernels();
         graph();
+        md.append(WorkloadTable.render(s.workloads, torch));
         other();
         notes();
         return md.toString();

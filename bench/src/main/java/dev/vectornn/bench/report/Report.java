@@ -18,11 +18,12 @@ import java.util.List;
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.vectornn.bench.report.Report \
  *        --in peak.json --in main.json --json results/RUN.json --md results/RUN.md \
  *        [--history results/history.csv] [--suite gemm] [--mode full] [--stamp 20260101-120000] \
- *        [--failures failed.txt] [--cpuinfo /proc/cpuinfo]
+ *        [--failures failed.txt] [--cpuinfo /proc/cpuinfo] [--torch torch.json]
  * </pre>
  * Merges the JMH JSON inputs (in order) into {@code --json}, renders the Markdown to
  * {@code --md} (listing the benchmarks named in {@code --failures}, one per line, first), and
- * appends a line to {@code --history}. Exit code 2 on bad arguments or
+ * appends a line to {@code --history}. {@code --torch} is {@code bench/torch/compare.py}'s JSON,
+ * tabled next to the workload benchmarks (see {@link WorkloadTable}). Exit code 2 on bad arguments or
  * unreadable input, with one line on stderr saying which.
  */
 public final class Report {
@@ -44,7 +45,7 @@ public final class Report {
 
     static void run(String[] args) throws IOException {
         List<Path> in = new ArrayList<>();
-        Path json = null, md = null, history = null, failuresFile = null, cpuinfo = Path.of("/proc/cpuinfo");
+        Path json = null, md = null, history = null, failuresFile = null, torch = null, cpuinfo = Path.of("/proc/cpuinfo");
         String suite = "custom", mode = "custom", stamp = java.time.LocalDateTime.now().withNano(0).toString();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -62,8 +63,9 @@ public final class Report {
                 case "--stamp" -> stamp = v;
                 case "--cpuinfo" -> cpuinfo = Path.of(v);
                 case "--failures" -> failuresFile = Path.of(v);
+                case "--torch" -> torch = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (expected --in, --json, --md, --history, --suite, --mode, --stamp, --cpuinfo, --failures)");
+                        + " (expected --in, --json, --md, --history, --suite, --mode, --stamp, --cpuinfo, --failures, --torch)");
             }
         }
         if (in.isEmpty() || md == null) {
@@ -108,7 +110,8 @@ public final class Report {
         Machine machine = Machine.describe(cpuinfo);
         Summary summary = new Summary(results);
         String jsonName = (json != null ? json : in.get(in.size() - 1)).getFileName().toString();
-        Files.writeString(md, new MarkdownReport(summary, machine, suite, mode, stamp, jsonName, failures).render(), StandardCharsets.UTF_8);
+        Files.writeString(md, new MarkdownReport(summary, machine, suite, mode, stamp, jsonName, failures,
+                torch == null ? null : WorkloadTable.readTorch(torch)).render(), StandardCharsets.UTF_8);
         if (history != null) {
             String jdk = !results.isEmpty() && results.get(0).json().has("jdkVersion")
                     ? results.get(0).json().get("jdkVersion").getAsString() : "?";

@@ -36,6 +36,8 @@ final class Summary {
     final Map<String, Map<String, KernelRow>> kernels = new LinkedHashMap<>();
     /** Graph executor benchmarks (package {@code dev.vectornn.bench.graph}), in run order. */
     final List<BenchResult> graph = new ArrayList<>();
+    /** Issue-5 workload benchmarks (package {@code dev.vectornn.bench.workloads}), tabled by {@link WorkloadTable}. */
+    final List<BenchResult> workloads = new ArrayList<>();
     final List<BenchResult> other = new ArrayList<>();
 
     /** The benchmark classes of {@code dev.vectornn.bench.graph}, reported in their own section. */
@@ -57,6 +59,10 @@ final class Summary {
                 default -> {
                     if (GRAPH_CLASSES.contains(r.className())) {
                         graph.add(r);
+                        continue;
+                    }
+                    if (WorkloadTable.CLASSES.contains(r.className())) {
+                        workloads.add(r);
                         continue;
                     }
                     Optional<Workload> w = Workload.of(r);

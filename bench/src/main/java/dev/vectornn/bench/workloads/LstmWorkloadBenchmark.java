@@ -1,0 +1,97 @@
+package dev.vectornn.bench.workloads;
+
+import dev.vectornn.graph.Graph;
+import dev.vectornn.graph.Node;
+import dev.vectornn.graph.Plan;
+import dev.vectornn.graph.PlanOptions;
+import dev.vectornn.kernel.KernelThreads;
+import dev.vectornn.nn.LSTM;
+import dev.vectornn.nn.Linear;
+import dev.vectornn.nn.Module;
+import dev.vectornn.optim.Adam;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Workload "lstm": a one-layer {@link LSTM}, input 128, hidden 256, on a sequence-first batch
+ * {@code [64, 32, 128]} (64 steps, batch 32) of random numbers in [-1, 1), starting from zero
+ * states; loss: MSE of a {@code Linear(256, 1)} head on the final hidden state {@code h_n[0]}
+ * against random targets {@code [32, 1]} (back-propagation still runs through all 64 steps);
+ * {@link Adam} with PyTorch's defaults (lr 1e-3). PyTorch twin: {@code nn.LSTM(128, 256)},
+ * {@code nn.Linear(256, 1)} on {@code h_n[-1]}, {@code F.mse_loss}, {@code optim.Adam()}.
+ * 2048 tokens (time steps x batch) per step.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
+@State(Scope.Thread)
+public class LstmWorkloadBenchmark {
+    static final int INPUT = 128;
+    static final int HIDDEN = 256;
+    static final int SEQ = 64;
+    static final int BATCH = 32;
+
+    /** Kernel threads ({@link KernelThreads#setThreads}). */
+    @Param({"1", "2"})
+    public int threads;
+
+    private Plan inference;
+    private Plan training;
+    private Node loss;
+    private Adam opt;
+
+    /** Builds the model, both plans and the optimizer once, feeds a fixed batch, and runs one step (allocating the optimizer state). */
+    @Setup(Level.Trial)
+    public void setUp() {
+        KernelThreads.setThreads(threads);
+        SplittableRandom rng = new SplittableRandom(1);
+        Module model = new Module();
+        LSTM lstm = model.add("lstm", new LSTM(INPUT, HIDDEN, rng));
+        Linear head = model.add("head", new Linear(HIDDEN, 1, rng));
+        Graph g = new Graph();
+        Node x = g.input("x", SEQ, BATCH, INPUT);
+        LSTM.Output o = lstm.forward(g, x);
+        Node pred = head.forward(g, g.reshape(o.hn(), BATCH, HIDDEN));
+        loss = g.mse(pred, g.input("target", BATCH, 1));
+        inference = g.compile(PlanOptions.forInference(), pred);
+        training = g.compile(PlanOptions.forTraining(), loss);
+        opt = new Adam(g.parameters(), Adam.options());
+
+        float[] xs = WorkloadData.uniform(SEQ * BATCH * INPUT, -1, 1, 2);
+        inference.feed("x", xs);
+        training.feed("x", xs);
+        training.feed("target", WorkloadData.uniform(BATCH, -1, 1, 3));
+        trainStep();
+    }
+
+    /** Inference forward over the whole sequence and the head. */
+    @Benchmark
+    public Plan forward() {
+        inference.forward();
+        return inference;
+    }
+
+    /** One Adam step: zeroGrad, forward, backward through time, update; returns the loss. */
+    @Benchmark
+    public double trainStep() {
+        opt.zeroGrad();
+        training.forward();
+        training.backward();
+        opt.step();
+        return training.scalar(loss);
+    }
+}
