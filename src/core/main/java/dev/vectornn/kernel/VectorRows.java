@@ -221,15 +221,32 @@ final class VectorRows {
     static void layerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
                           float[] beta, int bOff, float eps, float[] y, int yOff,
                           float[] mean, int meanOff, float[] rstd, int rstdOff) {
+        double[] stats = VectorUnary.scratch().stats;
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols, yr = yOff + r * cols;
             double s = 0;
             for (int start = 0; start < cols; start += CHUNK) {
                 s += VectorKernels.sumChunk(Math.min(CHUNK, cols - start), x, xr + start);
             }
-            double mu = cols == 0 ? 0 : s / cols;
+            // The float chunk sums may miss the mean by a rounding of the sum (e.g. a half ulp of
+            // 2000 in [1000, 1000.00006]), which is all of the variance when the spread is tiny.
+            // So the deviations from this first estimate are summed too, and mean and variance
+            // take the corrected two-pass form: mu = m0 + sum(d)/n, n var = sum(d^2) - sum(d)^2/n.
+            float m0 = cols == 0 ? 0f : (float) (s / cols);
+            double var = 0;
+            double mu = m0;
+            if (cols > 0) {
+                centeredSums(cols, x, xr, m0, stats);
+                mu = m0 + stats[0] / cols;
+                var = Math.max(0, stats[1] - stats[0] * stats[0] / cols) / cols;
+                if (!Double.isFinite(mu) || !Double.isFinite(var)) {
+                    // infinities, NaN or float overflow in the row: the oracle's double two-pass
+                    // statistics, so the specials come out exactly as the scalar kernel's
+                    mu = rowMeanDouble(cols, x, xr);
+                    var = rowVarianceDouble(cols, x, xr, mu);
+                }
+            }
             float meanF = (float) mu;
-            double var = cols == 0 ? 0 : centeredSquares(cols, x, xr, meanF, mu) / cols;
             float rstdF = (float) (1.0 / Math.sqrt(var + eps));
             normalizeRow(cols, x, xr, meanF, rstdF, gamma, gOff, beta, bOff, y, yr);
             if (mean != null) mean[meanOff + r] = meanF;
@@ -240,39 +257,59 @@ final class VectorRows {
     /** Below this sum, a float square in the chunk may have been subnormal, i.e. imprecise. */
     private static final double SQUARES_FLOAT_SAFE = 0x1p-100;
 
+    private static double rowMeanDouble(int n, float[] x, int xo) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[xo + i];
+        return s / n;
+    }
+
+    private static double rowVarianceDouble(int n, float[] x, int xo, double mu) {
+        double v = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[xo + i] - mu;
+            v += d * d;
+        }
+        return v / n;
+    }
+
     /**
-     * {@code sum (x - mu)^2} with the float mean in the vector loop, corrected in double for
-     * the difference between the float and the double mean:
-     * {@code sum (x-mu)^2 = sum (x-meanF)^2 - n (mu-meanF)^2}.
+     * {@code out[0] = sum (x - m0)} and {@code out[1] = sum (x - m0)^2} over a row, the float
+     * vector partial sums of each chunk added in double.
      */
-    private static double centeredSquares(int n, float[] x, int xo, float meanF, double mu) {
-        FloatVector mv = FloatVector.broadcast(F, meanF);
-        double total = 0;
+    private static void centeredSums(int n, float[] x, int xo, float m0, double[] out) {
+        FloatVector mv = FloatVector.broadcast(F, m0);
+        double sum = 0, squares = 0;
         for (int start = 0; start < n; start += CHUNK) {
             int end = Math.min(n, start + CHUNK);
-            FloatVector s0 = FloatVector.zero(F), s1 = s0;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, q0 = s0, q1 = s0;
             int i = start;
             for (int b = start + 2 * L * ((end - start) / (2 * L)); i < b; i += 2 * L) {
                 FloatVector d0 = FloatVector.fromArray(F, x, xo + i).sub(mv);
                 FloatVector d1 = FloatVector.fromArray(F, x, xo + i + L).sub(mv);
-                s0 = VectorKernels.mad(d0, d0, s0);
-                s1 = VectorKernels.mad(d1, d1, s1);
+                s0 = s0.add(d0);
+                s1 = s1.add(d1);
+                q0 = VectorKernels.mad(d0, d0, q0);
+                q1 = VectorKernels.mad(d1, d1, q1);
             }
             double t = Simd.sumLanes(s0.add(s1));
-            if (!(t < Float.MAX_VALUE) || t < SQUARES_FLOAT_SAFE) {
+            double q = Simd.sumLanes(q0.add(q1));
+            if (!(q < Float.MAX_VALUE) || q < SQUARES_FLOAT_SAFE) {
                 // The float squares overflowed (|x - mean| > 1.8e19) or some may be subnormal
                 // (spread near 1e-19): redo this chunk in double, as the scalar oracle does.
                 t = 0;
+                q = 0;
                 i = start;
             }
             for (; i < end; i++) {
-                double d = x[xo + i] - meanF;
-                t += d * d;
+                double d = x[xo + i] - m0;
+                t += d;
+                q += d * d;
             }
-            total += t;
+            sum += t;
+            squares += q;
         }
-        double delta = mu - meanF;
-        return Math.max(0, total - n * delta * delta);
+        out[0] = sum;
+        out[1] = squares;
     }
 
     /** {@code y = (x - mean) * rstd [* gamma] [+ beta]}, as the oracle's float operations. */

@@ -152,6 +152,8 @@ final class VectorUnary {
     static final class Scratch {
         final float[] a = new float[CHUNK_U], b = new float[CHUNK_U];
         final float[] tx = new float[L], tdy = new float[L], ty = new float[L];
+        /** Two row statistics returned by VectorRows' layer-norm helper without allocating. */
+        final double[] stats = new double[2];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
