@@ -332,6 +332,40 @@ public final class Graph {
     /** Log-softmax over the last axis. */
     public Node logSoftmax(Node x) { return apply(Ops.LOG_SOFTMAX, null, x); }
 
+    /**
+     * Softmax over {@code axis} (negative counts from the end, as in PyTorch's {@code dim}). The
+     * row kernels work on the last axis, so another axis is moved there and back with two
+     * permutes (copies); prefer laying data out with the softmax axis last.
+     *
+     * @throws dev.vectornn.tensor.ShapeException if {@code axis} is out of range for {@code x}
+     */
+    public Node softmax(Node x, int axis) {
+        return overAxis(x, axis, "softmax", false);
+    }
+
+    /** Log-softmax over {@code axis}; see {@link #softmax(Node, int)}. */
+    public Node logSoftmax(Node x, int axis) {
+        return overAxis(x, axis, "logSoftmax", true);
+    }
+
+    private Node overAxis(Node x, int axis, String op, boolean log) {
+        int rank = x.shape().rank();
+        int a = axis < 0 ? axis + rank : axis;
+        if (rank == 0 || a < 0 || a >= rank) {
+            throw new dev.vectornn.tensor.ShapeException(op + ": axis " + axis + " is out of range for x of shape "
+                    + x.shape() + " (built at " + callSite() + ")");
+        }
+        if (a == rank - 1) {
+            return log ? logSoftmax(x) : softmax(x);
+        }
+        int[] perm = new int[rank];
+        for (int i = 0; i < rank; i++) perm[i] = i;
+        perm[a] = rank - 1;
+        perm[rank - 1] = a;   // a swap is its own inverse
+        Node moved = permute(x, perm);
+        return permute(log ? logSoftmax(moved) : softmax(moved), perm);
+    }
+
     /** Layer norm over the last axis with affine {@code gamma}, {@code beta} of that size and {@code eps}. */
     public Node layerNorm(Node x, Node gamma, Node beta, double eps) {
         if (!(eps > 0)) throw new IllegalArgumentException("layerNorm: eps must be > 0, got " + eps);
