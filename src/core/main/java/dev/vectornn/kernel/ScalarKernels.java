@@ -257,17 +257,8 @@ final class ScalarKernels extends AbstractKernels {
                                float[] mean, int meanOff, float[] rstd, int rstdOff) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols, yr = yOff + r * cols;
-            double s = 0;
-            for (int j = 0; j < cols; j++) {
-                s += x[xr + j];
-            }
-            double mu = cols == 0 ? 0 : s / cols;
-            double v = 0;
-            for (int j = 0; j < cols; j++) {
-                double d = x[xr + j] - mu;
-                v += d * d;
-            }
-            double var = cols == 0 ? 0 : v / cols;
+            double mu = cols == 0 ? 0 : rowMean(cols, x, xr);
+            double var = cols == 0 ? 0 : rowVariance(cols, x, xr, mu);
             float meanF = (float) mu;
             float rstdF = (float) (1.0 / Math.sqrt(var + eps));
             for (int j = 0; j < cols; j++) {
@@ -279,6 +270,25 @@ final class ScalarKernels extends AbstractKernels {
             if (mean != null) mean[meanOff + r] = meanF;
             if (rstd != null) rstd[rstdOff + r] = rstdF;
         }
+    }
+
+    /** Mean of {@code x[xo..xo+n)}, summed in double: the oracle's layer-norm statistic ({@code n > 0}). */
+    static double rowMean(int n, float[] x, int xo) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            s += x[xo + j];
+        }
+        return s / n;
+    }
+
+    /** Biased variance about {@code mu}, two-pass in double: the oracle's layer-norm statistic ({@code n > 0}). */
+    static double rowVariance(int n, float[] x, int xo, double mu) {
+        double v = 0;
+        for (int j = 0; j < n; j++) {
+            double d = x[xo + j] - mu;
+            v += d * d;
+        }
+        return v / n;
     }
 
     @Override

@@ -242,8 +242,8 @@ final class VectorRows {
                 if (!Double.isFinite(mu) || !Double.isFinite(var)) {
                     // infinities, NaN or float overflow in the row: the oracle's double two-pass
                     // statistics, so the specials come out exactly as the scalar kernel's
-                    mu = rowMeanDouble(cols, x, xr);
-                    var = rowVarianceDouble(cols, x, xr, mu);
+                    mu = ScalarKernels.rowMean(cols, x, xr);
+                    var = ScalarKernels.rowVariance(cols, x, xr, mu);
                 }
             }
             float meanF = (float) mu;
@@ -256,21 +256,6 @@ final class VectorRows {
 
     /** Below this sum, a float square in the chunk may have been subnormal, i.e. imprecise. */
     private static final double SQUARES_FLOAT_SAFE = 0x1p-100;
-
-    private static double rowMeanDouble(int n, float[] x, int xo) {
-        double s = 0;
-        for (int i = 0; i < n; i++) s += x[xo + i];
-        return s / n;
-    }
-
-    private static double rowVarianceDouble(int n, float[] x, int xo, double mu) {
-        double v = 0;
-        for (int i = 0; i < n; i++) {
-            double d = x[xo + i] - mu;
-            v += d * d;
-        }
-        return v / n;
-    }
 
     /**
      * {@code out[0] = sum (x - m0)} and {@code out[1] = sum (x - m0)^2} over a row, the float
