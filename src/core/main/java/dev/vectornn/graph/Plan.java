@@ -286,6 +286,14 @@ public final class Plan {
         rng = seed;
     }
 
+    /**
+     * The random generator's state, to save with a checkpoint: {@link #setSeed} with it restores
+     * the masks that would have followed.
+     */
+    public long rngState() {
+        return rng;
+    }
+
     /** Next value of the plan's SplitMix64 generator, uniform in [0, 1). No allocation. */
     double nextUniform() {
         long z = (rng += 0x9E3779B97F4A7C15L);
@@ -308,6 +316,29 @@ public final class Plan {
         Tensor t = Tensor.zeros(dtype(), n.shape);
         System.arraycopy(valArr[n.id], valOff[n.id], t.storage(), 0, n.shape.numel());
         return t;
+    }
+
+    /**
+     * Copies output {@code n}'s value (after {@link #forward()}) into float input {@code input}
+     * without allocating: the step that carries a recurrent state into the next segment
+     * (truncated BPTT). The input has no gradient path into the step that produced the value, so
+     * the state is detached.
+     *
+     * @throws IllegalArgumentException if {@code n} is not an output, {@code input} is not a
+     *     float input of this plan, or their element counts differ
+     * @throws IllegalStateException before the first {@link #forward()}
+     */
+    public void copyOutputToInput(Node n, String input) {
+        outputIndex(n);
+        Feed f = feedFor(input);
+        requireFloat(f, "output");
+        if (f.node.shape.numel() != n.shape.numel()) {
+            throw new IllegalArgumentException("copyOutputToInput: output " + n + " has " + n.shape.numel()
+                    + " elements, input '" + input + "' " + f.node.shape);
+        }
+        if (!forwardDone) throw new IllegalStateException("copyOutputToInput: call forward() first");
+        System.arraycopy(valArr[n.id], valOff[n.id], f.arr, f.off, n.shape.numel());
+        markFed(input);
     }
 
     /** The value of a one-element output (e.g. the loss), without allocating. */

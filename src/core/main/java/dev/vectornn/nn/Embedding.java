@@ -69,6 +69,14 @@ public class Embedding extends Module {
     }
 
     /**
+     * The table as a node of {@code g} (the same node {@link #forward} uses), for weight tying: a
+     * language model's output layer can multiply by it, so both uses train one tensor.
+     */
+    public Node weightNode(Graph g) {
+        return param(g, "weight");
+    }
+
+    /**
      * Adds the lookup of {@code indices} (an index input of any shape; values in {@code [0, num)},
      * checked when the plan runs) to {@code g}.
      *

@@ -58,12 +58,12 @@ public class LSTM extends Module {
     public record Output(Node output, Node hn, Node cn) {
         /**
          * For truncated BPTT: feeds the plan's {@code hn} and {@code cn} (which must be outputs of
-         * {@code plan}, after a forward pass) into its inputs {@code h0Name} and {@code c0Name}.
-         * Allocates two copies.
+         * {@code plan}, after a forward pass) into its inputs {@code h0Name} and {@code c0Name},
+         * without allocating.
          */
         public void carry(Plan plan, String h0Name, String c0Name) {
-            plan.feed(h0Name, plan.output(hn));
-            plan.feed(c0Name, plan.output(cn));
+            plan.copyOutputToInput(hn, h0Name);
+            plan.copyOutputToInput(cn, c0Name);
         }
     }
 
