@@ -2,6 +2,11 @@
 module dev.vectornn.cli {
     requires dev.vectornn;
     requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires com.google.gson;
+    requires java.desktop;
+    // XChart's jar declares no module name; this is the name the JDK derives from its file name
+    requires xchart;
 
     opens dev.vectornn.cli to info.picocli;
 }
