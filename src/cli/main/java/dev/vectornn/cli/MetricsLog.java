@@ -94,15 +94,17 @@ final class MetricsLog implements Closeable {
      * @throws CliErrors.UserException naming the line that is not a row
      */
     static List<Row> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        // Every row is written with its line end: text after the last one is a write cut short by
+        // a kill, and the row it began is dropped (the resumed run writes it again).
+        lines.removeLast();
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new CliErrors.UserException(file + ": not a metrics log (the first line must be '" + HEADER + "')");
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isEmpty() && i == lines.size() - 1) break;
-            String[] f = line.split(",", -1);
+            String[] f = lines.get(i).split(",", -1);
             try {
                 if (f.length != 6) throw new IllegalArgumentException("expected 6 fields, got " + f.length);
                 Row r = new Row(Integer.parseInt(f[0]), Double.parseDouble(f[1]), f[2].isEmpty() ? Double.NaN : Double.parseDouble(f[2]),
@@ -112,8 +114,6 @@ final class MetricsLog implements Closeable {
                 }
                 rows.add(r);
             } catch (IllegalArgumentException e) {
-                // the last line may be cut short by a kill in the middle of a write: it is dropped
-                if (i == lines.size() - 1) break;
                 throw new CliErrors.UserException(file + ": line " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
