@@ -1,4 +1,5 @@
 /** The vectornn command line: picocli commands over the core library. Nothing depends on it. */
+@SuppressWarnings("requires-automatic") // XChart publishes no module name; see below
 module dev.vectornn.cli {
     requires dev.vectornn;
     requires info.picocli;

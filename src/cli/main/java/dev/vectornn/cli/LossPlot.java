@@ -3,9 +3,11 @@ package dev.vectornn.cli;
 import dev.vectornn.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -38,6 +40,7 @@ final class LossPlot {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         chart.getStyler().setXAxisDecimalPattern("#,###");
+        chart.getStyler().setXAxisMin(0.0); // from 0, so the ticks fall on round iterations
         chart.getStyler().setYAxisDecimalPattern("0.00");
         double[] x = new double[rows.size()], y = new double[rows.size()];
         int nv = 0;
@@ -68,8 +71,10 @@ final class LossPlot {
             val.setMarkerColor(new Color(255, 127, 14));
             val.setLineStyle(new BasicStroke(2f));
         }
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        AtomicFiles.write(file, out -> out.write(png));
+        BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) throw new IOException("this JDK has no PNG writer");
+        });
     }
 
     /** A diverged step's NaN or infinite loss would stretch the axis to nothing; leave a gap instead. */
