@@ -4,6 +4,7 @@ module dev.vectornn.cli {
     requires dev.vectornn;
     requires info.picocli;
     requires me.tongfei.progressbar;
+    requires org.jline.terminal;
     requires com.google.gson;
     requires java.desktop;
     // XChart's jar declares no module name; this is the name the JDK derives from its file name

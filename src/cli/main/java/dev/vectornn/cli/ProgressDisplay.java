@@ -3,11 +3,12 @@ package dev.vectornn.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 
 /**
  * The training progress bar (me.tongfei:progressbar): iteration, percentage, elapsed time and ETA,
@@ -19,6 +20,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *       a whole line only at each tenth of the run and at the end, so a log gets about ten progress
  *       lines and never a carriage return.</li>
  * </ul>
+ *
+ * <p>The terminal mode does not use the library's console consumer: that one opens a JLine
+ * terminal with JLine's default signal handling, which resets SIGINT to the operating system's
+ * default action, so Ctrl-C would kill the JVM on the spot, skipping the shutdown hook that saves
+ * the checkpoint. {@link TerminalLine} opens its terminal with native signals off.
  */
 final class ProgressDisplay implements AutoCloseable {
     private static final String CLEAR_LINE = "\r\u001b[2K";
@@ -50,7 +56,7 @@ final class ProgressDisplay implements AutoCloseable {
      */
     static ProgressDisplay terminal(PrintWriter out, long start, long max, Duration elapsedBefore) {
         ProgressBar bar = builder(start, max, elapsedBefore).setStyle(ProgressBarStyle.UNICODE_BLOCK)
-                .setUpdateIntervalMillis(500).setConsumer(new ConsoleProgressBarConsumer(System.out)).build();
+                .setUpdateIntervalMillis(500).setConsumer(new TerminalLine(System.out)).build();
         return new ProgressDisplay(bar, out, true, System.out);
     }
 
@@ -142,6 +148,56 @@ final class ProgressDisplay implements AutoCloseable {
         @Override
         public synchronized void close() {
             if (last != null && lastAt != printed) print(lastAt);
+        }
+    }
+
+    /** Redraws the bar in place (carriage return) at the terminal's width. */
+    static final class TerminalLine implements ProgressBarConsumer {
+        private static final int FALLBACK_WIDTH = 100;
+        private final PrintStream out;
+        private final Terminal terminal;
+
+        TerminalLine(PrintStream out) {
+            this.out = out;
+            this.terminal = openTerminal();
+        }
+
+        /**
+         * A JLine terminal for its width only. nativeSignals(false) keeps the JVM's own SIGINT and
+         * SIGTERM handlers, and with them the shutdown hook (see the class comment).
+         */
+        private static Terminal openTerminal() {
+            try {
+                return TerminalBuilder.builder().system(true).nativeSignals(false).dumb(true).build();
+            } catch (java.io.IOException | RuntimeException e) {
+                return null; // the width falls back to FALLBACK_WIDTH
+            }
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            int w = terminal == null ? 0 : terminal.getWidth();
+            // one column short of the edge: a line that fills it wraps on some terminals
+            return (w >= 20 ? w : FALLBACK_WIDTH) - 1;
+        }
+
+        @Override
+        public void accept(String rendered) {
+            out.print("\r" + rendered);
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            out.println();
+            out.flush();
+            if (terminal != null) {
+                try {
+                    terminal.close();
+                } catch (java.io.IOException ignored) {
+                    // nothing was changed on the terminal; closing only releases the handle
+                }
+            }
         }
     }
 }

@@ -125,4 +125,48 @@ class StopTest {
         assertEquals(0, resumed.code(), resumed.toString());
         assertEquals(it + 3, Checkpoint.read(run.resolve(RunFolder.LATEST)).iteration());
     }
+
+    /**
+     * Ctrl-C with standard output on a terminal: the progress bar's terminal handling must leave
+     * the JVM's SIGINT handler (and so the shutdown hook) in place. Runs the CLI under
+     * util-linux {@code script}, which gives it a pseudo-terminal; skipped where there is none.
+     */
+    @Test
+    void ctrlCWithTheBarOnATerminalAlsoSaves() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(script) && System.getProperty("os.name").equals("Linux"),
+                "needs util-linux script for a pseudo-terminal");
+        Path corpus = Cli.corpus(tmp);
+        Path run = tmp.resolve("run");
+        List<String> cmd = javaCommand();
+        cmd.addAll(List.of("train", "--corpus", corpus.toString(), "--iters", "1000000", "--eval-every", "25", "--out", run.toString()));
+        cmd.addAll(Cli.tinyGpt());
+        String shell = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        Path out = tmp.resolve("tty.txt");
+        Process p = new ProcessBuilder(script.toString(), "-qfec", shell, "/dev/null").redirectOutput(out.toFile())
+                .redirectErrorStream(true).start();
+        try {
+            Path metrics = run.resolve(RunFolder.METRICS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && p.isAlive()
+                    && !(Files.exists(metrics) && Files.readAllLines(metrics).size() > 30)) {
+                Thread.sleep(20);
+            }
+            ProcessHandle java = p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no java process under script"));
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(java.pid())).start();
+            assertEquals(0, kill.waitFor());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends after saving");
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        String tty = Files.readString(out);
+        assertTrue(tty.contains("\r"), "the bar redraws in place on a terminal: " + tty);
+        assertEquals(130, p.exitValue(), "killed by SIGINT (128 + 2) after the hook ran\n" + tty);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("interrupted after iteration ([0-9,]+): saved ").matcher(tty);
+        assertTrue(m.find(), tty);
+        int it = Integer.parseInt(m.group(1).replace(",", ""));
+        assertEquals(it, Checkpoint.read(run.resolve(RunFolder.LATEST)).iteration(), "latest.safetensors is at the last step");
+    }
 }
