@@ -409,7 +409,30 @@ public final class Graph {
 
     /** Cross-entropy, skipping rows whose target is {@code ignoreIndex}; mean over the others. */
     public Node crossEntropy(Node logits, Node targets, int ignoreIndex) {
-        return apply(Ops.CROSS_ENTROPY, new LossOps.IgnoreIndex(ignoreIndex), logits, targets);
+        return crossEntropy(logits, targets, ignoreIndex, 0.0);
+    }
+
+    /**
+     * Cross-entropy with label smoothing, PyTorch's
+     * {@code F.cross_entropy(logits, targets, ignore_index=ignoreIndex, label_smoothing=eps)}:
+     * each row not ignored is scored against the target distribution
+     * {@code (1 - eps) * onehot(target) + eps / C} over the {@code C} classes of the last axis,
+     * and the loss is the mean over rows whose target is not {@code ignoreIndex} (NaN if every
+     * row is ignored, as in PyTorch). {@code eps = 0} is the plain cross-entropy.
+     *
+     * @param logits         {@code [..., C]}
+     * @param targets        index input {@code [...]}, each in {@code [0, C)} or {@code ignoreIndex}
+     * @param ignoreIndex    the target value whose rows are skipped (PyTorch's default is -100)
+     * @param labelSmoothing {@code eps} in {@code [0, 1]}
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside {@code [0, 1]} or NaN
+     * @throws ShapeException if {@code targets} is not the logits' shape without the last axis
+     */
+    public Node crossEntropy(Node logits, Node targets, int ignoreIndex, double labelSmoothing) {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing
+                    + " (built at " + callSite() + ")");
+        }
+        return apply(Ops.CROSS_ENTROPY, new LossOps.CrossEntropyAttrs(ignoreIndex, labelSmoothing), logits, targets);
     }
 
     /** Mean squared error. */

@@ -193,6 +193,8 @@ public final class OpSamples {
                 g.crossEntropy(f.in(g, "logits", -2, 2, 4, 5), f.idx(g, "t", new int[] {1, -100, 4, 0}, 4)));
         add(Ops.CROSS_ENTROPY, "[2,2,3] targets [2,2]", (g, f) ->
                 g.crossEntropy(f.in(g, "logits", -2, 2, 2, 2, 3), f.idx(g, "t", new int[] {2, 0, 1, 1}, 2, 2)));
+        add(Ops.CROSS_ENTROPY, "[5,4] label smoothing 0.2, ignore index 2", (g, f) -> g.crossEntropy(
+                f.in(g, "logits", -2, 2, 5, 4), f.idx(g, "t", new int[] {0, 2, 3, 2, 1}, 5), 2, 0.2));
         add(Ops.MSE, "[3,4]", (g, f) -> g.mse(f.in(g, "pred", -1, 1, 3, 4), f.in(g, "target", -1, 1, 3, 4)));
         add(Ops.BCE_WITH_LOGITS, "[3,4]", (g, f) ->
                 g.bceWithLogits(f.in(g, "logits", -3, 3, 3, 4), f.in(g, "target", 0, 1, 3, 4)));

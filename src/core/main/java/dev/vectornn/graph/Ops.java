@@ -92,7 +92,7 @@ public final class Ops {
     public static final OpDef CAUSAL_MASK = new IndexOps.CausalMask();
 
     // losses (LossOps)
-    /** fused cross-entropy from logits with integer targets. */
+    /** fused cross-entropy from logits with integer targets, ignore index and label smoothing. */
     public static final OpDef CROSS_ENTROPY = new LossOps.CrossEntropy();
     /** mean squared error. */
     public static final OpDef MSE = new LossOps.Mse();
