@@ -23,7 +23,9 @@ import java.util.random.RandomGenerator;
  * the output of every layer but the last.
  *
  * <p><b>Cost.</b> Each layer projects the whole input sequence with one matrix product
- * ({@code [T*B, I] x [I, 4H]}); each step then adds one {@code [B, H] x [H, 4H]} product.
+ * ({@code [T*B, I] x [I, 4H]}); each step then adds one {@code [B, H] x [H, 4H]} product and
+ * runs one fused {@link Graph#lstmCell} (gate nonlinearities and state update, forward and VJP
+ * in one pass each); the step's slices of the projection and of the cell's output are views.
  *
  * <p><b>Truncated back-propagation through time.</b> Declare the initial state as graph inputs,
  * return the final state as plan outputs, and carry it from one segment to the next. Inputs have
@@ -129,7 +131,6 @@ public class LSTM extends Module {
         Recurrence.Dims d = Recurrence.check("LSTM", x, inputSize, batchFirst);
         Recurrence.checkState("LSTM", "h0", h0, numLayers, d.batch(), hiddenSize);
         Recurrence.checkState("LSTM", "c0", c0, numLayers, d.batch(), hiddenSize);
-        int hs = hiddenSize;
         Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x; // time-major, so each step is a contiguous slice
         List<Node> hFinal = new ArrayList<>(), cFinal = new ArrayList<>();
         List<Node> outs = null;
@@ -142,12 +143,10 @@ public class LSTM extends Module {
             for (int t = 0; t < d.steps(); t++) {
                 Node gates = Recurrence.step(g, proj, t);
                 if (h != null) gates = g.add(gates, g.matmul(h, whh, false, true));
-                // one sigmoid over all four gates is fewer graph nodes than three; the g-slice of it is unused
-                Node sig = g.sigmoid(gates);
-                Node in = g.slice(sig, 1, 0, hs), forget = g.slice(sig, 1, hs, 2 * hs), out = g.slice(sig, 1, 3 * hs, 4 * hs);
-                Node cell = g.tanh(g.slice(gates, 1, 2 * hs, 3 * hs));
-                c = c == null ? g.mul(in, cell) : g.add(g.mul(forget, c), g.mul(in, cell));
-                h = g.mul(out, g.tanh(c));
+                // one fused op for the nonlinearities and the state update; h and c are views of it
+                Node cell = g.lstmCell(gates, c);
+                h = g.select(cell, 0, 0);
+                c = g.select(cell, 0, 1);
                 outs.add(h);
             }
             hFinal.add(h);

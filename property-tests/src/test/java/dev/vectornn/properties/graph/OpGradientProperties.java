@@ -208,6 +208,17 @@ class OpGradientProperties {
     }
 
     @Property(tries = TRIES)
+    void lstmCell(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int hidden,
+                  @ForAll boolean zeroState, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node gates = f.in(g, "gates", -3, 3, batch, 4 * hidden);
+        Node cPrev = zeroState ? null : f.in(g, "cPrev", -2, 2, batch, hidden);
+        // distinct weights on h and c so that both halves of the output gradient matter
+        assertGradients(g, g.mul(g.lstmCell(gates, cPrev), f.in(g, "w", -1, 1, 2, batch, hidden)), f);
+    }
+
+    @Property(tries = TRIES)
     void crossEntropy(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 1, max = 5) int classes,
                       @ForAll @IntRange(min = 0, max = 4) int smoothing, @ForAll long s) {
         Graph g = new Graph();
