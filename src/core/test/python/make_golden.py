@@ -3,7 +3,10 @@
 
 Regenerate (Debian's python3-torch; the pyenv ``python3`` first on PATH has no torch):
 
-    OMP_NUM_THREADS=1 /usr/bin/python3 src/core/test/python/make_golden.py
+    OMP_NUM_THREADS=1 /usr/bin/python3 src/core/test/python/make_golden.py [FILE ...]
+
+where each FILE is one of optimizers, schedules, clipping, ops, losses, state_dict (default: all);
+naming only the file you added leaves the others untouched.
 
 Generated with torch 1.13.0a0 (Debian bookworm python3-torch), Python 3.11, numpy 1.24, on CPU,
 single-threaded. The output is deterministic: every random value comes from torch.Generator
@@ -64,6 +67,14 @@ ops.safetensors
     ``*_wide``/``*_extreme``/``*_large`` variants: last axes of 37 and 40 elements (vector main
     loops and tails), logits up to +-80 (softmax, log_softmax, cross_entropy up to +-30, BCE up
     to +-40), matmuls [11, 20] @ [20, 13], [20, 11]^T @ [20, 13], [2, 5, 20] @ [2, 20, 7].
+
+losses.safetensors
+    Cross-entropy with label smoothing, in the ops.safetensors layout (inputs ``<case>.in.*``,
+    outputs and gradients ``<case>.<dtype>.*``), one case per entry of LOSS_CASES:
+    F.cross_entropy(logits, targets, ignore_index, label_smoothing) with the class axis last
+    (flattened to [N, C] for PyTorch): [6, 5] eps 0.1 with two ignored rows, [2, 3, 4] ignore index
+    1 eps 0.25, [8, 37] logits up to +-30 eps 0.2, and [4, 6] at eps 1 and 0. ``__metadata__``
+    holds each case's ``ignore_index`` and ``label_smoothing``.
 
 state_dict.safetensors and state_dict_expected.safetensors
     A small state dict as PyTorch names it (``fc1.weight``, ``ln.bias``, ``lstm.weight_ih_l0``,
@@ -376,10 +387,10 @@ def make_clipping():
 
 # --------------------------------------------------------------------------- graph ops
 
-def make_ops():
-    tensors = {}
-    gen = torch.Generator().manual_seed(4242)
-    F = torch.nn.functional
+def op_cases(tensors, seed):
+    """The ``rnd`` and ``case`` helpers of an op golden file (ops.safetensors layout) writing
+    into ``tensors``, with every random value drawn from one generator seeded with ``seed``."""
+    gen = torch.Generator().manual_seed(seed)
 
     def rnd(*shape, lo=-1.0, hi=1.0):
         return (torch.rand(*shape, generator=gen, dtype=torch.float32) * (hi - lo) + lo)
@@ -407,6 +418,14 @@ def make_ops():
             tensors["%s.%s.y" % (name, dn)] = y.detach()
             for k in grad_of:
                 tensors["%s.%s.d%s" % (name, dn, k)] = xs[k].grad.detach()
+
+    return rnd, case
+
+
+def make_ops():
+    tensors = {}
+    F = torch.nn.functional
+    rnd, case = op_cases(tensors, 4242)
 
     case("softmax", {"x": rnd(4, 7, lo=-4, hi=4)}, lambda v, i: torch.softmax(v["x"], -1), ["x"])
     case("softmax3d", {"x": rnd(2, 3, 6, lo=-8, hi=8)}, lambda v, i: torch.softmax(v["x"], -1), ["x"])
@@ -456,6 +475,36 @@ def make_ops():
     case("matmul_transa_large", {"a": rnd(20, 11), "b": rnd(20, 13)}, lambda v, i: v["a"].T @ v["b"], ["a", "b"])
     case("matmul_batched_large", {"a": rnd(2, 5, 20), "b": rnd(2, 20, 7)}, lambda v, i: v["a"] @ v["b"], ["a", "b"])
     write_safetensors(os.path.join(OUT, "ops.safetensors"), tensors, {"torch": torch.__version__})
+
+
+# --------------------------------------------------------------------------- losses (session 2)
+
+# (case, logits shape, logit range, targets, ignore_index, label_smoothing); the Java test
+# (LossesGoldenParityTest) builds the same calls. Targets equal to ignore_index are skipped.
+LOSS_CASES = [
+    ("ce_smooth", (6, 5), 3.0, [3, -100, 0, 4, -100, 1], -100, 0.1),
+    ("ce_smooth_ignore1_3d", (2, 3, 4), 3.0, [[0, 1, 3], [2, 1, 1]], 1, 0.25),
+    ("ce_smooth_wide", (8, 37), 30.0, [36, -100, 0, 17, 5, -100, 20, 1], -100, 0.2),
+    ("ce_smooth_one", (4, 6), 3.0, [5, 0, -100, 2], -100, 1.0),
+    ("ce_smooth_zero", (4, 6), 3.0, [5, 0, -100, 2], -100, 0.0),
+]
+
+
+def make_losses():
+    """losses.safetensors: F.cross_entropy with label_smoothing (and ignore_index), in the
+    ops.safetensors layout; each case's settings are also in ``__metadata__``."""
+    tensors, meta = {}, {"torch": torch.__version__}
+    F = torch.nn.functional
+    rnd, case = op_cases(tensors, 5151)
+    for name, shape, r, targets, ignore, eps in LOSS_CASES:
+        t = torch.tensor(targets)
+        classes = shape[-1]
+        case(name, {"logits": rnd(*shape, lo=-r, hi=r)},
+             lambda v, i, c=classes, ig=ignore, e=eps: F.cross_entropy(
+                 v["logits"].reshape(-1, c), i["targets"].reshape(-1), ignore_index=ig, label_smoothing=e),
+             ["logits"], {"targets": t})
+        meta[name] = "ignore_index=%d,label_smoothing=%r" % (ignore, eps)
+    write_safetensors(os.path.join(OUT, "losses.safetensors"), tensors, meta)
 
 
 # --------------------------------------------------------------------------- state dict interop
@@ -545,11 +594,14 @@ def main():
         sys.exit(0 if check_java(sys.argv[2]) else 1)
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
-    make_optimizers()
-    make_schedules()
-    make_clipping()
-    make_ops()
-    make_state_dict()
+    makers = {"optimizers": make_optimizers, "schedules": make_schedules, "clipping": make_clipping,
+              "ops": make_ops, "losses": make_losses, "state_dict": make_state_dict}
+    wanted = sys.argv[1:] or list(makers)
+    unknown = [w for w in wanted if w not in makers]
+    if unknown:
+        sys.exit("unknown file(s) %s; choose from %s" % (unknown, list(makers)))
+    for w in wanted:
+        makers[w]()
     for f in sorted(os.listdir(OUT)):
         print("%-36s %7d bytes" % (f, os.path.getsize(os.path.join(OUT, f))))
 

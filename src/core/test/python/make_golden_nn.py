@@ -4,7 +4,10 @@ ModelFileParityTest). Companion of make_golden.py (same writer, same conventions
 
 Regenerate (Debian's python3-torch; the pyenv ``python3`` first on PATH has no torch):
 
-    OMP_NUM_THREADS=1 /usr/bin/python3 src/core/test/python/make_golden_nn.py
+    OMP_NUM_THREADS=1 /usr/bin/python3 src/core/test/python/make_golden_nn.py [nn] [bidirectional]
+
+(``nn`` writes nn.safetensors and nn_model.safetensors, ``bidirectional`` nn_bidirectional.safetensors;
+default: both).
 
 Generated with torch 1.13.0a0 (Debian bookworm python3-torch), single-threaded, on CPU. Every
 random value comes from a seeded torch.Generator (or torch.manual_seed for default inits), so a
@@ -41,6 +44,13 @@ nn.safetensors
     Cases where a parameter's gradient is zero in exact arithmetic but not in floating point
     (the key part of in_proj_bias: softmax is shift invariant) train with SGD, since Adam would
     normalize that rounding noise into full-size steps.
+
+nn_bidirectional.safetensors
+    Bidirectional RNN and LSTM cases (``bidirectional=True``; config ``bidirectional=true``), in
+    the layout of nn.safetensors (same ``steps``; state dicts with PyTorch's ``*_reverse`` names;
+    ``h0``/``c0``/``hn``/``cn`` of shape [2 * num_layers, B, H]; outputs 2H wide), seeds 6000 + the
+    case's index in BIDIRECTIONAL_CASES. A file of its own, so that adding it left nn.safetensors
+    byte-identical.
 
 nn_model.safetensors
     A model file as PyTorch would save it: the state dict (F32, ``__metadata__`` {"format": "pt"})
@@ -190,20 +200,24 @@ case("layernorm_3d", "layer=LayerNorm,normalized_shape=37,eps=1e-05," + ADAM, la
 
 
 # RNN / LSTM
-def rnn_case(name, kind, inp, hid, layers, batch_first, t, b, state, opt):
+def rnn_case(name, kind, inp, hid, layers, batch_first, t, b, state, opt, bidirectional=False, into=None):
     cfg = "layer=%s,input_size=%d,hidden_size=%d,num_layers=%d,batch_first=%s,initial_state=%s,%s" % (
         kind, inp, hid, layers, "true" if batch_first else "false", "true" if state else "false", opt)
+    if bidirectional:
+        cfg += ",bidirectional=true"
+    d = 2 if bidirectional else 1
     if kind == "RNN":
-        build = lambda: torch.nn.RNN(inp, hid, num_layers=layers, nonlinearity="tanh", batch_first=batch_first)
+        build = lambda: torch.nn.RNN(inp, hid, num_layers=layers, nonlinearity="tanh", batch_first=batch_first,
+                                     bidirectional=bidirectional)
     else:
-        build = lambda: torch.nn.LSTM(inp, hid, num_layers=layers, batch_first=batch_first)
+        build = lambda: torch.nn.LSTM(inp, hid, num_layers=layers, batch_first=batch_first, bidirectional=bidirectional)
 
     def inputs(g):
         xs = {"x": rnd(g, *((b, t, inp) if batch_first else (t, b, inp)))}
         if state:
-            xs["h0"] = rnd(g, layers, b, hid)
+            xs["h0"] = rnd(g, d * layers, b, hid)
             if kind == "LSTM":
-                xs["c0"] = rnd(g, layers, b, hid, lo=-2, hi=2)
+                xs["c0"] = rnd(g, d * layers, b, hid, lo=-2, hi=2)
         return xs, {}
 
     def run(m, x, i):
@@ -213,7 +227,11 @@ def rnn_case(name, kind, inp, hid, layers, batch_first, t, b, state, opt):
         out, (hn, cn) = m(x["x"], (x["h0"], x["c0"])) if state else m(x["x"])
         return {"output": out, "hn": hn, "cn": cn}
 
-    case(name, cfg, build, inputs, run, ["x", "h0", "c0"] if state else ["x"])
+    if into is None:
+        case(name, cfg, build, inputs, run, ["x", "h0", "c0"] if state else ["x"])
+    else:
+        into.append(dict(name=name, config=cfg, build=build, inputs=inputs, run=run,
+                         grad=["x", "h0", "c0"] if state else ["x"], perturb=[]))
 
 
 rnn_case("rnn_2layer", "RNN", 3, 5, 2, False, 4, 2, False, ADAM)
@@ -222,6 +240,14 @@ rnn_case("lstm_1layer", "LSTM", 3, 4, 1, False, 5, 2, False, ADAM)
 rnn_case("lstm_1layer_bf_h0", "LSTM", 5, 4, 1, True, 3, 2, True, ADAM)
 rnn_case("lstm_2layer_h0", "LSTM", 3, 5, 2, False, 4, 3, True, ADAM)
 rnn_case("lstm_2layer_bf_h0", "LSTM", 4, 6, 2, True, 6, 2, True, ADAM)
+
+# Bidirectional RNN / LSTM (nn_bidirectional.safetensors, so that nn.safetensors stays as it was)
+BIDIRECTIONAL_CASES = []
+rnn_case("rnn_bidir_2layer_h0", "RNN", 3, 4, 2, False, 4, 2, True, ADAM, True, BIDIRECTIONAL_CASES)
+rnn_case("rnn_bidir_1layer_bf", "RNN", 5, 3, 1, True, 3, 2, False, SGD, True, BIDIRECTIONAL_CASES)
+rnn_case("lstm_bidir_1layer", "LSTM", 3, 4, 1, False, 5, 2, False, ADAM, True, BIDIRECTIONAL_CASES)
+rnn_case("lstm_bidir_2layer_h0", "LSTM", 3, 5, 2, False, 4, 3, True, ADAM, True, BIDIRECTIONAL_CASES)
+rnn_case("lstm_bidir_2layer_bf_h0", "LSTM", 4, 6, 2, True, 6, 2, True, SGD, True, BIDIRECTIONAL_CASES)
 
 
 # MultiheadAttention (self-attention unless "cross")
@@ -403,17 +429,35 @@ def check_java_model(model_path, io_path):
     return ok
 
 
-def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "--check-java-model":
-        sys.exit(0 if check_java_model(sys.argv[2], sys.argv[3]) else 1)
-    torch.set_num_threads(1)
+def make_nn():
     tensors, meta = {}, {"torch": torch.__version__, "steps": str(STEPS)}
     for ci, c in enumerate(CASES):
         make_case(c, 5000 + ci, tensors, meta)
     make_model(tensors)
     write_safetensors(os.path.join(OUT, "nn.safetensors"), tensors, meta)
-    for f in ("nn.safetensors", "nn_model.safetensors"):
-        print("%-24s %7d bytes" % (f, os.path.getsize(os.path.join(OUT, f))))
+    return ["nn.safetensors", "nn_model.safetensors"]
+
+
+def make_bidirectional():
+    tensors, meta = {}, {"torch": torch.__version__, "steps": str(STEPS)}
+    for ci, c in enumerate(BIDIRECTIONAL_CASES):
+        make_case(c, 6000 + ci, tensors, meta)
+    write_safetensors(os.path.join(OUT, "nn_bidirectional.safetensors"), tensors, meta)
+    return ["nn_bidirectional.safetensors"]
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--check-java-model":
+        sys.exit(0 if check_java_model(sys.argv[2], sys.argv[3]) else 1)
+    torch.set_num_threads(1)
+    makers = {"nn": make_nn, "bidirectional": make_bidirectional}
+    wanted = sys.argv[1:] or list(makers)
+    unknown = [w for w in wanted if w not in makers]
+    if unknown:
+        sys.exit("unknown file(s) %s; choose from %s" % (unknown, list(makers)))
+    for w in wanted:
+        for f in makers[w]():
+            print("%-32s %7d bytes" % (f, os.path.getsize(os.path.join(OUT, f))))
 
 
 if __name__ == "__main__":

@@ -114,6 +114,14 @@ abstract class Backend {
                                     Object rstd, int ro, Object g, int go, Object dx, int dxo,
                                     Object dg, int dgo, Object db, int dbo);
 
+    /** The fused LSTM cell, as {@code Kernels.lstmCell} ({@code cPrev} may be null: a zero state). */
+    abstract void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
+                           Object tanhC, int tco, Object h, int ho, Object c, int co);
+
+    /** Its VJP, as {@code Kernels.lstmCellBackward}: dGates and dcPrev (null iff cPrev is) overwritten. */
+    abstract void lstmCellBackward(int rows, int hidden, Object act, int ao, Object tanhC, int tco, Object cPrev, int cpo,
+                                   Object dh, int dho, Object dc, int dco, Object dGates, int dgo, Object dcPrev, int dcpo);
+
     /** Index of the first NaN or infinity in {@code x[xo..xo+n)}, relative to xo, or -1. */
     abstract int firstNonFinite(int n, Object x, int xo);
 

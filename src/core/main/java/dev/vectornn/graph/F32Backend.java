@@ -203,6 +203,20 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
+                  Object tanhC, int tco, Object h, int ho, Object c, int co) {
+        K.lstmCell(rows, hidden, (float[]) gates, go, (float[]) cPrev, cpo, (float[]) act, ao, (float[]) tanhC, tco,
+                (float[]) h, ho, (float[]) c, co);
+    }
+
+    @Override
+    void lstmCellBackward(int rows, int hidden, Object act, int ao, Object tanhC, int tco, Object cPrev, int cpo,
+                          Object dh, int dho, Object dc, int dco, Object dGates, int dgo, Object dcPrev, int dcpo) {
+        K.lstmCellBackward(rows, hidden, (float[]) act, ao, (float[]) tanhC, tco, (float[]) cPrev, cpo, (float[]) dh, dho,
+                (float[]) dc, dco, (float[]) dGates, dgo, (float[]) dcPrev, dcpo);
+    }
+
+    @Override
     int firstNonFinite(int n, Object x, int xo) {
         float[] a = (float[]) x;
         for (int i = 0; i < n; i++) {

@@ -286,6 +286,51 @@ final class F64Backend extends Backend {
     }
 
     @Override
+    void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
+                  Object tanhC, int tco, Object h, int ho, Object c, int co) {
+        double[] x = (double[]) gates, cp = (double[]) cPrev, a = (double[]) act, tc = (double[]) tanhC;
+        double[] hs = (double[]) h, cs = (double[]) c;
+        int n = hidden;
+        for (int r = 0; r < rows; r++) {
+            int xr = go + r * 4 * n, ar = ao + r * 4 * n, sr = r * n;
+            for (int j = 0; j < n; j++) {
+                double i = ScalarMath.sigmoid(x[xr + j]), f = ScalarMath.sigmoid(x[xr + n + j]);
+                double g = Math.tanh(x[xr + 2 * n + j]), o = ScalarMath.sigmoid(x[xr + 3 * n + j]);
+                a[ar + j] = i;
+                a[ar + n + j] = f;
+                a[ar + 2 * n + j] = g;
+                a[ar + 3 * n + j] = o;
+                double cv = cp == null ? i * g : f * cp[cpo + sr + j] + i * g;
+                double t = Math.tanh(cv);
+                cs[co + sr + j] = cv;
+                tc[tco + sr + j] = t;
+                hs[ho + sr + j] = o * t;
+            }
+        }
+    }
+
+    @Override
+    void lstmCellBackward(int rows, int hidden, Object act, int ao, Object tanhC, int tco, Object cPrev, int cpo,
+                          Object dh, int dho, Object dc, int dco, Object dGates, int dgo, Object dcPrev, int dcpo) {
+        double[] a = (double[]) act, tc = (double[]) tanhC, cp = (double[]) cPrev, dhs = (double[]) dh;
+        double[] dcs = (double[]) dc, dg = (double[]) dGates, dcp = (double[]) dcPrev;
+        int n = hidden;
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + r * 4 * n, dr = dgo + r * 4 * n, sr = r * n;
+            for (int j = 0; j < n; j++) {
+                double i = a[ar + j], f = a[ar + n + j], g = a[ar + 2 * n + j], o = a[ar + 3 * n + j];
+                double t = tc[tco + sr + j], dhv = dhs[dho + sr + j];
+                double dct = dcs[dco + sr + j] + dhv * o * (1 - t * t);
+                dg[dr + j] = dct * g * i * (1 - i);
+                dg[dr + n + j] = cp == null ? 0.0 : dct * cp[cpo + sr + j] * f * (1 - f);
+                dg[dr + 2 * n + j] = dct * i * (1 - g * g);
+                dg[dr + 3 * n + j] = dhv * t * o * (1 - o);
+                if (dcp != null) dcp[dcpo + sr + j] = dct * f;
+            }
+        }
+    }
+
+    @Override
     int firstNonFinite(int n, Object x, int xo) {
         double[] a = (double[]) x;
         for (int i = 0; i < n; i++) {

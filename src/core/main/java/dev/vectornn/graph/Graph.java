@@ -318,6 +318,30 @@ public final class Graph {
         return out;
     }
 
+    /**
+     * Element {@code index} along {@code axis}, that axis removed: PyTorch's
+     * {@code x.select(axis, index)}, e.g. {@code x[index]} for axis 0. A slice and a reshape; both
+     * are zero-copy views when every dimension before {@code axis} is 1 or {@code axis} is 0.
+     *
+     * @throws ShapeException if {@code axis} or {@code index} is out of range for {@code x}
+     */
+    public Node select(Node x, int axis, int index) {
+        int a;
+        try {
+            a = x.shape.axis(axis);
+        } catch (ShapeException e) {
+            throw new ShapeException("select: x is " + x.shape + "; " + e.getMessage() + " (built at " + callSite() + ")");
+        }
+        if (index < 0 || index >= x.shape.dim(a)) {
+            throw new ShapeException("select: x is " + x.shape + "; index " + index + " is out of range [0, "
+                    + x.shape.dim(a) + ") along axis " + a + " (built at " + callSite() + ")");
+        }
+        int[] dims = new int[x.shape.rank() - 1];
+        for (int d = 0, k = 0; d < x.shape.rank(); d++) if (d != a) dims[k++] = x.shape.dim(d);
+        Node s = x.shape.dim(a) == 1 ? x : slice(x, a, index, index + 1);
+        return reshape(s, dims);
+    }
+
     /** Joins the inputs along {@code axis}; every other dimension must agree. */
     public Node concat(int axis, Node... xs) {
         int a = xs.length == 0 ? 0 : xs[0].shape.rank() == 0 ? axis : (axis < 0 ? axis + xs[0].shape.rank() : axis);
@@ -402,6 +426,33 @@ public final class Graph {
     /** Masks attention scores {@code [..., T, T]} above the diagonal (see {@link Ops#CAUSAL_MASK}). */
     public Node causalMask(Node scores) { return apply(Ops.CAUSAL_MASK, null, scores); }
 
+    // ---------------------------------------------------------------- recurrent cells
+
+    /**
+     * The LSTM cell's gate nonlinearities and state update, fused into one op with a hand-written
+     * VJP (PyTorch's {@code LSTMCell} after its two matrix products):
+     * <pre>
+     *   [i f g o] = gates      i, f, o = sigmoid(.)   g = tanh(.)
+     *   c = f * cPrev + i * g  h = o * tanh(c)
+     * </pre>
+     * Returns {@code [2, B, H]} holding {@code h} at index 0 and {@code c} at index 1; take them
+     * with {@code select(cell, 0, 0)} and {@code select(cell, 0, 1)} (zero-copy views):
+     * <pre>{@code
+     * Node gates = g.add(xProj, g.matmul(h, whh, false, true));   // [B, 4H]
+     * Node cell = g.lstmCell(gates, c);
+     * h = g.select(cell, 0, 0);
+     * c = g.select(cell, 0, 1);
+     * }</pre>
+     *
+     * @param gates {@code [B, 4H]}: the pre-activations {@code x W_ih^T + b_ih + h W_hh^T + b_hh}
+     *              in PyTorch's gate order input, forget, cell, output
+     * @param cPrev {@code [B, H]}: the previous cell state, or null for a zero state
+     * @throws ShapeException if {@code gates} is not {@code [B, 4H]} or {@code cPrev} not {@code [B, H]}
+     */
+    public Node lstmCell(Node gates, Node cPrev) {
+        return cPrev == null ? apply(Ops.LSTM_CELL, null, gates) : apply(Ops.LSTM_CELL, null, gates, cPrev);
+    }
+
     // ---------------------------------------------------------------- losses
 
     /** Cross-entropy from logits {@code [..., C]} and class targets {@code [...]}, ignore index -100, mean. */
@@ -409,7 +460,30 @@ public final class Graph {
 
     /** Cross-entropy, skipping rows whose target is {@code ignoreIndex}; mean over the others. */
     public Node crossEntropy(Node logits, Node targets, int ignoreIndex) {
-        return apply(Ops.CROSS_ENTROPY, new LossOps.IgnoreIndex(ignoreIndex), logits, targets);
+        return crossEntropy(logits, targets, ignoreIndex, 0.0);
+    }
+
+    /**
+     * Cross-entropy with label smoothing, PyTorch's
+     * {@code F.cross_entropy(logits, targets, ignore_index=ignoreIndex, label_smoothing=eps)}:
+     * each row not ignored is scored against the target distribution
+     * {@code (1 - eps) * onehot(target) + eps / C} over the {@code C} classes of the last axis,
+     * and the loss is the mean over rows whose target is not {@code ignoreIndex} (NaN if every
+     * row is ignored, as in PyTorch). {@code eps = 0} is the plain cross-entropy.
+     *
+     * @param logits         {@code [..., C]}
+     * @param targets        index input {@code [...]}, each in {@code [0, C)} or {@code ignoreIndex}
+     * @param ignoreIndex    the target value whose rows are skipped (PyTorch's default is -100)
+     * @param labelSmoothing {@code eps} in {@code [0, 1]}
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside {@code [0, 1]} or NaN
+     * @throws ShapeException if {@code targets} is not the logits' shape without the last axis
+     */
+    public Node crossEntropy(Node logits, Node targets, int ignoreIndex, double labelSmoothing) {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing
+                    + " (built at " + callSite() + ")");
+        }
+        return apply(Ops.CROSS_ENTROPY, new LossOps.CrossEntropyAttrs(ignoreIndex, labelSmoothing), logits, targets);
     }
 
     /** Mean squared error. */

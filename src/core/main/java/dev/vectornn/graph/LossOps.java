@@ -7,19 +7,30 @@ import dev.vectornn.tensor.ShapeException;
 
 /**
  * Losses reduced to a scalar by the mean, as PyTorch's defaults ({@code reduction='mean'}):
- * fused cross-entropy from logits with integer targets and an ignore index, mean squared error,
+ * fused cross-entropy from logits with integer targets, an ignore index and label smoothing,
+ * mean squared error,
  * and binary cross-entropy with logits.
  */
 final class LossOps {
     private LossOps() {}
 
-    /** The class index whose rows are skipped (PyTorch's {@code ignore_index}, default -100). */
-    record IgnoreIndex(int value) {}
+    /**
+     * Cross-entropy's attributes: the class index whose rows are skipped (PyTorch's
+     * {@code ignore_index}, default -100) and the label-smoothing weight in [0, 1] (PyTorch's
+     * {@code label_smoothing}, default 0).
+     */
+    record CrossEntropyAttrs(int ignoreIndex, double labelSmoothing) {}
 
     /**
-     * {@code mean over rows r with t_r != ignore of -log_softmax(logits_r)[t_r]}. The log-softmax
-     * is saved for the VJP {@code (softmax(logits_r) - onehot(t_r)) / count}. With every row
-     * ignored the mean is 0/0 = NaN, as in PyTorch.
+     * PyTorch's {@code F.cross_entropy(logits, t, ignore_index=ig, label_smoothing=eps)} with the
+     * class axis last and {@code reduction='mean'}. With {@code lp = log_softmax(logits_r)}, each
+     * row whose target is not ignored contributes
+     * <pre>  l_r = -(1 - eps) * lp[t_r] - (eps / C) * sum_j lp[j]</pre>
+     * and the loss is {@code sum_r l_r / count} over the {@code count} rows not ignored: torch
+     * 1.13's {@code cross_entropy_loss_label_smoothing} zeroes the smoothing term of ignored
+     * rows and divides it by the same count as the NLL term. With every row ignored the mean is
+     * 0/0 = NaN, as in PyTorch. The log-softmax is saved for the VJP
+     * {@code (softmax(logits_r) - eps/C - (1 - eps) * onehot(t_r)) / count}; ignored rows get 0.
      */
     static final class CrossEntropy extends OpDef {
         CrossEntropy() {
@@ -67,13 +78,17 @@ final class LossOps {
         void forward(Frame f) {
             int classes = f.inShapes[0].dim(-1);
             int rows = f.inShapes[1].numel();
-            int ignore = ((IgnoreIndex) f.attrs).value();
+            CrossEntropyAttrs a = (CrossEntropyAttrs) f.attrs;
+            int ignore = a.ignoreIndex();
+            double eps = a.labelSmoothing();
             Object lp = f.saved != null ? f.saved : f.scratch;
             int lpo = f.saved != null ? f.savedOff : f.scratchOff;
             Backend b = f.b;
             b.logSoftmax(rows, classes, f.in[0], f.inOff[0], lp, lpo);
             int[] t = (int[]) f.in[1];
-            double total = 0;
+            // the two terms are summed separately and mixed once at the end, as PyTorch does, so
+            // eps = 0 gives exactly the plain cross-entropy (no 1 * x rounding, no 0 * sum)
+            double nll = 0, smooth = 0;
             int count = 0;
             for (int r = 0; r < rows; r++) {
                 int c = t[r];
@@ -83,17 +98,21 @@ final class LossOps {
                             + " at position " + r + " is out of range [0, " + classes + ") and is not the ignore index "
                             + ignore);
                 }
-                total -= b.get(lp, lpo + r * classes + c);
+                nll -= b.get(lp, lpo + r * classes + c);
+                if (eps != 0) smooth -= b.sum(classes, lp, lpo + r * classes);
                 count++;
             }
-            b.set(f.out, f.outOff, total / count);
+            double loss = eps == 0 ? nll / count : (1 - eps) * (nll / count) + (eps / classes) * (smooth / count);
+            b.set(f.out, f.outOff, loss);
         }
 
         @Override
         void vjp(Frame f) {
             int classes = f.inShapes[0].dim(-1);
             int rows = f.inShapes[1].numel();
-            int ignore = ((IgnoreIndex) f.attrs).value();
+            CrossEntropyAttrs a = (CrossEntropyAttrs) f.attrs;
+            int ignore = a.ignoreIndex();
+            double eps = a.labelSmoothing();
             int[] t = (int[]) f.in[1];
             Backend b = f.b;
             int count = 0;
@@ -106,9 +125,11 @@ final class LossOps {
                     if (!f.acc[0]) b.fill(classes, 0.0, dx, o);
                     continue;
                 }
-                // softmax row = exp(log-softmax row), minus one at the target, times dy / count
+                // softmax row = exp(log-softmax row), minus the smoothed target distribution
+                // (1 - eps) * onehot + eps / C, times dy / count
                 b.unary(UnaryOp.EXP, classes, f.saved, f.savedOff + r * classes, b.tmp, 0);
-                b.set(b.tmp, t[r], b.get(b.tmp, t[r]) - 1.0);
+                if (eps != 0) b.addScalar(classes, -eps / classes, b.tmp, 0, b.tmp, 0);
+                b.set(b.tmp, t[r], b.get(b.tmp, t[r]) - (1.0 - eps));
                 if (f.acc[0]) b.axpy(classes, scale, b.tmp, 0, dx, o);
                 else b.scale(classes, scale, b.tmp, 0, dx, o);
             }

@@ -90,11 +90,17 @@ public abstract class OpDef {
     }
 
     /**
-     * Input slot whose storage the output shares (a zero-copy view such as reshape), or -1.
-     * Such an op's forward does nothing.
+     * Input slot whose storage the output shares (a zero-copy view: a reshape, or a slice whose
+     * elements are contiguous in its input), or -1, for these input shapes and attributes. Such
+     * an op's forward does nothing; its VJP still moves the gradient, which is never shared.
      */
-    int aliasOf() {
+    int aliasOf(Shape[] in, Object attrs) {
         return -1;
+    }
+
+    /** Where the view of {@link #aliasOf} starts in the aliased input's storage, in elements. */
+    int aliasOffset(Shape[] in, Object attrs) {
+        return 0;
     }
 
     /** Elements of the saved buffer kept from forward to VJP (training only). */

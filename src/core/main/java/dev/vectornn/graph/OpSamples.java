@@ -189,10 +189,23 @@ public final class OpSamples {
         add(Ops.MASKED_FILL, "[3,4] mask [1,4]", (g, f) -> g.maskedFill(f.in(g, "x", -1, 1, 3, 4),
                 g.constant(Tensor.of(new float[] {0, 1, 0, 1}, 1, 4)), -2.0));
         add(Ops.CAUSAL_MASK, "softmax(causal [2,3,3])", (g, f) -> g.softmax(g.causalMask(f.in(g, "s", -2, 2, 2, 3, 3))));
+        add(Ops.LSTM_CELL, "gates [3,8], cPrev [3,2], h and c weighted", (g, f) -> {
+            Node cell = g.lstmCell(f.in(g, "gates", -2, 2, 3, 8), f.in(g, "cPrev", -1.5, 1.5, 3, 2));
+            // weighting h and c differently checks both halves of the output gradient
+            return g.mul(cell, f.in(g, "w", -1, 1, 2, 3, 2));
+        });
+        add(Ops.LSTM_CELL, "gates [2,12], zero state", (g, f) -> g.lstmCell(f.in(g, "gates", -2, 2, 2, 12), null));
+        add(Ops.LSTM_CELL, "two steps sharing cPrev's cell", (g, f) -> {
+            Node c0 = f.in(g, "c0", -1, 1, 2, 3);
+            Node c1 = g.select(g.lstmCell(f.in(g, "g1", -2, 2, 2, 12), c0), 0, 1);
+            return g.add(g.lstmCell(f.in(g, "g2", -2, 2, 2, 12), c1), g.mul(c1, 0.5));
+        });
         add(Ops.CROSS_ENTROPY, "[4,5] with an ignored row", (g, f) ->
                 g.crossEntropy(f.in(g, "logits", -2, 2, 4, 5), f.idx(g, "t", new int[] {1, -100, 4, 0}, 4)));
         add(Ops.CROSS_ENTROPY, "[2,2,3] targets [2,2]", (g, f) ->
                 g.crossEntropy(f.in(g, "logits", -2, 2, 2, 2, 3), f.idx(g, "t", new int[] {2, 0, 1, 1}, 2, 2)));
+        add(Ops.CROSS_ENTROPY, "[5,4] label smoothing 0.2, ignore index 2", (g, f) -> g.crossEntropy(
+                f.in(g, "logits", -2, 2, 5, 4), f.idx(g, "t", new int[] {0, 2, 3, 2, 1}, 5), 2, 0.2));
         add(Ops.MSE, "[3,4]", (g, f) -> g.mse(f.in(g, "pred", -1, 1, 3, 4), f.in(g, "target", -1, 1, 3, 4)));
         add(Ops.BCE_WITH_LOGITS, "[3,4]", (g, f) ->
                 g.bceWithLogits(f.in(g, "logits", -3, 3, 3, 4), f.in(g, "target", 0, 1, 3, 4)));

@@ -91,8 +91,12 @@ public final class Ops {
     /** causal attention mask on {@code [..., T, T]} scores. */
     public static final OpDef CAUSAL_MASK = new IndexOps.CausalMask();
 
+    // recurrent cells (RecurrentOps)
+    /** fused LSTM gate nonlinearities and state update: {@code [B,4H]} gates (and {@code [B,H]} c) to {@code [2,B,H]} (h, c). */
+    public static final OpDef LSTM_CELL = new RecurrentOps.LstmCell();
+
     // losses (LossOps)
-    /** fused cross-entropy from logits with integer targets. */
+    /** fused cross-entropy from logits with integer targets, ignore index and label smoothing. */
     public static final OpDef CROSS_ENTROPY = new LossOps.CrossEntropy();
     /** mean squared error. */
     public static final OpDef MSE = new LossOps.Mse();
@@ -103,7 +107,7 @@ public final class Ops {
             ADD, SUB, MUL, DIV, MUL_SCALAR, ADD_SCALAR, POW,
             NEG, SQUARE, SQRT, EXP, LOG, TANH, SIGMOID, RELU, GELU, GELU_TANH,
             MATMUL, SUM, MEAN, RESHAPE, PERMUTE, SLICE, CONCAT, SOFTMAX, LOG_SOFTMAX,
-            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
+            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, LSTM_CELL, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
 
     /** Every registered op, in table order. */
     public static List<OpDef> all() {

@@ -322,7 +322,9 @@ public final class Plan {
      * Copies output {@code n}'s value (after {@link #forward()}) into float input {@code input}
      * without allocating: the step that carries a recurrent state into the next segment
      * (truncated BPTT). The input has no gradient path into the step that produced the value, so
-     * the state is detached.
+     * the state is detached. Call it after {@link #backward()}: the step's VJPs read the input's
+     * current value (views of an input, such as a layer's slice of a stacked state, share its
+     * storage).
      *
      * @throws IllegalArgumentException if {@code n} is not an output, {@code input} is not a
      *     float input of this plan, or their element counts differ

@@ -1,6 +1,7 @@
 package dev.vectornn.graph;
 
 import dev.vectornn.tensor.DType;
+import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,7 +108,7 @@ final class PlanCompiler {
         for (Node out : outputs) if (out.kind == Node.Kind.OP) end[out.id] = ArenaAllocator.FOREVER;
         for (int i = k - 1; i >= 0; i--) {
             Node n = ops.get(i);
-            int a = n.op.aliasOf();
+            int a = aliasOf(n);
             if (a >= 0 && n.inputs[a].kind == Node.Kind.OP) {
                 Node root = n.inputs[a];
                 end[root.id] = Math.max(end[root.id], end[n.id]);
@@ -123,7 +124,7 @@ final class PlanCompiler {
         for (Node n : nodes) {
             maxNumel = Math.max(maxNumel, n.shape.numel());
             if (n.kind == Node.Kind.INPUT) valHandle[n.id] = al.add(n.shape.numel(), 0, ArenaAllocator.FOREVER);
-            if (n.kind == Node.Kind.OP && n.op.aliasOf() < 0) valHandle[n.id] = al.add(n.shape.numel(), opIdx[n.id], end[n.id]);
+            if (n.kind == Node.Kind.OP && aliasOf(n) < 0) valHandle[n.id] = al.add(n.shape.numel(), opIdx[n.id], end[n.id]);
         }
         for (Node n : nodes) {
             if (!hasGrad[n.id] || n.kind == Node.Kind.PARAM) continue;
@@ -188,10 +189,10 @@ final class PlanCompiler {
                 }
                 case CONSTANT -> valArr[n.id] = n.constant.to(o.dtype()).storage();
                 case OP -> {
-                    int a = n.op.aliasOf();
+                    int a = aliasOf(n);
                     if (a >= 0) {
                         valArr[n.id] = valArr[n.inputs[a].id];
-                        valOff[n.id] = valOff[n.inputs[a].id];
+                        valOff[n.id] = valOff[n.inputs[a].id] + n.op.aliasOffset(inShapes(n), n.attrs);
                     } else {
                         valArr[n.id] = arena;
                         valOff[n.id] = al.offset(valHandle[n.id]);
@@ -256,6 +257,17 @@ final class PlanCompiler {
         }
         plan.init(arena, frames, bwd.toArray(new Frame[0]), valArr, valOff, gArr, gOff, loss, feeds, params, inputGrads);
         return plan;
+    }
+
+    private static Shape[] inShapes(Node n) {
+        Shape[] s = new Shape[n.inputs.length];
+        for (int i = 0; i < s.length; i++) s[i] = n.inputs[i].shape;
+        return s;
+    }
+
+    /** The input slot an op node is a view of, or -1. */
+    private static int aliasOf(Node n) {
+        return n.op.aliasOf(inShapes(n), n.attrs);
     }
 
     private static boolean anyDifferentiable(Node n, boolean[] rg) {

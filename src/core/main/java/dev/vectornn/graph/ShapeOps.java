@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Movement ops: reshape (a zero-copy view of its input's storage), permute (a strided copy),
- * slice along one axis and concat along one axis (block copies). Their VJPs move the gradient
+ * slice along one axis (a view when the slice is contiguous, else block copies) and concat along
+ * one axis (block copies). Their VJPs move the gradient
  * back the same way.
  */
 final class ShapeOps {
@@ -53,7 +54,7 @@ final class ShapeOps {
         }
 
         @Override
-        int aliasOf() {
+        int aliasOf(Shape[] in, Object attrs) {
             return 0;
         }
 
@@ -134,10 +135,29 @@ final class ShapeOps {
         }
     }
 
-    /** Elements {@code [start, end)} along one axis. */
+    /**
+     * Elements {@code [start, end)} along one axis. When every dimension before the axis is 1
+     * (a time step of a time-major sequence, a layer of a stacked state) the selected elements
+     * are one contiguous run, and the output is a zero-copy view of them.
+     */
     static final class Slice extends OpDef {
         Slice() {
             super("slice", "x");
+        }
+
+        private static boolean contiguous(Shape x, SliceAttrs s) {
+            return x.sizeBefore(s.axis()) == 1;
+        }
+
+        @Override
+        int aliasOf(Shape[] in, Object attrs) {
+            return contiguous(in[0], (SliceAttrs) attrs) ? 0 : -1;
+        }
+
+        @Override
+        int aliasOffset(Shape[] in, Object attrs) {
+            SliceAttrs s = (SliceAttrs) attrs;
+            return s.start() * in[0].sizeFrom(s.axis() + 1);
         }
 
         @Override
@@ -165,6 +185,7 @@ final class ShapeOps {
         void forward(Frame f) {
             SliceAttrs s = (SliceAttrs) f.attrs;
             Shape x = f.inShapes[0];
+            if (contiguous(x, s)) return; // a view: the plan points the output at the input's elements
             int outer = x.sizeBefore(s.axis()), inner = x.sizeFrom(s.axis() + 1);
             int dim = x.dim(s.axis()), block = (s.end() - s.start()) * inner;
             for (int o = 0; o < outer; o++) {

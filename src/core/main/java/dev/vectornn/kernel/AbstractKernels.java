@@ -229,6 +229,58 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void lstmCell(int rows, int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                               float[] act, int actOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
+                               float[] c, int cOff) {
+        String k = "lstmCell";
+        size(k, "rows", rows);
+        size(k, "hidden", hidden);
+        int n = rowsTimesCols(k, rows, hidden);
+        int n4 = rowsTimesCols(k, rows, gateCols(k, hidden));
+        vector(k, "gates", gates, gatesOff, n4);
+        if (cPrev != null) vector(k, "cPrev", cPrev, cPrevOff, n);
+        vector(k, "act", act, actOff, n4);
+        vector(k, "tanhC", tanhC, tanhCOff, n);
+        vector(k, "h", h, hOff, n);
+        vector(k, "c", c, cOff, n);
+        doLstmCell(rows, hidden, gates, gatesOff, cPrev, cPrevOff, act, actOff, tanhC, tanhCOff, h, hOff, c, cOff);
+    }
+
+    @Override
+    public final void lstmCellBackward(int rows, int hidden, float[] act, int actOff, float[] tanhC, int tanhCOff,
+                                       float[] cPrev, int cPrevOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                       float[] dGates, int dGatesOff, float[] dcPrev, int dcPrevOff) {
+        String k = "lstmCellBackward";
+        size(k, "rows", rows);
+        size(k, "hidden", hidden);
+        int n = rowsTimesCols(k, rows, hidden);
+        int n4 = rowsTimesCols(k, rows, gateCols(k, hidden));
+        vector(k, "act", act, actOff, n4);
+        vector(k, "tanhC", tanhC, tanhCOff, n);
+        vector(k, "dh", dh, dhOff, n);
+        vector(k, "dc", dc, dcOff, n);
+        vector(k, "dGates", dGates, dGatesOff, n4);
+        if ((cPrev == null) != (dcPrev == null)) {
+            throw new IllegalArgumentException(k + ": cPrev is " + (cPrev == null ? "null" : "given") + " but dcPrev is "
+                    + (dcPrev == null ? "null" : "given") + "; give both (a previous state) or neither (a zero state)");
+        }
+        if (cPrev != null) {
+            vector(k, "cPrev", cPrev, cPrevOff, n);
+            vector(k, "dcPrev", dcPrev, dcPrevOff, n);
+        }
+        doLstmCellBackward(rows, hidden, act, actOff, tanhC, tanhCOff, cPrev, cPrevOff, dh, dhOff, dc, dcOff,
+                dGates, dGatesOff, dcPrev, dcPrevOff);
+    }
+
+    /** {@code 4 * hidden}, the width of the stacked gates, checked against overflow. */
+    private static int gateCols(String k, int hidden) {
+        if (hidden > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(k + ": hidden " + hidden + " is too large (4 * hidden exceeds the largest array)");
+        }
+        return 4 * hidden;
+    }
+
+    @Override
     public final void sgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
                                 float lr, float momentum, float dampening, float weightDecay,
                                 boolean nesterov, boolean firstStep) {
@@ -430,6 +482,14 @@ abstract class AbstractKernels implements Kernels {
                                                 float[] mean, int meanOff, float[] rstd, int rstdOff,
                                                 float[] gamma, int gammaOff, float[] dx, int dxOff,
                                                 float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff);
+
+    protected abstract void doLstmCell(int rows, int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                                       float[] act, int actOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
+                                       float[] c, int cOff);
+
+    protected abstract void doLstmCellBackward(int rows, int hidden, float[] act, int actOff, float[] tanhC, int tanhCOff,
+                                               float[] cPrev, int cPrevOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                               float[] dGates, int dGatesOff, float[] dcPrev, int dcPrevOff);
 
     protected abstract void doSgdUpdate(int n, float[] param, int pOff, float[] grad, int gOff, float[] buf, int bufOff,
                                         float lr, float momentum, float dampening, float weightDecay,

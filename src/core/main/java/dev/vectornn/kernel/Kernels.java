@@ -7,7 +7,7 @@ package dev.vectornn.kernel;
  * <p>Two implementations exist: a plain scalar reference (the oracle) and a Vector API one.
  * {@link KernelProvider#get()} picks one once per JVM; both give the same results within the
  * per-kernel tolerance stated here (exact for element-wise arithmetic, {@link #scale}, {@link
- * #axpy}, {@link #max}, {@link #argmax} and the ReLU family).
+ * #axpy}, {@link #max}, {@link #argmax}, the ReLU family and {@link #lstmCellBackward}).
  *
  * <p><b>Arguments.</b> Every method checks its arguments before touching memory: a negative size,
  * an offset or leading dimension that reaches past an array, or a {@code null} array throws an
@@ -145,6 +145,47 @@ public interface Kernels {
                            float[] mean, int meanOff, float[] rstd, int rstdOff,
                            float[] gamma, int gammaOff, float[] dx, int dxOff,
                            float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff);
+
+    // ---------------------------------------------------------------- recurrent cells
+
+    /**
+     * The LSTM cell's gate nonlinearities and state update, fused, for {@code rows} independent
+     * rows with hidden size {@code hidden} ({@code H}). Row {@code r} of {@code gates}
+     * ({@code rows x 4H}, contiguous) holds the pre-activations in PyTorch's order
+     * {@code [i f g o]}; {@code cPrev}, {@code h}, {@code c} and {@code tanhC} are
+     * {@code rows x H}, contiguous:
+     * <pre>
+     *   i, f, o = sigmoid(.)    g = tanh(.)
+     *   c = f * cPrev + i * g   (c = i * g when cPrev is null: a zero previous state)
+     *   h = o * tanh(c)
+     * </pre>
+     * {@code act} ({@code rows x 4H}) receives the activated gates {@code [i f g o]} and
+     * {@code tanhC} receives {@code tanh(c)}: what {@link #lstmCellBackward} reads. The
+     * sigmoids and tanhs are those of {@link #unary} (same bits), and {@code c} and {@code h}
+     * round each product and the sum separately (no fused multiply-add), so the result is
+     * bit-identical to composing {@link #unary} and {@link #binary} calls of the same
+     * implementation. The outputs must not overlap one another or the inputs.
+     */
+    void lstmCell(int rows, int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                  float[] act, int actOff, float[] tanhC, int tanhCOff, float[] h, int hOff, float[] c, int cOff);
+
+    /**
+     * The vector-Jacobian product of {@link #lstmCell}, from its saved {@code act} and
+     * {@code tanhC}, the previous cell state {@code cPrev} (null for a zero state) and the output
+     * gradients {@code dh} and {@code dc} ({@code rows x H}):
+     * <pre>
+     *   dcTotal = dc + dh * o * (1 - tanh(c)^2)
+     *   dGates  = [dcTotal * g * i(1-i),  dcTotal * cPrev * f(1-f),  dcTotal * i * (1-g^2),  dh * tanh(c) * o(1-o)]
+     *   dcPrev  = dcTotal * f
+     * </pre>
+     * (the forget gate's gradient is 0 when {@code cPrev} is null). {@code dGates}
+     * ({@code rows x 4H}) and {@code dcPrev} are <b>overwritten</b>; {@code dcPrev} must be null
+     * exactly when {@code cPrev} is. Pure arithmetic, one rounding per operation in the order
+     * written: the implementations agree bit for bit. Outputs must not overlap inputs.
+     */
+    void lstmCellBackward(int rows, int hidden, float[] act, int actOff, float[] tanhC, int tanhCOff,
+                          float[] cPrev, int cPrevOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                          float[] dGates, int dGatesOff, float[] dcPrev, int dcPrevOff);
 
     // ---------------------------------------------------------------- optimizer updates
 

@@ -321,6 +321,55 @@ final class ScalarKernels extends AbstractKernels {
         }
     }
 
+    // ---------------------------------------------------------------- recurrent cells
+
+    @Override
+    protected void doLstmCell(int rows, int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                              float[] act, int actOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
+                              float[] c, int cOff) {
+        int hs = hidden;
+        for (int r = 0; r < rows; r++) {
+            int gr = gatesOff + r * 4 * hs, ar = actOff + r * 4 * hs, sr = r * hs;
+            for (int j = 0; j < hs; j++) {
+                float i = apply(UnaryOp.SIGMOID, gates[gr + j]);
+                float f = apply(UnaryOp.SIGMOID, gates[gr + hs + j]);
+                float g = apply(UnaryOp.TANH, gates[gr + 2 * hs + j]);
+                float o = apply(UnaryOp.SIGMOID, gates[gr + 3 * hs + j]);
+                act[ar + j] = i;
+                act[ar + hs + j] = f;
+                act[ar + 2 * hs + j] = g;
+                act[ar + 3 * hs + j] = o;
+                // two rounded products and a rounded sum: the bits of mul, mul, add kernels
+                float cv = cPrev == null ? i * g : f * cPrev[cPrevOff + sr + j] + i * g;
+                float tc = apply(UnaryOp.TANH, cv);
+                c[cOff + sr + j] = cv;
+                tanhC[tanhCOff + sr + j] = tc;
+                h[hOff + sr + j] = o * tc;
+            }
+        }
+    }
+
+    @Override
+    protected void doLstmCellBackward(int rows, int hidden, float[] act, int actOff, float[] tanhC, int tanhCOff,
+                                      float[] cPrev, int cPrevOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                      float[] dGates, int dGatesOff, float[] dcPrev, int dcPrevOff) {
+        int hs = hidden;
+        for (int r = 0; r < rows; r++) {
+            int ar = actOff + r * 4 * hs, dr = dGatesOff + r * 4 * hs, sr = r * hs;
+            for (int j = 0; j < hs; j++) {
+                float i = act[ar + j], f = act[ar + hs + j], g = act[ar + 2 * hs + j], o = act[ar + 3 * hs + j];
+                float tc = tanhC[tanhCOff + sr + j];
+                float dhv = dh[dhOff + sr + j];
+                float dct = dc[dcOff + sr + j] + dhv * o * (1f - tc * tc);
+                dGates[dr + j] = dct * g * i * (1f - i);
+                dGates[dr + hs + j] = cPrev == null ? 0f : dct * cPrev[cPrevOff + sr + j] * f * (1f - f);
+                dGates[dr + 2 * hs + j] = dct * i * (1f - g * g);
+                dGates[dr + 3 * hs + j] = dhv * tc * o * (1f - o);
+                if (dcPrev != null) dcPrev[dcPrevOff + sr + j] = dct * f;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- optimizer updates
 
     @Override

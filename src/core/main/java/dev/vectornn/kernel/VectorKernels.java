@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * latency) and reduce across lanes once, after the loop; long sums are folded into a double every
  * {@value #CHUNK} elements so that float rounding does not grow with the length.
  *
- * <p>Row kernels (softmax family, layer norm) and the element-wise math live in
- * {@link VectorRows} and {@link VectorUnary}; GEMM and GEMV delegate to
+ * <p>Row kernels (softmax family, layer norm), the element-wise math and the LSTM cell live in
+ * {@link VectorRows}, {@link VectorUnary} and {@link VectorLstm}; GEMM and GEMV delegate to
  * {@code dev.vectornn.kernel.gemm}. Nothing here allocates. Stateless and thread-safe.
  *
  * <p>Loaded reflectively by {@link KernelProvider}, so it needs its public no-argument
@@ -292,6 +292,23 @@ public final class VectorKernels extends AbstractKernels {
                                        float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff) {
         VectorRows.layerNormBackward(rows, cols, dy, dyOff, x, xOff, mean, meanOff, rstd, rstdOff,
                 gamma, gammaOff, dx, dxOff, dgamma, dgammaOff, dbeta, dbetaOff);
+    }
+
+    // ---------------------------------------------------------------- recurrent cells
+
+    @Override
+    protected void doLstmCell(int rows, int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
+                              float[] act, int actOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
+                              float[] c, int cOff) {
+        VectorLstm.forward(rows, hidden, gates, gatesOff, cPrev, cPrevOff, act, actOff, tanhC, tanhCOff, h, hOff, c, cOff);
+    }
+
+    @Override
+    protected void doLstmCellBackward(int rows, int hidden, float[] act, int actOff, float[] tanhC, int tanhCOff,
+                                      float[] cPrev, int cPrevOff, float[] dh, int dhOff, float[] dc, int dcOff,
+                                      float[] dGates, int dGatesOff, float[] dcPrev, int dcPrevOff) {
+        VectorLstm.backward(rows, hidden, act, actOff, tanhC, tanhCOff, cPrev, cPrevOff, dh, dhOff, dc, dcOff,
+                dGates, dGatesOff, dcPrev, dcPrevOff);
     }
 
     // ---------------------------------------------------------------- optimizer updates

@@ -64,6 +64,7 @@ public final class Trainer {
     private int iteration;
     private int epoch;
     private boolean carrying;
+    private float[] zeros;
     private double bestValLoss = Double.POSITIVE_INFINITY;
     private double lastLoss = Double.NaN;
     private double lastGradNorm = Double.NaN;
@@ -208,7 +209,7 @@ public final class Trainer {
     }
 
     private void zeroState() {
-        float[] zeros = new float[model.config().layers() * config.batch() * model.config().hidden()];
+        if (zeros == null) zeros = new float[model.config().layers() * config.batch() * model.config().hidden()];
         plan.feed("h0", zeros);
         plan.feed("c0", zeros);
         carrying = false;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A multi-layer long short-term memory network, PyTorch's {@code nn.LSTM} (unidirectional, with
- * biases), unrolled over the fixed sequence length of its input.
+ * A multi-layer long short-term memory network, PyTorch's {@code nn.LSTM} (with biases, uni- or
+ * bidirectional), unrolled over the fixed sequence length of its input.
  *
  * <p>Per layer {@code k} and step {@code t}, with PyTorch's gate order (input, forget, cell,
  * output) stacked in the weights:
@@ -22,8 +22,20 @@ import java.util.random.RandomGenerator;
  * initialized {@code U(-1/sqrt(H), 1/sqrt(H))} as PyTorch. Dropout (training plans) is applied to
  * the output of every layer but the last.
  *
+ * <p><b>Bidirectional</b> ({@code bidirectional = true}, PyTorch's layout throughout): every
+ * layer also runs a reverse direction over {@code t = T-1 .. 0} with its own parameters
+ * {@code weight_ih_l{k}_reverse}, {@code weight_hh_l{k}_reverse}, {@code bias_ih_l{k}_reverse},
+ * {@code bias_hh_l{k}_reverse} (registered after the forward direction's of the same layer); a
+ * layer's output at step {@code t} is {@code [h_fwd_t, h_rev_t]} ({@code 2H} wide, the input of
+ * the next layer, so {@code I_k = 2H} for {@code k > 0}); the states {@code h0}, {@code c0},
+ * {@code hn}, {@code cn} are {@code [2L, B, H]} with layer {@code k}'s forward direction at
+ * {@code 2k} and its reverse at {@code 2k + 1}; the reverse direction's final state is the one
+ * after it has read step 0.
+ *
  * <p><b>Cost.</b> Each layer projects the whole input sequence with one matrix product
- * ({@code [T*B, I] x [I, 4H]}); each step then adds one {@code [B, H] x [H, 4H]} product.
+ * ({@code [T*B, I] x [I, 4H]}); each step then adds one {@code [B, H] x [H, 4H]} product and
+ * runs one fused {@link Graph#lstmCell} (gate nonlinearities and state update, forward and VJP
+ * in one pass each); the step's slices of the projection and of the cell's output are views.
  *
  * <p><b>Truncated back-propagation through time.</b> Declare the initial state as graph inputs,
  * return the final state as plan outputs, and carry it from one segment to the next. Inputs have
@@ -46,14 +58,15 @@ public class LSTM extends Module {
     private final int numLayers;
     private final boolean batchFirst;
     private final double dropout;
+    private final boolean bidirectional;
 
     /**
      * The result of {@link #forward}.
      *
-     * @param output the last layer's {@code h_t} for every step: {@code [T, B, H]}, or
-     *               {@code [B, T, H]} when batch-first
-     * @param hn     every layer's final hidden state {@code [L, B, H]}
-     * @param cn     every layer's final cell state {@code [L, B, H]}
+     * @param output the last layer's {@code h_t} for every step: {@code [T, B, D*H]}, or
+     *               {@code [B, T, D*H]} when batch-first ({@code D} = 2 when bidirectional, else 1)
+     * @param hn     every layer's (and direction's) final hidden state {@code [D*L, B, H]}
+     * @param cn     every layer's (and direction's) final cell state {@code [D*L, B, H]}
      */
     public record Output(Node output, Node hn, Node cn) {
         /**
@@ -73,14 +86,28 @@ public class LSTM extends Module {
     }
 
     /**
-     * An LSTM.
+     * A unidirectional LSTM.
      *
      * @param batchFirst inputs and outputs {@code [B, T, .]} instead of {@code [T, B, .]} (states stay {@code [L, B, H]})
      * @param dropout    drop probability between layers, in {@code [0, 1]}
      * @throws IllegalArgumentException for sizes below 1 or an invalid dropout
      */
-    @SuppressWarnings("this-escape") // registerParameter only stores into this module's own map
     public LSTM(int inputSize, int hiddenSize, int numLayers, boolean batchFirst, double dropout, RandomGenerator rng) {
+        this(inputSize, hiddenSize, numLayers, batchFirst, dropout, false, rng);
+    }
+
+    /**
+     * An LSTM, PyTorch's {@code nn.LSTM(inputSize, hiddenSize, numLayers, batch_first=batchFirst,
+     * dropout=dropout, bidirectional=bidirectional)}.
+     *
+     * @param batchFirst    inputs and outputs {@code [B, T, .]} instead of {@code [T, B, .]} (states stay {@code [D*L, B, H]})
+     * @param dropout       drop probability between layers, in {@code [0, 1]}
+     * @param bidirectional also run every layer backwards in time (see the class comment)
+     * @throws IllegalArgumentException for sizes below 1 or an invalid dropout
+     */
+    @SuppressWarnings("this-escape") // registerParameter only stores into this module's own map
+    public LSTM(int inputSize, int hiddenSize, int numLayers, boolean batchFirst, double dropout, boolean bidirectional,
+                RandomGenerator rng) {
         if (inputSize < 1 || hiddenSize < 1 || numLayers < 1) {
             throw new IllegalArgumentException("LSTM: sizes must be >= 1, got input " + inputSize + ", hidden "
                     + hiddenSize + ", layers " + numLayers);
@@ -91,13 +118,17 @@ public class LSTM extends Module {
         this.numLayers = numLayers;
         this.batchFirst = batchFirst;
         this.dropout = dropout;
+        this.bidirectional = bidirectional;
         double k = 1.0 / Math.sqrt(hiddenSize);
         for (int l = 0; l < numLayers; l++) {
-            int in = l == 0 ? inputSize : hiddenSize;
-            registerParameter("weight_ih_l" + l, Init.uniform(k, rng, 4 * hiddenSize, in));
-            registerParameter("weight_hh_l" + l, Init.uniform(k, rng, 4 * hiddenSize, hiddenSize));
-            registerParameter("bias_ih_l" + l, Init.uniform(k, rng, 4 * hiddenSize));
-            registerParameter("bias_hh_l" + l, Init.uniform(k, rng, 4 * hiddenSize));
+            int in = l == 0 ? inputSize : directions() * hiddenSize;
+            for (int dir = 0; dir < directions(); dir++) {
+                String s = Recurrence.suffix(l, dir);
+                registerParameter("weight_ih" + s, Init.uniform(k, rng, 4 * hiddenSize, in));
+                registerParameter("weight_hh" + s, Init.uniform(k, rng, 4 * hiddenSize, hiddenSize));
+                registerParameter("bias_ih" + s, Init.uniform(k, rng, 4 * hiddenSize));
+                registerParameter("bias_hh" + s, Init.uniform(k, rng, 4 * hiddenSize));
+            }
         }
     }
 
@@ -111,6 +142,16 @@ public class LSTM extends Module {
         return numLayers;
     }
 
+    /** Whether every layer also runs backwards in time. */
+    public boolean bidirectional() {
+        return bidirectional;
+    }
+
+    /** Number of directions {@code D}: 2 when bidirectional, else 1. */
+    public int directions() {
+        return bidirectional ? 2 : 1;
+    }
+
     /** Adds the LSTM on {@code x} to {@code g}, starting from zero states. */
     public Output forward(Graph g, Node x) {
         return forward(g, x, null, null);
@@ -118,8 +159,8 @@ public class LSTM extends Module {
 
     /**
      * Adds the LSTM on {@code x} ({@code [T, B, I]}, or {@code [B, T, I]} when batch-first) to
-     * {@code g}, starting from {@code h0} and {@code c0} ({@code [L, B, H]} each, both or neither
-     * null for zeros).
+     * {@code g}, starting from {@code h0} and {@code c0} ({@code [D*L, B, H]} each, both or
+     * neither null for zeros).
      *
      * @throws dev.vectornn.tensor.ShapeException if a shape does not fit
      * @throws IllegalArgumentException if exactly one of {@code h0} and {@code c0} is null
@@ -127,36 +168,42 @@ public class LSTM extends Module {
     public Output forward(Graph g, Node x, Node h0, Node c0) {
         if ((h0 == null) != (c0 == null)) throw new IllegalArgumentException("LSTM: give both h0 and c0, or neither");
         Recurrence.Dims d = Recurrence.check("LSTM", x, inputSize, batchFirst);
-        Recurrence.checkState("LSTM", "h0", h0, numLayers, d.batch(), hiddenSize);
-        Recurrence.checkState("LSTM", "c0", c0, numLayers, d.batch(), hiddenSize);
-        int hs = hiddenSize;
+        int dirs = directions();
+        Recurrence.checkState("LSTM", "h0", h0, dirs * numLayers, d.batch(), hiddenSize);
+        Recurrence.checkState("LSTM", "c0", c0, dirs * numLayers, d.batch(), hiddenSize);
         Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x; // time-major, so each step is a contiguous slice
         List<Node> hFinal = new ArrayList<>(), cFinal = new ArrayList<>();
-        List<Node> outs = null;
+        List<List<Node>> outs = null;
         for (int l = 0; l < numLayers; l++) {
-            Node whh = param(g, "weight_hh_l" + l);
-            Node bias = g.add(param(g, "bias_ih_l" + l), param(g, "bias_hh_l" + l));
-            Node proj = Linear.apply(g, layerIn, param(g, "weight_ih_l" + l), bias); // [T, B, 4H], one GEMM
-            Node h = Recurrence.layerState(g, h0, l), c = Recurrence.layerState(g, c0, l);
-            outs = new ArrayList<>(d.steps());
-            for (int t = 0; t < d.steps(); t++) {
-                Node gates = Recurrence.step(g, proj, t);
-                if (h != null) gates = g.add(gates, g.matmul(h, whh, false, true));
-                // one sigmoid over all four gates is fewer graph nodes than three; the g-slice of it is unused
-                Node sig = g.sigmoid(gates);
-                Node in = g.slice(sig, 1, 0, hs), forget = g.slice(sig, 1, hs, 2 * hs), out = g.slice(sig, 1, 3 * hs, 4 * hs);
-                Node cell = g.tanh(g.slice(gates, 1, 2 * hs, 3 * hs));
-                c = c == null ? g.mul(in, cell) : g.add(g.mul(forget, c), g.mul(in, cell));
-                h = g.mul(out, g.tanh(c));
-                outs.add(h);
+            outs = new ArrayList<>(dirs);
+            for (int dir = 0; dir < dirs; dir++) {
+                String s = Recurrence.suffix(l, dir);
+                Node whh = param(g, "weight_hh" + s);
+                Node bias = g.add(param(g, "bias_ih" + s), param(g, "bias_hh" + s));
+                Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias); // [T, B, 4H], one GEMM
+                int k = l * dirs + dir;
+                Node h = Recurrence.layerState(g, h0, k), c = Recurrence.layerState(g, c0, k);
+                Node[] hs = new Node[d.steps()];
+                for (int i = 0; i < d.steps(); i++) {
+                    int t = dir == 0 ? i : d.steps() - 1 - i;
+                    Node gates = Recurrence.step(g, proj, t);
+                    if (h != null) gates = g.add(gates, g.matmul(h, whh, false, true));
+                    // one fused op for the nonlinearities and the state update; h and c are views of it
+                    Node cell = g.lstmCell(gates, c);
+                    h = g.select(cell, 0, 0);
+                    c = g.select(cell, 0, 1);
+                    hs[t] = h;
+                }
+                hFinal.add(h);
+                cFinal.add(c);
+                outs.add(List.of(hs));
             }
-            hFinal.add(h);
-            cFinal.add(c);
             if (l + 1 < numLayers) {
-                layerIn = Recurrence.sequence(g, outs, false);
+                layerIn = Recurrence.layerOutput(g, outs, false);
                 if (dropout > 0) layerIn = g.dropout(layerIn, dropout);
             }
         }
-        return new Output(Recurrence.sequence(g, outs, batchFirst), Recurrence.stack(g, hFinal), Recurrence.stack(g, cFinal));
+        return new Output(Recurrence.layerOutput(g, outs, batchFirst), Recurrence.stack(g, hFinal),
+                Recurrence.stack(g, cFinal));
     }
 }

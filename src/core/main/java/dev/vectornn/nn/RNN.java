@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A multi-layer Elman RNN, PyTorch's {@code nn.RNN} (unidirectional, with biases), unrolled over
- * the input's fixed sequence length:
+ * A multi-layer Elman RNN, PyTorch's {@code nn.RNN} (with biases, uni- or bidirectional),
+ * unrolled over the input's fixed sequence length:
  * {@code h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)} with {@code act} tanh (default) or
  * ReLU. Parameters {@code weight_ih_l{k} [H, I_k]}, {@code weight_hh_l{k} [H, H]},
  * {@code bias_ih_l{k} [H]}, {@code bias_hh_l{k} [H]}, all {@code U(-1/sqrt(H), 1/sqrt(H))}.
- * Layouts, dropout between layers and truncated BPTT work as in {@link LSTM} (without a cell state).
+ * Layouts, dropout between layers, bidirectional layers ({@code _reverse} parameters, outputs
+ * {@code 2H} wide, states {@code [2L, B, H]}) and truncated BPTT work as in {@link LSTM}
+ * (without a cell state).
  */
 public class RNN extends Module {
     private final int inputSize;
@@ -22,17 +24,22 @@ public class RNN extends Module {
     private final boolean batchFirst;
     private final double dropout;
     private final Activation nonlinearity;
+    private final boolean bidirectional;
 
     /**
      * The result of {@link #forward}.
      *
-     * @param output the last layer's {@code h_t} for every step ({@code [T, B, H]} or batch-first {@code [B, T, H]})
-     * @param hn     every layer's final hidden state {@code [L, B, H]}
+     * @param output the last layer's {@code h_t} for every step ({@code [T, B, D*H]} or batch-first
+     *               {@code [B, T, D*H]}; {@code D} = 2 when bidirectional, else 1)
+     * @param hn     every layer's (and direction's) final hidden state {@code [D*L, B, H]}
      */
     public record Output(Node output, Node hn) {
-        /** For truncated BPTT: feeds the plan's output {@code hn} into its input {@code h0Name}. */
+        /**
+         * For truncated BPTT: copies the plan's output {@code hn} (after a forward and backward
+         * pass) into its input {@code h0Name}, without allocating.
+         */
         public void carry(Plan plan, String h0Name) {
-            plan.feed(h0Name, plan.output(hn));
+            plan.copyOutputToInput(hn, h0Name);
         }
     }
 
@@ -42,14 +49,27 @@ public class RNN extends Module {
     }
 
     /**
-     * An RNN.
+     * A unidirectional RNN.
      *
      * @param nonlinearity {@link Activation#TANH} or {@link Activation#RELU}
      * @throws IllegalArgumentException for sizes below 1, another nonlinearity or an invalid dropout
      */
-    @SuppressWarnings("this-escape") // registerParameter only stores into this module's own map
     public RNN(int inputSize, int hiddenSize, int numLayers, Activation nonlinearity, boolean batchFirst, double dropout,
                RandomGenerator rng) {
+        this(inputSize, hiddenSize, numLayers, nonlinearity, batchFirst, dropout, false, rng);
+    }
+
+    /**
+     * An RNN, PyTorch's {@code nn.RNN(inputSize, hiddenSize, numLayers, nonlinearity,
+     * batch_first=batchFirst, dropout=dropout, bidirectional=bidirectional)}.
+     *
+     * @param nonlinearity  {@link Activation#TANH} or {@link Activation#RELU}
+     * @param bidirectional also run every layer backwards in time (see {@link LSTM})
+     * @throws IllegalArgumentException for sizes below 1, another nonlinearity or an invalid dropout
+     */
+    @SuppressWarnings("this-escape") // registerParameter only stores into this module's own map
+    public RNN(int inputSize, int hiddenSize, int numLayers, Activation nonlinearity, boolean batchFirst, double dropout,
+               boolean bidirectional, RandomGenerator rng) {
         if (inputSize < 1 || hiddenSize < 1 || numLayers < 1) {
             throw new IllegalArgumentException("RNN: sizes must be >= 1, got input " + inputSize + ", hidden "
                     + hiddenSize + ", layers " + numLayers);
@@ -64,18 +84,27 @@ public class RNN extends Module {
         this.batchFirst = batchFirst;
         this.dropout = dropout;
         this.nonlinearity = nonlinearity;
+        this.bidirectional = bidirectional;
         double k = 1.0 / Math.sqrt(hiddenSize);
         for (int l = 0; l < numLayers; l++) {
-            registerParameter("weight_ih_l" + l, Init.uniform(k, rng, hiddenSize, l == 0 ? inputSize : hiddenSize));
-            registerParameter("weight_hh_l" + l, Init.uniform(k, rng, hiddenSize, hiddenSize));
-            registerParameter("bias_ih_l" + l, Init.uniform(k, rng, hiddenSize));
-            registerParameter("bias_hh_l" + l, Init.uniform(k, rng, hiddenSize));
+            for (int dir = 0; dir < directions(); dir++) {
+                String s = Recurrence.suffix(l, dir);
+                registerParameter("weight_ih" + s, Init.uniform(k, rng, hiddenSize, l == 0 ? inputSize : directions() * hiddenSize));
+                registerParameter("weight_hh" + s, Init.uniform(k, rng, hiddenSize, hiddenSize));
+                registerParameter("bias_ih" + s, Init.uniform(k, rng, hiddenSize));
+                registerParameter("bias_hh" + s, Init.uniform(k, rng, hiddenSize));
+            }
         }
     }
 
     /** Hidden size {@code H}. */
     public int hiddenSize() {
         return hiddenSize;
+    }
+
+    /** Number of directions {@code D}: 2 when bidirectional, else 1. */
+    public int directions() {
+        return bidirectional ? 2 : 1;
     }
 
     /** Adds the RNN on {@code x} to {@code g}, starting from a zero state. */
@@ -85,34 +114,41 @@ public class RNN extends Module {
 
     /**
      * Adds the RNN on {@code x} ({@code [T, B, I]}, or {@code [B, T, I]} when batch-first) to
-     * {@code g}, starting from {@code h0 [L, B, H]} (null for zeros).
+     * {@code g}, starting from {@code h0 [D*L, B, H]} (null for zeros).
      *
      * @throws dev.vectornn.tensor.ShapeException if a shape does not fit
      */
     public Output forward(Graph g, Node x, Node h0) {
         Recurrence.Dims d = Recurrence.check("RNN", x, inputSize, batchFirst);
-        Recurrence.checkState("RNN", "h0", h0, numLayers, d.batch(), hiddenSize);
+        int dirs = directions();
+        Recurrence.checkState("RNN", "h0", h0, dirs * numLayers, d.batch(), hiddenSize);
         Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x;
         List<Node> finals = new ArrayList<>();
-        List<Node> outs = null;
+        List<List<Node>> outs = null;
         for (int l = 0; l < numLayers; l++) {
-            Node whh = param(g, "weight_hh_l" + l);
-            Node bias = g.add(param(g, "bias_ih_l" + l), param(g, "bias_hh_l" + l));
-            Node proj = Linear.apply(g, layerIn, param(g, "weight_ih_l" + l), bias);
-            Node h = Recurrence.layerState(g, h0, l);
-            outs = new ArrayList<>(d.steps());
-            for (int t = 0; t < d.steps(); t++) {
-                Node pre = Recurrence.step(g, proj, t);
-                if (h != null) pre = g.add(pre, g.matmul(h, whh, false, true));
-                h = nonlinearity.apply(g, pre);
-                outs.add(h);
+            outs = new ArrayList<>(dirs);
+            for (int dir = 0; dir < dirs; dir++) {
+                String s = Recurrence.suffix(l, dir);
+                Node whh = param(g, "weight_hh" + s);
+                Node bias = g.add(param(g, "bias_ih" + s), param(g, "bias_hh" + s));
+                Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias);
+                Node h = Recurrence.layerState(g, h0, l * dirs + dir);
+                Node[] hs = new Node[d.steps()];
+                for (int i = 0; i < d.steps(); i++) {
+                    int t = dir == 0 ? i : d.steps() - 1 - i;
+                    Node pre = Recurrence.step(g, proj, t);
+                    if (h != null) pre = g.add(pre, g.matmul(h, whh, false, true));
+                    h = nonlinearity.apply(g, pre);
+                    hs[t] = h;
+                }
+                finals.add(h);
+                outs.add(List.of(hs));
             }
-            finals.add(h);
             if (l + 1 < numLayers) {
-                layerIn = Recurrence.sequence(g, outs, false);
+                layerIn = Recurrence.layerOutput(g, outs, false);
                 if (dropout > 0) layerIn = g.dropout(layerIn, dropout);
             }
         }
-        return new Output(Recurrence.sequence(g, outs, batchFirst), Recurrence.stack(g, finals));
+        return new Output(Recurrence.layerOutput(g, outs, batchFirst), Recurrence.stack(g, finals));
     }
 }

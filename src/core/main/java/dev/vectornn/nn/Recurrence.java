@@ -5,7 +5,7 @@ import dev.vectornn.graph.Node;
 import dev.vectornn.tensor.ShapeException;
 import java.util.List;
 
-/** Shape plumbing shared by {@link RNN} and {@link LSTM}: layouts, initial states, output assembly. */
+/** Shape plumbing shared by {@link RNN} and {@link LSTM}: layouts, initial states, parameter names, output assembly. */
 final class Recurrence {
     private Recurrence() {}
 
@@ -50,6 +50,21 @@ final class Recurrence {
         Node[] parts = new Node[hs.size()];
         for (int t = 0; t < parts.length; t++) parts[t] = batchFirst ? g.reshape(hs.get(t), b, 1, h) : g.reshape(hs.get(t), 1, b, h);
         return parts.length == 1 ? parts[0] : g.concat(batchFirst ? 1 : 0, parts);
+    }
+
+    /** PyTorch's parameter-name suffix of layer {@code l}, direction {@code dir} (1 = reverse): {@code _l0}, {@code _l0_reverse}. */
+    static String suffix(int l, int dir) {
+        return "_l" + l + (dir == 1 ? "_reverse" : "");
+    }
+
+    /**
+     * A layer's output from its directions' per-step outputs: the sequence of the one direction,
+     * or both directions' sequences joined along the feature axis ({@code [.., .., 2H]}, forward
+     * first), as PyTorch lays out a bidirectional layer's output.
+     */
+    static Node layerOutput(Graph g, List<List<Node>> byDirection, boolean batchFirst) {
+        if (byDirection.size() == 1) return sequence(g, byDirection.get(0), batchFirst);
+        return g.concat(2, sequence(g, byDirection.get(0), batchFirst), sequence(g, byDirection.get(1), batchFirst));
     }
 
     /** Per-layer final states {@code [B, H]} stacked to {@code [L, B, H]}. */

@@ -72,6 +72,19 @@ class GraphBuildTest {
         assertMessage(() -> g.maskedFill(x, g.input("m", 3, 3), 0), "maskedFill: x is [2, 3], mask is [3, 3]");
     }
 
+    @Test
+    void labelSmoothingOutsideTheUnitIntervalIsRejected() {
+        Graph g = new Graph();
+        Node x = g.input("x", 2, 3);
+        Node t = g.indexInput("t", 2);
+        for (double eps : new double[] {-0.1, 1.5, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.crossEntropy(x, t, -100, eps));
+            assertTrue(e.getMessage().startsWith("crossEntropy: label smoothing must be in [0, 1], got " + eps
+                    + " (built at GraphBuildTest.java:"), e.getMessage());
+        }
+        assertEquals(Shape.scalar(), g.crossEntropy(x, t, -100, 1.0).shape());
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String expected) {
         ShapeException ex = assertThrows(ShapeException.class, e);
         assertTrue(ex.getMessage().contains(expected), "expected <" + expected + "> in <" + ex.getMessage() + ">");

@@ -50,6 +50,10 @@ class PlanAllocationTest {
         Node logits = g.matmul(h, w);
         Node scores = g.softmax(g.causalMask(g.reshape(g.slice(logits, 0, 0, 6), 6, 6)));
         Node loss = g.add(g.crossEntropy(logits, g.indexInput("t", 8)), g.mean(g.transpose(scores, 0, 1)));
+        // a fused LSTM cell whose previous state is a view of another cell's output
+        Node w4 = g.param("w4", Tensor.randn(DType.F64, Shape.of(12, 8), 0.5, 3));
+        Node cell = g.lstmCell(g.matmul(h, w4), g.select(g.lstmCell(g.matmul(x, w4), null), 0, 1));
+        loss = g.add(loss, g.mean(cell));
         Plan p = g.compile(PlanOptions.forTraining().withDtype(DType.F64), loss);
         double[] xs = new double[96];
         int[] idv = {1, 2, 3, 4, 5, 6, 7, 8};

@@ -97,6 +97,12 @@ class PlanTest {
         Node t = g.indexInput("t", 2);
         double ce = run(g, g.crossEntropy(x, t), "x", xv, "t", new int[] {1, -100})[0];
         assertEquals(-Math.log(0.75), ce, 1e-15);
+        // label smoothing 0.5 over 2 classes: target distribution [0.25, 0.75]; row 2 ignored
+        double smooth = run(g, g.crossEntropy(x, t, -100, 0.5), "x", xv, "t", new int[] {1, -100})[0];
+        assertEquals(-0.25 * Math.log(0.25) - 0.75 * Math.log(0.75), smooth, 1e-15);
+        // ignore index 0 skips row 1; smoothing 1 scores row 2 against the uniform distribution
+        double uniform = run(g, g.crossEntropy(x, t, 0, 1.0), "x", xv, "t", new int[] {0, 1})[0];
+        assertEquals(Math.log(2), uniform, 1e-15);
         assertEquals(1.5, run(g, g.mse(x, g.constant(Tensor.zeros(DType.F64, 2, 2))), "x", new double[] {1, 2, 0, 1})[0]);
         double bce = run(g, g.bceWithLogits(x, g.constant(Tensor.of(new float[] {1, 0, 1, 0}, 2, 2))), "x", new double[4])[0];
         assertEquals(Math.log(2), bce, 1e-15);

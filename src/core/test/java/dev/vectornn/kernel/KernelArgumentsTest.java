@@ -89,6 +89,27 @@ class KernelArgumentsTest {
                 k -> k.layerNorm(3, 4, a, 0, null, 0, null, 0, 1e-5f, new float[12], 0, null, 0, null, 0), "layerNorm", "x", "12", "10"));
         bad.add(new Bad("layerNormBackward null rstd", npe,
                 k -> k.layerNormBackward(1, 2, a, 0, b, 0, c, 0, null, 0, null, 0, new float[2], 0, null, 0, null, 0), "layerNormBackward", "rstd"));
+        // recurrent cells
+        bad.add(new Bad("lstmCell gates shorter than rows x 4H", iae,
+                k -> k.lstmCell(2, 2, new float[15], 0, null, 0, new float[16], 0, new float[4], 0, new float[4], 0, new float[4], 0),
+                "lstmCell", "gates", "16", "15"));
+        bad.add(new Bad("lstmCell cPrev past end", iae,
+                k -> k.lstmCell(2, 2, new float[16], 0, a, 7, new float[16], 0, new float[4], 0, new float[4], 0, new float[4], 0),
+                "lstmCell", "cPrev", "4", "7", "10"));
+        bad.add(new Bad("lstmCell null h", npe,
+                k -> k.lstmCell(1, 2, new float[8], 0, null, 0, new float[8], 0, new float[2], 0, null, 0, new float[2], 0),
+                "lstmCell", "h"));
+        bad.add(new Bad("lstmCell hidden too large for 4H", iae,
+                k -> k.lstmCell(1, Integer.MAX_VALUE / 2, a, 0, null, 0, b, 0, c, 0, c, 0, c, 0), "lstmCell", "hidden",
+                String.valueOf(Integer.MAX_VALUE / 2)));
+        bad.add(new Bad("lstmCellBackward cPrev without dcPrev", iae,
+                k -> k.lstmCellBackward(1, 2, new float[8], 0, new float[2], 0, new float[2], 0, new float[2], 0,
+                        new float[2], 0, new float[8], 0, null, 0), "lstmCellBackward", "cPrev", "dcPrev"));
+        bad.add(new Bad("lstmCellBackward dGates past end", iae,
+                k -> k.lstmCellBackward(1, 2, new float[8], 0, new float[2], 0, null, 0, new float[2], 0,
+                        new float[2], 0, new float[8], 1, null, 0), "lstmCellBackward", "dGates", "8", "1"));
+        bad.add(new Bad("lstmCellBackward negative rows", iae,
+                k -> k.lstmCellBackward(-1, 2, a, 0, b, 0, null, 0, c, 0, c, 0, a, 0, null, 0), "lstmCellBackward", "rows", "-1"));
         // optimizers
         bad.add(new Bad("sgd momentum without buffer", npe,
                 k -> k.sgdUpdate(2, a, 0, b, 0, null, 0, 0.1f, 0.9f, 0f, 0f, false, false), "sgdUpdate", "buf"));

@@ -156,6 +156,18 @@ class VectorKernelsAllocationTest {
                 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, true, 3)));
         cs.add(new Case("adamUpdate amsgrad", () -> k.adamUpdate(n, param, 0, grad, 0, m1, 0, v1, 0, vMax, 0,
                 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, false, 3)));
+        int hs = 203, cn = rows * hs;   // LSTM cell: 3 rows, hidden 203 (tails in every gate block)
+        float[] gates = random(r, 4 * cn, -4, 4), cPrev = random(r, cn, -2, 2), act = new float[4 * cn];
+        float[] tanhC = new float[cn], hOut = new float[cn], cOut = new float[cn], dGates = new float[4 * cn];
+        float[] dcPrev = new float[cn], dhs = random(r, cn, -1, 1), dcs = random(r, cn, -1, 1);
+        k.lstmCell(rows, hs, gates, 0, cPrev, 0, act, 0, tanhC, 0, hOut, 0, cOut, 0);
+        cs.add(new Case("lstmCell", () -> k.lstmCell(rows, hs, gates, 0, cPrev, 0, act, 0, tanhC, 0, hOut, 0, cOut, 0)));
+        cs.add(new Case("lstmCell zero state", () -> k.lstmCell(rows, hs, gates, 0, null, 0, act, 0, tanhC, 0, hOut, 0,
+                cOut, 0)));
+        cs.add(new Case("lstmCellBackward", () -> k.lstmCellBackward(rows, hs, act, 0, tanhC, 0, cPrev, 0, dhs, 0, dcs, 0,
+                dGates, 0, dcPrev, 0)));
+        cs.add(new Case("lstmCellBackward zero state", () -> k.lstmCellBackward(rows, hs, act, 0, tanhC, 0, null, 0, dhs, 0,
+                dcs, 0, dGates, 0, null, 0)));
         // gemv: 3 x 1003 and its transpose (tails in both directions); gemm is GemmTest's
         float[] gy = new float[cols];
         cs.add(new Case("gemv N", () -> k.gemv(Transpose.N, rows, cols, 1f, x, 0, cols, b, 0, 0.5f, y, 0)));

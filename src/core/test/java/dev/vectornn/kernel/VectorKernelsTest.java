@@ -170,6 +170,81 @@ class VectorKernelsTest {
         }
     }
 
+    /** The LSTM cell as the unary and binary kernels of {@code k} compute it: {act, tanhC, h, c}. */
+    private static float[][] composedLstmCell(Kernels k, int rows, int hs, float[] gates, float[] cPrev) {
+        float[] act = new float[rows * 4 * hs], tc = new float[rows * hs], h = new float[rows * hs], c = new float[rows * hs];
+        float[] t1 = new float[hs], t2 = new float[hs];
+        for (int r = 0; r < rows; r++) {
+            int a = r * 4 * hs, o = r * hs;
+            k.unary(UnaryOp.SIGMOID, 4 * hs, gates, a, act, a);
+            k.unary(UnaryOp.TANH, hs, gates, a + 2 * hs, act, a + 2 * hs);
+            k.binary(BinaryOp.MUL, hs, act, a, act, a + 2 * hs, t2, 0);
+            if (cPrev == null) {
+                System.arraycopy(t2, 0, c, o, hs);
+            } else {
+                k.binary(BinaryOp.MUL, hs, act, a + hs, cPrev, o, t1, 0);
+                k.binary(BinaryOp.ADD, hs, t1, 0, t2, 0, c, o);
+            }
+            k.unary(UnaryOp.TANH, hs, c, o, tc, o);
+            k.binary(BinaryOp.MUL, hs, act, a + 3 * hs, tc, o, h, o);
+        }
+        return new float[][] {act, tc, h, c};
+    }
+
+    @Test
+    void lstmCell() {
+        int[][] shapes = {{1, 1}, {2, L - 1}, {3, L}, {2, 2 * L + 3}, {1, 200}};
+        for (int[] sh : shapes) {
+            for (boolean zeroState : new boolean[] {false, true}) {
+                int rows = sh[0], hs = sh[1], n = rows * hs;
+                String what = "lstmCell " + rows + "x" + hs + (zeroState ? " zero state" : "");
+                float[] gates = random(4 * n + 1, 3), cPrev = zeroState ? null : random(n + 2, 2);
+                float[][] out = new float[2][];
+                float[][][] all = new float[2][][];
+                Kernels[] ks = {s, v};
+                for (int q = 0; q < 2; q++) {
+                    // odd offsets everywhere, so no row starts on a vector boundary
+                    float[] act = new float[4 * n + 3], tc = new float[n + 4], h = new float[n + 5], c = new float[n + 6];
+                    ks[q].lstmCell(rows, hs, gates, 1, cPrev, 2, act, 3, tc, 4, h, 5, c, 6);
+                    all[q] = new float[][] {Arrays.copyOfRange(act, 3, 3 + 4 * n), Arrays.copyOfRange(tc, 4, 4 + n),
+                        Arrays.copyOfRange(h, 5, 5 + n), Arrays.copyOfRange(c, 6, 6 + n)};
+                    // the fused kernel gives exactly the bits of its own unary and binary kernels
+                    float[][] ref = composedLstmCell(ks[q], rows, hs, Arrays.copyOfRange(gates, 1, 1 + 4 * n),
+                            cPrev == null ? null : Arrays.copyOfRange(cPrev, 2, 2 + n));
+                    for (int p = 0; p < 4; p++) assertArrayEquals(ref[p], all[q][p], ks[q].name() + " " + what + " part " + p);
+                    out[q] = all[q][2];
+                }
+                assertUlps(all[0][0], all[1][0], 2, 0, what + " act");
+                assertUlps(all[0][3], all[1][3], 4, 1e-6, what + " c");
+                assertUlps(out[0], out[1], 4, 1e-6, what + " h");
+                // backward from the same saved state: bit-exact
+                float[] dh = random(n + 1, 1), dc = random(n + 2, 1);
+                float[][] grads = new float[2][];
+                float[][] dcps = new float[2][];
+                for (int q = 0; q < 2; q++) {
+                    float[] act = new float[4 * n + 1], tc = new float[n];
+                    System.arraycopy(all[0][0], 0, act, 1, 4 * n);
+                    System.arraycopy(all[0][1], 0, tc, 0, n);
+                    float[] dg = new float[4 * n + 2], dcp = zeroState ? null : new float[n + 3];
+                    ks[q].lstmCellBackward(rows, hs, act, 1, tc, 0, cPrev, 2, dh, 1, dc, 2, dg, 2, dcp, 3);
+                    grads[q] = dg;
+                    dcps[q] = dcp;
+                }
+                assertArrayEquals(grads[0], grads[1], what + " dGates");
+                if (!zeroState) assertArrayEquals(dcps[0], dcps[1], what + " dcPrev");
+                // spot-check the oracle against the formulas in double
+                float[] act = all[0][0];
+                int j = n - 1, r = j / hs, col = j % hs, a = r * 4 * hs + col;
+                double i = act[a], f = act[a + hs], g = act[a + 2 * hs], o = act[a + 3 * hs], t = all[0][1][j];
+                double dct = dc[2 + j] + dh[1 + j] * o * (1 - t * t);
+                assertEquals(dct * i * (1 - g * g), grads[0][2 + a + 2 * hs], 1e-5 * Math.abs(dct) + 1e-7, what);
+                assertEquals(dh[1 + j] * t * o * (1 - o), grads[0][2 + a + 3 * hs], 1e-6, what);
+                if (zeroState) assertEquals(0f, grads[0][2 + a + hs], what);
+                else assertEquals(dct * f, dcps[0][3 + j], 1e-5 * Math.abs(dct) + 1e-7, what);
+            }
+        }
+    }
+
     @Test
     void layerNorm() {
         int[][] shapes = {{1, 1}, {3, L + 3}, {4, 4 * L + 5}, {2, 5000}};

@@ -215,6 +215,122 @@ class RecurrentTest {
     }
 
     @Test
+    void lstmBuildsOneFusedCellPerStepAndDirection() {
+        LSTM m = new LSTM(2, 3, 2, false, 0.0, true, new SplittableRandom(13));
+        Graph g = new Graph();
+        m.forward(g, g.input("x", 5, 2, 2));
+        assertEquals(5 * 2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.LSTM_CELL).count());
+        assertEquals(0, g.nodes().stream().filter(n -> n.op() == Ops.SIGMOID || n.op() == Ops.TANH).count());
+    }
+
+    @Test
+    void bidirectionalNamesShapesAndLayouts() {
+        LSTM m = new LSTM(3, 4, 2, false, 0.0, true, new SplittableRandom(14));
+        assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
+                "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
+                "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse"),
+                List.copyOf(m.stateDict().keySet()));
+        assertEquals(Shape.of(16, 8), m.stateDict().get("weight_ih_l1_reverse").shape()); // layer 1 reads 2H
+        assertEquals(2, m.directions());
+        Graph g = new Graph();
+        LSTM.Output o = m.forward(g, g.input("x", 5, 2, 3), g.input("h0", 4, 2, 4), g.input("c0", 4, 2, 4));
+        assertEquals(Shape.of(5, 2, 8), o.output().shape());
+        assertEquals(Shape.of(4, 2, 4), o.hn().shape());
+        assertEquals(Shape.of(4, 2, 4), o.cn().shape());
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> m.forward(g, g.input("x2", 5, 2, 3), g.input("h2", 2, 2, 4), g.input("c2", 2, 2, 4)));
+        assertTrue(e.getMessage().contains("LSTM: h0 is [2, 2, 4]; expected [4, 2, 4]"), e.getMessage());
+        RNN r = new RNN(3, 4, 1, Activation.TANH, true, 0.0, true, new SplittableRandom(15));
+        assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse"),
+                List.copyOf(r.stateDict().keySet()));
+        Graph gr = new Graph();
+        RNN.Output ro = r.forward(gr, gr.input("xb", 2, 5, 3));
+        assertEquals(Shape.of(2, 5, 8), ro.output().shape());
+        assertEquals(Shape.of(2, 2, 4), ro.hn().shape());
+    }
+
+    /**
+     * The reverse direction reads the sequence backwards: a bidirectional layer's reverse half on
+     * {@code x} is its forward half, with the reverse parameters, on {@code x} reversed in time.
+     */
+    @Test
+    void reverseDirectionIsTheForwardOfTheReversedSequence() {
+        int steps = 4, batch = 2, in = 3, hs = 3;
+        LSTM bi = new LSTM(in, hs, 1, false, 0.0, true, new SplittableRandom(16));
+        LSTM uni = new LSTM(in, hs, new SplittableRandom(17));
+        Map<String, Tensor> rev = new java.util.LinkedHashMap<>();
+        for (String k : uni.stateDict().keySet()) rev.put(k, bi.stateDict().get(k + "_reverse"));
+        uni.loadStateDict(rev, true);
+        float[] x = NnTesting.randomFloats(steps * batch * in, 18), xr = new float[x.length];
+        for (int t = 0; t < steps; t++) System.arraycopy(x, t * batch * in, xr, (steps - 1 - t) * batch * in, batch * in);
+        Graph gb = new Graph(), gu = new Graph();
+        LSTM.Output ob = bi.forward(gb, gb.input("x", steps, batch, in));
+        LSTM.Output ou = uni.forward(gu, gu.input("x", steps, batch, in));
+        Plan p = gb.compile(PlanOptions.forInference(), ob.output(), ob.hn(), ob.cn());
+        Plan q = gu.compile(PlanOptions.forInference(), ou.output(), ou.hn(), ou.cn());
+        p.feed("x", x);
+        q.feed("x", xr);
+        p.forward();
+        q.forward();
+        float[] bo = p.output(ob.output()).floats(), uo = q.output(ou.output()).floats();
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < hs; j++) {
+                    assertEquals(uo[((steps - 1 - t) * batch + b) * hs + j], bo[(t * batch + b) * 2 * hs + hs + j], 1e-6f,
+                            "t " + t + " b " + b + " j " + j);
+                }
+            }
+        }
+        float[] bh = p.output(ob.hn()).floats(), uh = q.output(ou.hn()).floats();
+        float[] bc = p.output(ob.cn()).floats(), uc = q.output(ou.cn()).floats();
+        for (int k = 0; k < batch * hs; k++) {
+            assertEquals(uh[k], bh[batch * hs + k], 1e-6f, "hn of the reverse direction");
+            assertEquals(uc[k], bc[batch * hs + k], 1e-6f, "cn of the reverse direction");
+        }
+    }
+
+    @Test
+    void bidirectionalGradcheckWithStateInputs() {
+        LSTM m = new LSTM(2, 2, 2, true, 0.0, true, new SplittableRandom(19));
+        Graph g = new Graph();
+        Node x = g.input("x", 2, 3, 2), h0 = g.input("h0", 4, 2, 2), c0 = g.input("c0", 4, 2, 2);
+        LSTM.Output o = m.forward(g, x, h0, c0);
+        Node all = g.concat(1, g.reshape(o.output(), 2, 12), g.reshape(o.hn(), 2, 8), g.reshape(o.cn(), 2, 8));
+        NnTesting.assertGradCheck(g, all, Map.of("x", NnTesting.randomDoubles(12, 20), "h0", NnTesting.randomDoubles(16, 21),
+                "c0", NnTesting.randomDoubles(16, 22)));
+        RNN r = new RNN(2, 3, 2, Activation.TANH, false, 0.0, true, new SplittableRandom(23));
+        Graph gr = new Graph();
+        RNN.Output ro = r.forward(gr, gr.input("x", 3, 2, 2), gr.input("h0", 4, 2, 3));
+        NnTesting.assertGradCheck(gr, gr.concat(0, gr.reshape(ro.output(), 6, 6), gr.reshape(ro.hn(), 4, 6)),
+                Map.of("x", NnTesting.randomDoubles(12, 24), "h0", NnTesting.randomDoubles(24, 25)));
+    }
+
+    @Test
+    void rnnCarryCopiesTheFinalStateIntoTheInput() {
+        RNN r = new RNN(2, 3, 2, Activation.TANH, false, 0.0, new SplittableRandom(26));
+        Graph g = new Graph();
+        RNN.Output o = r.forward(g, g.input("x", 2, 1, 2), g.input("h0", 2, 1, 3));
+        Plan p = g.compile(PlanOptions.forInference(), o.output(), o.hn());
+        p.feed("x", NnTesting.randomFloats(4, 27));
+        p.feed("h0", new float[6]);
+        p.forward();
+        float[] hn = p.output(o.hn()).floats();
+        o.carry(p, "h0");
+        p.forward();
+        // a second forward from the carried state differs from the first, from zeros
+        assertFalse(java.util.Arrays.equals(hn, p.output(o.hn()).floats()));
+        Graph g2 = new Graph();
+        RNN.Output o2 = r.forward(g2, g2.input("x", 2, 1, 2), g2.input("h0", 2, 1, 3));
+        Plan p2 = g2.compile(PlanOptions.forInference(), o2.hn());
+        p2.feed("x", NnTesting.randomFloats(4, 27));
+        p2.feed("h0", hn);
+        p2.forward();
+        assertArrayEquals(p2.output(o2.hn()).floats(), p.output(o.hn()).floats());
+    }
+
+    @Test
     void dropoutOnlyBetweenLayersAndShapeErrors() {
         LSTM m = new LSTM(2, 3, 3, false, 0.3, new SplittableRandom(12));
         Graph g = new Graph();

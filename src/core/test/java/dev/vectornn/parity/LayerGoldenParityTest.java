@@ -39,8 +39,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every layer against PyTorch ({@code nn.safetensors}, written by
- * {@code src/core/test/python/make_golden_nn.py}; its docstring lists what each case stores).
+ * Every layer against PyTorch ({@code nn.safetensors}, and bidirectional RNN and LSTM cases in
+ * {@code nn_bidirectional.safetensors}, written by {@code src/core/test/python/make_golden_nn.py};
+ * its docstring lists what each case stores).
  * For each case and dtype the layer is built from the configuration in the file's metadata,
  * PyTorch's state dict is loaded with {@code loadStateDict(strict = true)}, and:
  * <ol>
@@ -63,6 +64,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LayerGoldenParityTest {
     static final String FILE = "nn.safetensors";
+    /** Bidirectional RNN and LSTM cases, in nn.safetensors' layout. */
+    static final String BIDIRECTIONAL_FILE = "nn_bidirectional.safetensors";
+    static final List<String> FILES = List.of(FILE, BIDIRECTIONAL_FILE);
     static final int STEPS = 5;
     static final double F64_RTOL = 1e-10, F64_ATOL = 1e-12, F32_RTOL = 1e-5;
 
@@ -75,8 +79,23 @@ class LayerGoldenParityTest {
     }
 
     static List<String> caseNames() {
-        return Golden.metadata(FILE).keySet().stream().filter(k -> !k.contains(".") && !k.equals("torch")
+        return FILES.stream().flatMap(f -> caseNames(f).stream()).sorted().toList();
+    }
+
+    static List<String> caseNames(String file) {
+        return Golden.metadata(file).keySet().stream().filter(k -> !k.contains(".") && !k.equals("torch")
                 && !k.equals("steps")).sorted().toList();
+    }
+
+    /** Case name to the golden file holding it (headers read once). */
+    private static final Map<String, String> FILE_OF = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The golden file holding case {@code name}. */
+    static String file(String name) {
+        return FILE_OF.computeIfAbsent(name, n -> {
+            for (String f : FILES) if (Golden.metadata(f).containsKey(n)) return f;
+            throw new IllegalStateException("no golden file has a case '" + n + "'");
+        });
     }
 
     static Stream<Arguments> cases() {
@@ -86,11 +105,17 @@ class LayerGoldenParityTest {
 
     @Test
     void everyLayerIsCovered() {
-        List<String> layers = caseNames().stream().map(c -> config(c).get("layer")).distinct().sorted().toList();
+        List<String> layers = caseNames(FILE).stream().map(c -> config(c).get("layer")).distinct().sorted().toList();
         assertEquals(List.of("Embedding", "LSTM", "LayerNorm", "Linear", "MLP", "MultiheadAttention", "RNN",
                 "TransformerBlock"), layers);
-        assertEquals(String.valueOf(STEPS), Golden.metadata(FILE).get("steps"));
-        assertTrue(caseNames().size() >= 25, "cases: " + caseNames());
+        for (String f : FILES) assertEquals(String.valueOf(STEPS), Golden.metadata(f).get("steps"), f);
+        assertTrue(caseNames(FILE).size() >= 25, "cases: " + caseNames(FILE));
+        // the bidirectional file: RNN and LSTM, every case bidirectional, one and two layers, both layouts
+        List<String> bidi = caseNames(BIDIRECTIONAL_FILE);
+        assertEquals(List.of("LSTM", "RNN"), bidi.stream().map(c -> config(c).get("layer")).distinct().sorted().toList());
+        for (String c : bidi) assertEquals("true", config(c).get("bidirectional"), c);
+        assertEquals(List.of("1", "2"), bidi.stream().map(c -> config(c).get("num_layers")).distinct().sorted().toList());
+        assertEquals(List.of("false", "true"), bidi.stream().map(c -> config(c).get("batch_first")).distinct().sorted().toList());
     }
 
     @ParameterizedTest(name = "{1} {0}")
@@ -114,6 +139,8 @@ class LayerGoldenParityTest {
         assertNotNull(runGradients("block_causal_padding", DType.F64, 1.000001));
         assertNotNull(runTraining("mha_causal", DType.F32, 1.001));
         assertNotNull(runTraining("rnn_2layer_bf_h0", DType.F64, 1.000001));
+        assertNotNull(runGradients("lstm_bidir_2layer_bf_h0", DType.F32, 1.0001));
+        assertNotNull(runTraining("rnn_bidir_2layer_h0", DType.F64, 1.000001));
     }
 
     // ---------------------------------------------------------------- the runs
@@ -141,7 +168,7 @@ class LayerGoldenParityTest {
         if (dyScale != 1.0) loss = c.g.mul(loss, dyScale);
         String p = name + "." + dn(dtype) + ".";
         List<String> gradInputs = c.floatInputs.keySet().stream()
-                .filter(k -> Golden.read(FILE).containsKey(p + "grad." + k)).toList();
+                .filter(k -> Golden.read(file(name)).containsKey(p + "grad." + k)).toList();
         Node[] outs = c.outputs.values().toArray(new Node[0]);
         Node[] all = new Node[outs.length + 1];
         all[0] = loss;
@@ -153,18 +180,18 @@ class LayerGoldenParityTest {
         double rtol = rtol(dtype), atol = atol(name, dtype);
         for (var e : c.outputs.entrySet()) {
             String m = Golden.compare(name + " " + dtype + " output " + e.getKey(), plan.output(e.getValue()),
-                    Golden.tensor(FILE, p + "out." + e.getKey()), rtol, atol);
+                    Golden.tensor(file(name), p + "out." + e.getKey()), rtol, atol);
             if (m != null) return m;
         }
         for (String in : gradInputs) {
             String m = Golden.compare(name + " " + dtype + " gradient of input " + in, plan.grad(in),
-                    Golden.tensor(FILE, p + "grad." + in), rtol, atol);
+                    Golden.tensor(file(name), p + "grad." + in), rtol, atol);
             if (m != null) return m;
         }
         assertEquals(c.stateDict.keySet(), plan.params().keySet(), name + ": the plan trains exactly the state dict");
         for (String k : c.stateDict.keySet()) {
             String m = Golden.compare(name + " " + dtype + " gradient of " + k, plan.grad(k),
-                    Golden.tensor(FILE, p + "pgrad." + k), rtol, atol);
+                    Golden.tensor(file(name), p + "pgrad." + k), rtol, atol);
             if (m != null) return m;
         }
         return null;
@@ -189,7 +216,7 @@ class LayerGoldenParityTest {
             default -> throw new IllegalStateException("unknown optimizer in " + cfg);
         };
         String p = name + "." + dn(dtype) + ".";
-        Tensor wantLosses = Golden.tensor(FILE, p + "losses");
+        Tensor wantLosses = Golden.tensor(file(name), p + "losses");
         Tensor losses = Tensor.zeros(dtype, STEPS);
         for (int t = 0; t < STEPS; t++) {
             opt.zeroGrad();
@@ -202,7 +229,7 @@ class LayerGoldenParityTest {
         String m = Golden.compare(name + " " + dtype + " training losses", losses, wantLosses, rtol, atol);
         if (m != null) return m;
         for (String k : c.stateDict.keySet()) {
-            Tensor want = Golden.tensor(FILE, p + "trained." + k);
+            Tensor want = Golden.tensor(file(name), p + "trained." + k);
             m = Golden.compare(name + " " + dtype + " trained " + k, plan.param(k).value(), want, rtol, atol);
             if (m != null) return m;
         }
@@ -212,7 +239,7 @@ class LayerGoldenParityTest {
     // ---------------------------------------------------------------- building a case
 
     static Map<String, String> config(String name) {
-        String s = Golden.metadata(FILE).get(name);
+        String s = Golden.metadata(file(name)).get(name);
         assertNotNull(s, name + " has no configuration in the metadata");
         return Golden.keyValues(s);
     }
@@ -221,7 +248,7 @@ class LayerGoldenParityTest {
     static Map<String, Tensor> stateDict(String name) {
         String prefix = name + ".sd.";
         Map<String, Tensor> sd = new TreeMap<>();
-        for (var e : Golden.read(FILE).entrySet()) {
+        for (var e : Golden.read(file(name)).entrySet()) {
             if (e.getKey().startsWith(prefix)) sd.put(e.getKey().substring(prefix.length()), e.getValue());
         }
         return sd;
@@ -253,7 +280,7 @@ class LayerGoldenParityTest {
         Node input(String in) {
             Node n = floatInputs.get(in);
             if (n != null) return n;
-            Tensor t = Golden.tensor(FILE, name + ".in." + in);
+            Tensor t = Golden.tensor(file(name), name + ".in." + in);
             n = g.input(in, t.shape().dims());
             floatInputs.put(in, n);
             floatFeeds.put(in, Golden.floats(t));
@@ -261,11 +288,11 @@ class LayerGoldenParityTest {
         }
 
         Node optionalInput(String in) {
-            return Golden.read(FILE).containsKey(name + ".in." + in) ? input(in) : null;
+            return Golden.read(file(name)).containsKey(name + ".in." + in) ? input(in) : null;
         }
 
         Node indexInput(String in) {
-            Tensor t = Golden.tensor(FILE, name + ".idx." + in);
+            Tensor t = Golden.tensor(file(name), name + ".idx." + in);
             indexFeeds.put(in, Golden.indices(t));
             return g.indexInput(in, t.shape().dims());
         }
@@ -285,9 +312,9 @@ class LayerGoldenParityTest {
                         i(cfg, "padding_idx") < 0 ? Embedding.NO_PADDING : i(cfg, "padding_idx"), rng);
                 case "LayerNorm" -> new LayerNorm(i(cfg, "normalized_shape"), Double.parseDouble(cfg.get("eps")));
                 case "RNN" -> new RNN(i(cfg, "input_size"), i(cfg, "hidden_size"), i(cfg, "num_layers"), Activation.TANH,
-                        b(cfg, "batch_first"), 0.0, rng);
+                        b(cfg, "batch_first"), 0.0, bidirectional(cfg), rng);
                 case "LSTM" -> new LSTM(i(cfg, "input_size"), i(cfg, "hidden_size"), i(cfg, "num_layers"),
-                        b(cfg, "batch_first"), 0.0, rng);
+                        b(cfg, "batch_first"), 0.0, bidirectional(cfg), rng);
                 case "MultiheadAttention" -> new MultiheadAttention(i(cfg, "embed_dim"), i(cfg, "num_heads"), rng);
                 case "TransformerBlock" -> new TransformerBlock(i(cfg, "embed_dim"), i(cfg, "num_heads"), rng);
                 default -> throw new IllegalStateException("unknown layer in " + cfg);
@@ -326,7 +353,7 @@ class LayerGoldenParityTest {
                 default -> throw new IllegalStateException("no forward for " + module);
             }
             // every output the golden file has, and no other
-            List<String> golden = Golden.read(FILE).keySet().stream().filter(k -> k.startsWith(name + ".f64.out."))
+            List<String> golden = Golden.read(file(name)).keySet().stream().filter(k -> k.startsWith(name + ".f64.out."))
                     .map(k -> k.substring((name + ".f64.out.").length())).sorted().toList();
             assertEquals(golden, outputs.keySet().stream().sorted().toList(), name + " outputs");
         }
@@ -335,6 +362,11 @@ class LayerGoldenParityTest {
             String v = cfg.get(k);
             if (v == null) throw new IllegalStateException(k + " missing in " + cfg);
             return Integer.parseInt(v);
+        }
+
+        /** {@code bidirectional} of a recurrent case; absent (the cases of nn.safetensors) means false. */
+        private static boolean bidirectional(Map<String, String> cfg) {
+            return cfg.containsKey("bidirectional") && b(cfg, "bidirectional");
         }
 
         private static boolean b(Map<String, String> cfg, String k) {

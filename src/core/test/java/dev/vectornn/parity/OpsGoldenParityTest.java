@@ -47,19 +47,21 @@ class OpsGoldenParityTest {
     /** Declares golden inputs in a graph for one dtype and remembers what to feed. */
     static final class Ctx {
         final Graph g = new Graph();
+        final String file;
         final String name;
         final DType dtype;
         final Map<String, float[]> floatFeeds = new LinkedHashMap<>();
         final Map<String, int[]> indexFeeds = new LinkedHashMap<>();
         final List<String> inputNames = new ArrayList<>();
 
-        Ctx(String name, DType dtype) {
+        Ctx(String file, String name, DType dtype) {
+            this.file = file;
             this.name = name;
             this.dtype = dtype;
         }
 
         Tensor golden(String in) {
-            return Golden.tensor(FILE, name + ".in." + in);
+            return Golden.tensor(file, name + ".in." + in);
         }
 
         Node input(String in) {
@@ -135,20 +137,23 @@ class OpsGoldenParityTest {
     @ParameterizedTest(name = "{1} {0}")
     @MethodSource("casesByDtype")
     void matchesPyTorch(OpCase c, DType dtype) {
-        String m = run(c, dtype, 1.0);
+        String m = run(FILE, c, dtype, 1.0);
         if (m != null) fail(m);
     }
 
     /** The comparison can fail: a slightly scaled output gradient is caught in the input gradient. */
     @Test
     void aWrongOutputGradientIsCaught() {
-        assertNotNull(run(cases().get(0), DType.F32, 1.001));
-        assertNotNull(run(cases().get(4), DType.F64, 1.000001));
+        assertNotNull(run(FILE, cases().get(0), DType.F32, 1.001));
+        assertNotNull(run(FILE, cases().get(4), DType.F64, 1.000001));
     }
 
-    /** Runs a case with the output gradient scaled by {@code dyScale}; null if everything matches. */
-    static String run(OpCase c, DType dtype, double dyScale) {
-        Ctx x = new Ctx(c.name(), dtype);
+    /**
+     * Runs a case of golden file {@code file} (ops.safetensors layout) with the output gradient
+     * scaled by {@code dyScale}; null if everything matches.
+     */
+    static String run(String file, OpCase c, DType dtype, double dyScale) {
+        Ctx x = new Ctx(file, c.name(), dtype);
         Node out = c.build().apply(x);
         List<String> inputGrads = c.grads().stream().filter(x.inputNames::contains).toList();
         Plan plan = x.g.compile(PlanOptions.forTraining().withDtype(dtype).withGradInputs(inputGrads.toArray(new String[0])),
@@ -157,7 +162,7 @@ class OpsGoldenParityTest {
         x.indexFeeds.forEach(plan::feed);
         plan.forward();
         String dn = dtype == DType.F32 ? "f32" : "f64";
-        Tensor dy = Golden.read(FILE).get(c.name() + ".in.dy");
+        Tensor dy = Golden.read(file).get(c.name() + ".in.dy");
         if (dy == null) {
             if (dyScale != 1.0) {
                 // a scalar loss: scale through the seed instead
@@ -173,11 +178,11 @@ class OpsGoldenParityTest {
         }
         double rtol = dtype == DType.F32 ? 1e-5 : 1e-10, atol = dtype == DType.F32 ? 1e-6 : 1e-12;
         Tensor y = plan.output(out);
-        Tensor wantY = Golden.tensor(FILE, c.name() + "." + dn + ".y");
+        Tensor wantY = Golden.tensor(file, c.name() + "." + dn + ".y");
         String m = Golden.compare(c.name() + " " + dtype + " output", y, wantY, rtol, atol);
         if (m != null) return m;
         for (String gname : c.grads()) {
-            Tensor want = Golden.tensor(FILE, c.name() + "." + dn + ".d" + gname);
+            Tensor want = Golden.tensor(file, c.name() + "." + dn + ".d" + gname);
             m = Golden.compare(c.name() + " " + dtype + " gradient of " + gname, plan.grad(gname), want, rtol, atol);
             if (m != null) return m;
         }

@@ -208,14 +208,27 @@ class OpGradientProperties {
     }
 
     @Property(tries = TRIES)
-    void crossEntropy(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 1, max = 5) int classes, @ForAll long s) {
+    void lstmCell(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int hidden,
+                  @ForAll boolean zeroState, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node gates = f.in(g, "gates", -3, 3, batch, 4 * hidden);
+        Node cPrev = zeroState ? null : f.in(g, "cPrev", -2, 2, batch, hidden);
+        // distinct weights on h and c so that both halves of the output gradient matter
+        assertGradients(g, g.mul(g.lstmCell(gates, cPrev), f.in(g, "w", -1, 1, 2, batch, hidden)), f);
+    }
+
+    @Property(tries = TRIES)
+    void crossEntropy(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 1, max = 5) int classes,
+                      @ForAll @IntRange(min = 0, max = 4) int smoothing, @ForAll long s) {
         Graph g = new Graph();
         Feeds f = new Feeds(s);
         Node logits = f.in(g, "logits", -3, 3, GraphGen.concat(d, classes));
         Node t = f.idx(g, "t", classes, d);
         int[] tv = (int[]) f.values.get("t");
         if (tv.length > 1) tv[tv.length - 1] = -100; // one ignored row, when another one remains
-        assertGradients(g, g.crossEntropy(logits, t), f);
+        // label smoothing 0, 0.25, ..., 1: both ends of the valid range included
+        assertGradients(g, g.crossEntropy(logits, t, -100, smoothing * 0.25), f);
     }
 
     @Property(tries = TRIES)
