@@ -114,6 +114,17 @@ abstract class Backend {
                                     Object rstd, int ro, Object g, int go, Object dx, int dxo,
                                     Object dg, int dgo, Object db, int dbo);
 
+    /**
+     * The fused attention softmax of one {@code rows x cols} score matrix, as
+     * {@code Kernels.attentionSoftmax} ({@code keyMask}, {@code cols} long, may be null).
+     */
+    abstract void attentionSoftmax(int rows, int cols, double scale, boolean causal, Object x, int xo,
+                                   Object keyMask, int mo, Object y, int yo);
+
+    /** Its VJP, as {@code Kernels.attentionSoftmaxBackward}: dx overwritten. */
+    abstract void attentionSoftmaxBackward(int rows, int cols, double scale, boolean causal, Object y, int yo,
+                                           Object dy, int dyo, Object keyMask, int mo, Object dx, int dxo);
+
     /** The fused LSTM cell, as {@code Kernels.lstmCell} ({@code cPrev} may be null: a zero state). */
     abstract void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
                            Object tanhC, int tco, Object h, int ho, Object c, int co);

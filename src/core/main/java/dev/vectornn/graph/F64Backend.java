@@ -286,6 +286,59 @@ final class F64Backend extends Backend {
     }
 
     @Override
+    void attentionSoftmax(int rows, int cols, double scale, boolean causal, Object x, int xo,
+                          Object keyMask, int mo, Object y, int yo) {
+        double[] xs = (double[]) x, ms = (double[]) keyMask, ys = (double[]) y;
+        int firstSeen = firstUnmasked(cols, ms, mo);
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols, yr = yo + r * cols;
+            int n = causal ? Math.min(r + 1, cols) : cols;
+            if (firstSeen >= n) {
+                for (int j = 0; j < n; j++) ys[yr + j] = 1.0 / n;
+            } else {
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) if (ms == null || ms[mo + j] == 0) m = Math.max(m, scale * xs[xr + j]);
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    double e = ms == null || ms[mo + j] == 0 ? Math.exp(scale * xs[xr + j] - m) : 0.0;
+                    ys[yr + j] = e;
+                    s += e;
+                }
+                for (int j = 0; j < n; j++) ys[yr + j] /= s;
+            }
+            for (int j = n; j < cols; j++) ys[yr + j] = 0.0;
+        }
+    }
+
+    @Override
+    void attentionSoftmaxBackward(int rows, int cols, double scale, boolean causal, Object y, int yo,
+                                  Object dy, int dyo, Object keyMask, int mo, Object dx, int dxo) {
+        double[] ys = (double[]) y, g = (double[]) dy, ms = (double[]) keyMask, d = (double[]) dx;
+        int firstSeen = firstUnmasked(cols, ms, mo);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int n = causal ? Math.min(r + 1, cols) : cols;
+            if (firstSeen >= n) {
+                for (int j = 0; j < cols; j++) d[dxo + o + j] = 0.0;
+                continue;
+            }
+            double s = 0;
+            for (int j = 0; j < n; j++) s += g[dyo + o + j] * ys[yo + o + j];
+            for (int j = 0; j < n; j++) {
+                d[dxo + o + j] = ms == null || ms[mo + j] == 0 ? scale * (ys[yo + o + j] * (g[dyo + o + j] - s)) : 0.0;
+            }
+            for (int j = n; j < cols; j++) d[dxo + o + j] = 0.0;
+        }
+    }
+
+    /** The first key {@code keyMask} leaves visible, or {@code cols} if it masks them all. */
+    private static int firstUnmasked(int cols, double[] keyMask, int mo) {
+        if (keyMask == null) return 0;
+        for (int j = 0; j < cols; j++) if (keyMask[mo + j] == 0) return j;
+        return cols;
+    }
+
+    @Override
     void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
                   Object tanhC, int tco, Object h, int ho, Object c, int co) {
         double[] x = (double[]) gates, cp = (double[]) cPrev, a = (double[]) act, tc = (double[]) tanhC;

@@ -426,6 +426,50 @@ public final class Graph {
     /** Masks attention scores {@code [..., T, T]} above the diagonal (see {@link Ops#CAUSAL_MASK}). */
     public Node causalMask(Node scores) { return apply(Ops.CAUSAL_MASK, null, scores); }
 
+    /**
+     * Attention weights from raw scores in one op: {@code softmax(scale * scores)} over the last
+     * axis, with the causal mask and an optional key-padding mask applied as exact zeros. The
+     * same values as
+     * <pre>{@code
+     * Node s = g.mul(scores, scale);
+     * if (causal) s = g.causalMask(s);
+     * // with a mask: g.maskedFill over [B, H, T, S] with the mask as [B, 1, 1, S], value -Float.MAX_VALUE
+     * Node attn = g.softmax(s);
+     * }</pre>
+     * without the intermediate buffers and passes; with {@code causal}, query {@code t} touches
+     * only its first {@code t + 1} scores. Its VJP is
+     * {@code dx = scale * y * (dy - sum(dy * y))} with masked entries 0.
+     *
+     * <p>A query that sees no key (all the keys the causal rule allows it are padded) gets the
+     * uniform average over the keys the causal rule allows, and no gradient; PyTorch gives NaN
+     * there.
+     *
+     * @param scores {@code [..., T, S]}: query-by-key scores, e.g. {@code Q K^T} as {@code [B*H, T, S]}
+     * @param scale the factor on the scores, e.g. {@code 1 / sqrt(headDim)}; finite
+     * @param causal mask key {@code j} for query {@code t < j} (needs {@code T == S})
+     * @param keyPaddingMask null, or {@code [B, S]} whose nonzero entries mark keys to ignore
+     *     (PyTorch's {@code key_padding_mask}, true as 1); the {@code N} score matrices form
+     *     {@code B} consecutive groups, so row {@code b} applies to batch {@code b} of
+     *     {@code [B, H, T, S]} scores or of their {@code [B*H, T, S]} reshape. Gets no gradient.
+     * @throws ShapeException if {@code scores} has rank below 2, is not square while
+     *     {@code causal}, or the mask's shape does not fit
+     * @throws IllegalArgumentException if {@code scale} is not finite
+     */
+    public Node attentionSoftmax(Node scores, double scale, boolean causal, Node keyPaddingMask) {
+        if (!Double.isFinite(scale)) {
+            throw new IllegalArgumentException("attentionSoftmax: scale must be finite, got " + scale + " (built at "
+                    + callSite() + ")");
+        }
+        SoftmaxOps.AttentionAttrs a = new SoftmaxOps.AttentionAttrs(scale, causal);
+        return keyPaddingMask == null ? apply(Ops.ATTENTION_SOFTMAX, a, scores)
+                : apply(Ops.ATTENTION_SOFTMAX, a, scores, keyPaddingMask);
+    }
+
+    /** {@link #attentionSoftmax(Node, double, boolean, Node)} without a key-padding mask. */
+    public Node attentionSoftmax(Node scores, double scale, boolean causal) {
+        return attentionSoftmax(scores, scale, causal, null);
+    }
+
     // ---------------------------------------------------------------- recurrent cells
 
     /**

@@ -189,6 +189,17 @@ public final class OpSamples {
         add(Ops.MASKED_FILL, "[3,4] mask [1,4]", (g, f) -> g.maskedFill(f.in(g, "x", -1, 1, 3, 4),
                 g.constant(Tensor.of(new float[] {0, 1, 0, 1}, 1, 4)), -2.0));
         add(Ops.CAUSAL_MASK, "softmax(causal [2,3,3])", (g, f) -> g.softmax(g.causalMask(f.in(g, "s", -2, 2, 2, 3, 3))));
+        add(Ops.ATTENTION_SOFTMAX, "[2,3,4] scale 0.7", (g, f) -> g.attentionSoftmax(f.in(g, "s", -2, 2, 2, 3, 4), 0.7, false));
+        add(Ops.ATTENTION_SOFTMAX, "causal [2,4,4] scale -1.3", (g, f) ->
+                g.attentionSoftmax(f.in(g, "s", -2, 2, 2, 4, 4), -1.3, true));
+        // two batches of two heads; batch 1 pads key 0, so its query 0 sees no key at all (a
+        // uniform row with a zero gradient) and its other queries lose one key
+        add(Ops.ATTENTION_SOFTMAX, "causal [4,3,3], key padding [2,3]", (g, f) ->
+                g.attentionSoftmax(f.in(g, "s", -2, 2, 4, 3, 3), 0.5, true,
+                        g.constant(Tensor.of(new float[] {0, 0, 1, 1, 0, 0}, 2, 3))));
+        add(Ops.ATTENTION_SOFTMAX, "[2,2,2,5] key padding [2,5]", (g, f) ->
+                g.attentionSoftmax(f.in(g, "s", -2, 2, 2, 2, 2, 5), 1.0, false,
+                        g.constant(Tensor.of(new float[] {0, 1, 0, 0, 1, 1, 1, 0, 1, 1}, 2, 5))));
         add(Ops.LSTM_CELL, "gates [3,8], cPrev [3,2], h and c weighted", (g, f) -> {
             Node cell = g.lstmCell(f.in(g, "gates", -2, 2, 3, 8), f.in(g, "cPrev", -1.5, 1.5, 3, 2));
             // weighting h and c differently checks both halves of the output gradient

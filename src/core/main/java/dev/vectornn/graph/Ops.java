@@ -90,6 +90,8 @@ public final class Ops {
     public static final OpDef MASKED_FILL = new IndexOps.MaskedFill();
     /** causal attention mask on {@code [..., T, T]} scores. */
     public static final OpDef CAUSAL_MASK = new IndexOps.CausalMask();
+    /** attention weights: scale, causal and key-padding masks and softmax over {@code [..., T, S]} scores, fused. */
+    public static final OpDef ATTENTION_SOFTMAX = new SoftmaxOps.AttentionSoftmax();
 
     // recurrent cells (RecurrentOps)
     /** fused LSTM gate nonlinearities and state update: {@code [B,4H]} gates (and {@code [B,H]} c) to {@code [2,B,H]} (h, c). */
@@ -107,7 +109,7 @@ public final class Ops {
             ADD, SUB, MUL, DIV, MUL_SCALAR, ADD_SCALAR, POW,
             NEG, SQUARE, SQRT, EXP, LOG, TANH, SIGMOID, RELU, GELU, GELU_TANH,
             MATMUL, SUM, MEAN, RESHAPE, PERMUTE, SLICE, CONCAT, SOFTMAX, LOG_SOFTMAX,
-            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, LSTM_CELL, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
+            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, ATTENTION_SOFTMAX, LSTM_CELL, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
 
     /** Every registered op, in table order. */
     public static List<OpDef> all() {

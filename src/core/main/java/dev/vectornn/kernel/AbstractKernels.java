@@ -171,6 +171,42 @@ abstract class AbstractKernels implements Kernels {
         doLogSoftmaxBackward(rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
     }
 
+    @Override
+    public final void attentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                       float[] keyMask, int keyMaskOff, float[] y, int yOff) {
+        attentionCheck("attentionSoftmax", rows, cols, scale, x, xOff, "x", keyMask, keyMaskOff, y, yOff, "y");
+        doAttentionSoftmax(rows, cols, scale, causal, x, xOff, keyMask, keyMaskOff, y, yOff);
+    }
+
+    @Override
+    public final void attentionSoftmaxBackward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                                               float[] dy, int dyOff, float[] keyMask, int keyMaskOff,
+                                               float[] dx, int dxOff) {
+        String k = "attentionSoftmaxBackward";
+        attentionCheck(k, rows, cols, scale, y, yOff, "y", keyMask, keyMaskOff, dx, dxOff, "dx");
+        vector(k, "dy", dy, dyOff, rowsTimesCols(k, rows, cols));
+        doAttentionSoftmaxBackward(rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff, dx, dxOff);
+    }
+
+    private static void attentionCheck(String k, int rows, int cols, float scale, float[] in, int inOff, String inName,
+                                       float[] keyMask, int keyMaskOff, float[] out, int outOff, String outName) {
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        if (!Float.isFinite(scale)) throw new IllegalArgumentException(k + ": scale must be finite, got " + scale);
+        int n = rowsTimesCols(k, rows, cols);
+        vector(k, inName, in, inOff, n);
+        vector(k, outName, out, outOff, n);
+        if (keyMask != null) {
+            vector(k, "keyMask", keyMask, keyMaskOff, cols);
+            // the kernels write the output row by row while they read the mask: a shared span
+            // would change the mask under them
+            if (keyMask == out && keyMaskOff < outOff + n && outOff < keyMaskOff + cols && n > 0 && cols > 0) {
+                throw new IllegalArgumentException(k + ": keyMask [" + keyMaskOff + ", " + (keyMaskOff + cols) + ") overlaps "
+                        + outName + " [" + outOff + ", " + (outOff + n) + ") in the same array");
+            }
+        }
+    }
+
     private static void rowsCheck(String k, int rows, int cols, float[] x, int xOff, int ldx,
                                   float[] y, int yOff, int ldy) {
         size(k, "rows", rows);
@@ -482,6 +518,13 @@ abstract class AbstractKernels implements Kernels {
                                                 float[] mean, int meanOff, float[] rstd, int rstdOff,
                                                 float[] gamma, int gammaOff, float[] dx, int dxOff,
                                                 float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff);
+
+    protected abstract void doAttentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                               float[] keyMask, int keyMaskOff, float[] y, int yOff);
+
+    protected abstract void doAttentionSoftmaxBackward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                                                       float[] dy, int dyOff, float[] keyMask, int keyMaskOff,
+                                                       float[] dx, int dxOff);
 
     protected abstract void doLstmCell(int rows, int hidden, float[] gates, int gatesOff, float[] cPrev, int cPrevOff,
                                        float[] act, int actOff, float[] tanhC, int tanhCOff, float[] h, int hOff,

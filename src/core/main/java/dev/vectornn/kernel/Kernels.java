@@ -124,6 +124,51 @@ public interface Kernels {
                             float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
 
     /**
+     * Attention weights of one score matrix, the scale, the masks and the softmax fused:
+     * {@code x} and {@code y} are {@code rows x cols} and contiguous, row {@code r} holding one
+     * query's scores against {@code cols} keys. Row {@code r} <em>sees</em> key {@code j} unless
+     * {@code causal && j > r} or {@code keyMask != null && keyMask[keyMaskOff + j] != 0} (a key
+     * mask of length {@code cols}, shared by every row; NaN counts as nonzero), and
+     * <pre>
+     *   y[r, j] = exp(s_j - m) / sum_{seen k} exp(s_k - m)   for the keys j row r sees, s_j = scale * x[r, j]
+     *   y[r, j] = 0                                           for the others
+     * </pre>
+     * with {@code m} the largest {@code s_j} seen. {@code scale * x} is rounded to float first, as
+     * {@link #scale} then {@link #softmax} over the seen keys would, a masked key contributing
+     * exactly nothing (as if its score were {@code -inf}): the scalar implementation gives exactly
+     * those bits, the vector one sums the exps in its own order (within {@link #softmax}'s
+     * tolerance). Masked entries are exactly +0, even in a row that is NaN. A row that sees no key
+     * at all (every key the causal rule leaves it is in {@code keyMask}) gets the uniform average
+     * {@code 1 / n} over those {@code n} keys ({@code r + 1} when causal, else {@code cols}),
+     * which is what filling the masked scores with one large negative value would give.
+     *
+     * <p>With {@code causal}, row {@code r} uses {@code x[r, 0..r]} only (whatever is after the
+     * diagonal, NaN included, does not matter) and writes zeros after it: about half the work of
+     * a full softmax. {@code y} may be {@code x} (same offset);
+     * {@code keyMask} must not overlap {@code y}.
+     *
+     * @throws IllegalArgumentException also if {@code scale} is not finite
+     */
+    void attentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                          float[] keyMask, int keyMaskOff, float[] y, int yOff);
+
+    /**
+     * The VJP of {@link #attentionSoftmax} with respect to {@code x}, from its output {@code y}:
+     * <pre>
+     *   dx[r, j] = scale * (y[r, j] * (dy[r, j] - sum_k dy[r, k] * y[r, k]))   for the keys j row r sees
+     *   dx[r, j] = 0                                                           for the others
+     * </pre>
+     * (the sum runs over {@code k < r + 1} when causal, else over the row, where {@code y} is 0
+     * at the masked keys). A row that sees no key gets {@code dx = 0}: its uniform output does
+     * not depend on {@code x}. {@code dy} after the diagonal does not matter when causal. Same
+     * arguments as the forward; {@code dx} is overwritten and may be {@code dy} (same offset).
+     * The implementations differ only in the order of the sum (within {@code |scale|} times
+     * {@link #softmaxBackward}'s tolerance); everything else is the same float arithmetic.
+     */
+    void attentionSoftmaxBackward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                                  float[] dy, int dyOff, float[] keyMask, int keyMaskOff, float[] dx, int dxOff);
+
+    /**
      * Layer normalization over each contiguous row of length {@code cols}:
      * {@code y = (x - mean) * rstd * gamma + beta}, {@code rstd = 1/sqrt(var + eps)} with the biased
      * variance (as PyTorch). Row statistics are accumulated in double. {@code gamma} and

@@ -252,6 +252,71 @@ final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
+    protected void doAttentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                      float[] keyMask, int keyMaskOff, float[] y, int yOff) {
+        int firstSeen = firstUnmasked(cols, keyMask, keyMaskOff);
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols, yr = yOff + r * cols;
+            int n = causal ? Math.min(r + 1, cols) : cols;
+            if (firstSeen >= n) {
+                // no key to attend to: the uniform average over the keys the causal rule allows
+                float u = (float) (1.0 / n);
+                for (int j = 0; j < n; j++) y[yr + j] = u;
+            } else {
+                // the bits of scale, then softmax over the seen keys (a masked key adds exactly
+                // what exp(-inf - m) = 0 would)
+                float m = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    if (seen(keyMask, keyMaskOff, j)) m = Math.max(m, scale * x[xr + j]);
+                }
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    float e = seen(keyMask, keyMaskOff, j) ? (float) Math.exp(scale * x[xr + j] - m) : 0f;
+                    y[yr + j] = e;
+                    s += e;
+                }
+                // a masked key stays exactly 0 even in a row that came out NaN
+                for (int j = 0; j < n; j++) y[yr + j] = seen(keyMask, keyMaskOff, j) ? (float) (y[yr + j] / s) : 0f;
+            }
+            for (int j = n; j < cols; j++) y[yr + j] = 0f;
+        }
+    }
+
+    @Override
+    protected void doAttentionSoftmaxBackward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                                              float[] dy, int dyOff, float[] keyMask, int keyMaskOff,
+                                              float[] dx, int dxOff) {
+        int firstSeen = firstUnmasked(cols, keyMask, keyMaskOff);
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+            int n = causal ? Math.min(r + 1, cols) : cols;
+            if (firstSeen >= n) {
+                for (int j = 0; j < cols; j++) dx[dxr + j] = 0f;
+                continue;
+            }
+            double s = 0;
+            for (int j = 0; j < n; j++) s += (double) dy[dyr + j] * y[yr + j];
+            float sf = (float) s;
+            for (int j = 0; j < n; j++) {
+                dx[dxr + j] = seen(keyMask, keyMaskOff, j) ? scale * (y[yr + j] * (dy[dyr + j] - sf)) : 0f;
+            }
+            for (int j = n; j < cols; j++) dx[dxr + j] = 0f;
+        }
+    }
+
+    /** Whether key {@code j} is not masked out. */
+    private static boolean seen(float[] keyMask, int keyMaskOff, int j) {
+        return keyMask == null || keyMask[keyMaskOff + j] == 0;
+    }
+
+    /** The first key {@code keyMask} leaves visible, or {@code cols} if it masks them all. */
+    static int firstUnmasked(int cols, float[] keyMask, int keyMaskOff) {
+        if (keyMask == null) return 0;
+        for (int j = 0; j < cols; j++) if (keyMask[keyMaskOff + j] == 0) return j;
+        return cols;
+    }
+
+    @Override
     protected void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
                                float[] beta, int betaOff, float eps, float[] y, int yOff,
                                float[] mean, int meanOff, float[] rstd, int rstdOff) {

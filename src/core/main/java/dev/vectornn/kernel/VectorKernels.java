@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * latency) and reduce across lanes once, after the loop; long sums are folded into a double every
  * {@value #CHUNK} elements so that float rounding does not grow with the length.
  *
- * <p>Row kernels (softmax family, layer norm), the element-wise math and the LSTM cell live in
- * {@link VectorRows}, {@link VectorUnary} and {@link VectorLstm}; GEMM and GEMV delegate to
+ * <p>Row kernels (softmax family, layer norm), the element-wise math, the attention softmax and
+ * the LSTM cell live in {@link VectorRows}, {@link VectorUnary}, {@link VectorAttention} and
+ * {@link VectorLstm}; GEMM and GEMV delegate to
  * {@code dev.vectornn.kernel.gemm}. Nothing here allocates. Stateless and thread-safe.
  *
  * <p>Loaded reflectively by {@link KernelProvider}, so it needs its public no-argument
@@ -275,6 +276,19 @@ public final class VectorKernels extends AbstractKernels {
         for (int r = 0; r < rows; r++) {
             VectorRows.logSoftmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
         }
+    }
+
+    @Override
+    protected void doAttentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                      float[] keyMask, int keyMaskOff, float[] y, int yOff) {
+        VectorAttention.forward(rows, cols, scale, causal, x, xOff, keyMask, keyMaskOff, y, yOff);
+    }
+
+    @Override
+    protected void doAttentionSoftmaxBackward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                                              float[] dy, int dyOff, float[] keyMask, int keyMaskOff,
+                                              float[] dx, int dxOff) {
+        VectorAttention.backward(rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff, dx, dxOff);
     }
 
     @Override

@@ -45,6 +45,8 @@ final class VectorRows {
                         int.class, float[].class, int.class, float.class)),
                 lookup.findStatic(VectorRows.class, "subExpScaledLoop", MethodType.methodType(void.class,
                         int.class, float[].class, int.class, float[].class, int.class, float[].class, int.class, float.class)),
+                lookup.findStatic(VectorRows.class, "expSumRowsLoop", MethodType.methodType(void.class,
+                        int.class, int.class, float[].class, int.class, int.class, float[].class, float[].class)),
             };
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -84,10 +86,45 @@ final class VectorRows {
         }
     }
 
+    /**
+     * For each of {@code k} rows of {@code y} (leading dimension {@code ld}): stores
+     * {@code exp(y - m[i])} over {@code len} elements (a multiple of L) in place, and their
+     * float vector sum in {@code sums[i]}: the bits {@link #softmax}'s exp pass gives such a row
+     * (shorter than {@value VectorKernels#CHUNK}), one non-inlined call for the whole band.
+     */
+    static void expSumRows(int k, int len, float[] y, int yo, int ld, float[] m, float[] sums) {
+        try {
+            LOOPS[3].invokeExact(k, len, y, yo, ld, m, sums);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static void expSumRowsLoop(int k, int len, float[] y, int yo, int ld, float[] m, float[] sums) {
+        for (int r = 0; r < k; r++) {
+            int o = yo + r * ld;
+            float mr = m[r];
+            FloatVector s = FloatVector.zero(F);
+            for (int i = 0; i < len; i += L) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, o + i).sub(mr));
+                e.intoArray(y, o + i);
+                s = s.add(e);
+            }
+            sums[r] = Simd.sumLanes(s);
+        }
+    }
+
     /** Softmax of one row; {@code y} may be {@code x}. */
     static void softmax(int n, float[] x, int xo, float[] y, int yo) {
         if (n == 0) return;
-        float m = VectorKernels.maxOf(n, x, xo);
+        softmax(n, x, xo, y, yo, VectorKernels.maxOf(n, x, xo));
+    }
+
+    /**
+     * Softmax of one non-empty row whose maximum {@code m} (as {@link VectorKernels#maxOf}) the
+     * caller computed while writing it; {@code y} may be {@code x}.
+     */
+    static void softmax(int n, float[] x, int xo, float[] y, int yo, float m) {
         int full = F.loopBound(n);
         double total = 0;
         for (int start = 0; start < n; start += CHUNK) {

@@ -154,6 +154,8 @@ final class VectorUnary {
         final float[] tx = new float[L], tdy = new float[L], ty = new float[L];
         /** Two row statistics returned by VectorRows' layer-norm helper without allocating. */
         final double[] stats = new double[2];
+        /** Per-row maxima and exp sums of a band of up to L rows (VectorAttention). */
+        final float[] bandMax = new float[L], bandSum = new float[L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

@@ -18,14 +18,13 @@ import java.util.random.RandomGenerator;
  *
  * <p>Per head {@code h} of size {@code d = E / heads}:
  * {@code softmax(Q_h K_h^T / sqrt(d) + masks) V_h}; the heads are concatenated and projected
- * by {@code out_proj}. Masked positions get {@code -Float.MAX_VALUE} rather than PyTorch's
- * {@code -inf}, which gives the same result except for a query that may attend to nothing: a
- * uniform average here, NaN in PyTorch. Attention-weight dropout (training plans) as PyTorch's
- * {@code dropout} argument.
+ * by {@code out_proj}. The scale, the masks and the softmax are one op
+ * ({@link Graph#attentionSoftmax}): masked keys get weight exactly 0, as with PyTorch's
+ * {@code -inf}, except for a query that may attend to nothing, which gets a uniform average over
+ * the keys the causal mask allows it (and no gradient) here, NaN in PyTorch. Attention-weight
+ * dropout (training plans) as PyTorch's {@code dropout} argument.
  */
 public class MultiheadAttention extends Module {
-    private static final double MASKED = -Float.MAX_VALUE;
-
     private final int embedDim;
     private final int numHeads;
     private final double dropout;
@@ -122,13 +121,10 @@ public class MultiheadAttention extends Module {
             k = Linear.apply(g, key, ws[1], bs[1]);
             v = Linear.apply(g, value, ws[2], bs[2]);
         }
-        Node scores = g.mul(g.matmul(splitHeads(g, q), splitHeads(g, k), false, true), 1.0 / Math.sqrt(hd)); // [B*H, T, S]
-        if (causal) scores = g.causalMask(scores);
-        if (keyPaddingMask != null) {
-            Node m = g.reshape(keyPaddingMask, b, 1, 1, s);
-            scores = g.reshape(g.maskedFill(g.reshape(scores, b, heads, t, s), m, MASKED), b * heads, t, s);
-        }
-        Node attn = g.softmax(scores);
+        Node scores = g.matmul(splitHeads(g, q), splitHeads(g, k), false, true); // [B*H, T, S]
+        // scale, both masks and the softmax in one op: the [B*H, T, S] matrices are batch-major,
+        // so the mask's row b covers matrices b*H .. b*H + H-1
+        Node attn = g.attentionSoftmax(scores, 1.0 / Math.sqrt(hd), causal, keyPaddingMask);
         if (dropout > 0) attn = g.dropout(attn, dropout);
         Node ctx = g.matmul(attn, splitHeads(g, v)); // [B*H, T, d]
         if (heads > 1) ctx = g.permute(g.reshape(ctx, b, heads, t, hd), 0, 2, 1, 3);

@@ -50,6 +50,13 @@ class PlanAllocationTest {
         Node logits = g.matmul(h, w);
         Node scores = g.softmax(g.causalMask(g.reshape(g.slice(logits, 0, 0, 6), 6, 6)));
         Node loss = g.add(g.crossEntropy(logits, g.indexInput("t", 8)), g.mean(g.transpose(scores, 0, 1)));
+        // the fused attention softmax, causal and with a key-padding mask (which blinds query 0 of batch 1)
+        Node pad = g.constant(Tensor.of(new float[] {0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0}, 2, 6));
+        Node att = g.attentionSoftmax(g.reshape(g.slice(logits, 0, 0, 6), 1, 6, 6), 0.5, true);
+        Node attPad = g.attentionSoftmax(g.reshape(g.tanh(g.slice(logits, 0, 0, 6)), 2, 3, 6), 0.7, false, pad);
+        Node attBoth = g.attentionSoftmax(g.reshape(g.concat(0, g.slice(logits, 0, 0, 6), g.slice(logits, 0, 2, 8)), 2, 6, 6),
+                0.3, true, pad);
+        loss = g.add(loss, g.add(g.mean(g.mul(att, att)), g.add(g.mean(g.mul(attPad, attPad)), g.mean(g.mul(attBoth, attBoth)))));
         // a fused LSTM cell whose previous state is a view of another cell's output
         Node w4 = g.param("w4", Tensor.randn(DType.F64, Shape.of(12, 8), 0.5, 3));
         Node cell = g.lstmCell(g.matmul(h, w4), g.select(g.lstmCell(g.matmul(x, w4), null), 0, 1));

@@ -89,6 +89,24 @@ class KernelArgumentsTest {
                 k -> k.layerNorm(3, 4, a, 0, null, 0, null, 0, 1e-5f, new float[12], 0, null, 0, null, 0), "layerNorm", "x", "12", "10"));
         bad.add(new Bad("layerNormBackward null rstd", npe,
                 k -> k.layerNormBackward(1, 2, a, 0, b, 0, c, 0, null, 0, null, 0, new float[2], 0, null, 0, null, 0), "layerNormBackward", "rstd"));
+        // attention softmax
+        bad.add(new Bad("attentionSoftmax x shorter than rows x cols", iae,
+                k -> k.attentionSoftmax(3, 4, 1f, true, a, 0, null, 0, new float[12], 0), "attentionSoftmax", "x", "12", "10"));
+        bad.add(new Bad("attentionSoftmax keyMask past end", iae,
+                k -> k.attentionSoftmax(2, 4, 1f, false, new float[8], 0, a, 7, new float[8], 0), "attentionSoftmax", "keyMask", "4", "7"));
+        bad.add(new Bad("attentionSoftmax NaN scale", iae,
+                k -> k.attentionSoftmax(1, 2, Float.NaN, false, a, 0, null, 0, b, 0), "attentionSoftmax", "scale", "NaN"));
+        bad.add(new Bad("attentionSoftmax null y", npe,
+                k -> k.attentionSoftmax(1, 2, 1f, false, a, 0, null, 0, null, 0), "attentionSoftmax", "y"));
+        bad.add(new Bad("attentionSoftmax keyMask inside y", iae,
+                k -> k.attentionSoftmax(2, 2, 1f, false, a, 0, b, 3, b, 0), "attentionSoftmax", "keyMask", "[3, 5)", "y", "[0, 4)"));
+        bad.add(new Bad("attentionSoftmaxBackward dy past end", iae,
+                k -> k.attentionSoftmaxBackward(2, 3, 1f, true, a, 0, b, 5, null, 0, c, 0), "attentionSoftmaxBackward", "dy", "6", "5"));
+        bad.add(new Bad("attentionSoftmaxBackward negative cols", iae,
+                k -> k.attentionSoftmaxBackward(2, -3, 1f, true, a, 0, b, 0, null, 0, c, 0), "attentionSoftmaxBackward", "cols", "-3"));
+        bad.add(new Bad("attentionSoftmaxBackward infinite scale", iae,
+                k -> k.attentionSoftmaxBackward(1, 1, Float.POSITIVE_INFINITY, false, a, 0, b, 0, null, 0, c, 0),
+                "attentionSoftmaxBackward", "scale", "Infinity"));
         // recurrent cells
         bad.add(new Bad("lstmCell gates shorter than rows x 4H", iae,
                 k -> k.lstmCell(2, 2, new float[15], 0, null, 0, new float[16], 0, new float[4], 0, new float[4], 0, new float[4], 0),

@@ -143,6 +143,23 @@ class VectorKernelsAllocationTest {
         cs.add(new Case("argmax", () -> k.argmax(n, x, 0)));
         cs.add(new Case("softmax", () -> k.softmax(rows, cols, x, 0, cols, y, 0, cols)));
         cs.add(new Case("logSoftmax", () -> k.logSoftmax(rows, cols, x, 0, cols, y, 0, cols)));
+        // attention softmax: one 37 x 37 score matrix (tails in every row length), key mask with a blind causal row
+        int at = 37;
+        float[] scores = random(r, at * at, -3, 3), attn = new float[at * at], dAttn = random(r, at * at, -1, 1);
+        float[] dScores = new float[at * at], keyMask = new float[at];
+        keyMask[0] = 1;
+        keyMask[at - 2] = 1;
+        k.attentionSoftmax(at, at, 0.125f, true, scores, 0, keyMask, 0, attn, 0);
+        for (boolean causal : new boolean[] {false, true}) {
+            String c = causal ? " causal" : "";
+            cs.add(new Case("attentionSoftmax" + c, () -> k.attentionSoftmax(at, at, 0.125f, causal, scores, 0, null, 0, attn, 0)));
+            cs.add(new Case("attentionSoftmax key mask" + c, () -> k.attentionSoftmax(at, at, 0.125f, causal, scores, 0,
+                    keyMask, 0, attn, 0)));
+            cs.add(new Case("attentionSoftmaxBackward" + c, () -> k.attentionSoftmaxBackward(at, at, 0.125f, causal, attn, 0,
+                    dAttn, 0, null, 0, dScores, 0)));
+            cs.add(new Case("attentionSoftmaxBackward key mask" + c, () -> k.attentionSoftmaxBackward(at, at, 0.125f, causal,
+                    attn, 0, dAttn, 0, keyMask, 0, dScores, 0)));
+        }
         cs.add(new Case("softmaxBackward", () -> k.softmaxBackward(rows, cols, pos, 0, cols, dy, 0, cols, dx, 0, cols)));
         cs.add(new Case("logSoftmaxBackward", () -> k.logSoftmaxBackward(rows, cols, b, 0, cols, dy, 0, cols, dx, 0, cols)));
         cs.add(new Case("layerNorm", () -> k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, y, 0, mean, 0, rstd, 0)));

@@ -170,6 +170,75 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void attentionSoftmax() {
+        int[] sizes = {1, L - 1, L + 1, 2 * L + 3, 70};
+        for (int t : sizes) {
+            for (boolean causal : new boolean[] {false, true}) {
+                for (int maskKind = 0; maskKind < 3; maskKind++) {   // none, some keys, every key
+                    String what = "attentionSoftmax " + t + "x" + t + (causal ? " causal" : "") + " mask " + maskKind;
+                    int n = t * t;
+                    float scale = 0.37f;
+                    float[] x = random(n + 1, 4);
+                    float[] mask = maskKind == 0 ? null : new float[t + 2];
+                    if (maskKind == 1) for (int j = 0; j < t; j += 3) mask[2 + j] = 1;   // keys 0, 3, 6, ...: row 0 is blind when causal
+                    if (maskKind == 2) Arrays.fill(mask, 2, 2 + t, -1);
+                    if (causal) {
+                        // the causal half is not read: NaN there must not reach the output
+                        for (int r = 0; r < t; r++) for (int j = r + 1; j < t; j++) x[1 + r * t + j] = Float.NaN;
+                    }
+                    float[][] ys = new float[2][];
+                    Kernels[] ks = {s, v};
+                    for (int q = 0; q < 2; q++) {
+                        float[] y = new float[n + 3];
+                        ks[q].attentionSoftmax(t, t, scale, causal, x, 1, mask, 2, y, 3);
+                        ys[q] = y;
+                        // a seen row is the kernel's own scale then softmax over its seen keys:
+                        // exactly for the oracle, up to the order of the exp sum for the vector twin
+                        for (int r = 0; r < t; r++) {
+                            int len = causal ? r + 1 : t;
+                            float[] row = new float[len], want = new float[len];
+                            ks[q].scale(len, scale, x, 1 + r * t, row, 0);
+                            boolean any = false;
+                            for (int j = 0; j < len; j++) {
+                                if (mask != null && mask[2 + j] != 0) row[j] = Float.NEGATIVE_INFINITY;
+                                else any = true;
+                            }
+                            if (any) ks[q].softmax(1, len, row, 0, len, want, 0, len);
+                            else Arrays.fill(want, (float) (1.0 / len));
+                            float[] got = Arrays.copyOfRange(y, 3 + r * t, 3 + r * t + len);
+                            if (q == 0) assertArrayEquals(want, got, ks[q].name() + " " + what + " row " + r);
+                            else assertUlps(want, got, 4, 1e-9, ks[q].name() + " " + what + " row " + r);
+                            for (int j = len; j < t; j++) assertEquals(0f, y[3 + r * t + j], what + " causal zero");
+                        }
+                    }
+                    assertUlps(ys[0], ys[1], 4, 1e-9, what);
+                    float[] dy = random(n + 4, 1);
+                    if (causal) for (int r = 0; r < t; r++) for (int j = r + 1; j < t; j++) dy[4 + r * t + j] = Float.NaN;
+                    float[][] dxs = new float[2][];
+                    for (int q = 0; q < 2; q++) {
+                        float[] dx = new float[n + 5];
+                        Arrays.fill(dx, Float.NaN);   // overwritten everywhere in the matrix
+                        ks[q].attentionSoftmaxBackward(t, t, scale, causal, ys[0], 3, dy, 4, mask, 2, dx, 5);
+                        dxs[q] = Arrays.copyOfRange(dx, 5, 5 + n);
+                        for (float d : dxs[q]) assertTrue(Float.isFinite(d), ks[q].name() + " " + what + " dx " + Arrays.toString(dxs[q]));
+                    }
+                    assertUlps(dxs[0], dxs[1], 4, 1e-6, what + " backward");
+                    // spot-check the oracle against the formula in double, on the last row
+                    int r = t - 1, len = t;   // the last row sees every key the mask leaves
+                    double dot = 0;
+                    for (int j = 0; j < len; j++) dot += (double) dy[4 + r * t + j] * ys[0][3 + r * t + j];
+                    boolean blind = maskKind == 2;
+                    for (int j = 0; j < t; j++) {
+                        boolean masked = mask != null && mask[2 + j] != 0;
+                        double want = blind || masked ? 0 : scale * ys[0][3 + r * t + j] * (dy[4 + r * t + j] - dot);
+                        assertEquals(want, dxs[0][r * t + j], 1e-6, what + " formula at " + j);
+                    }
+                }
+            }
+        }
+    }
+
     /** The LSTM cell as the unary and binary kernels of {@code k} compute it: {act, tanhC, h, c}. */
     private static float[][] composedLstmCell(Kernels k, int rows, int hs, float[] gates, float[] cPrev) {
         float[] act = new float[rows * 4 * hs], tc = new float[rows * hs], h = new float[rows * hs], c = new float[rows * hs];

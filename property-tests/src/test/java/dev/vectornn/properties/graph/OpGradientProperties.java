@@ -208,6 +208,26 @@ class OpGradientProperties {
     }
 
     @Property(tries = TRIES)
+    void attentionSoftmax(@ForAll @IntRange(min = 1, max = 4) int t, @ForAll @IntRange(min = 1, max = 4) int keys,
+                          @ForAll @IntRange(min = 1, max = 2) int batch, @ForAll @IntRange(min = 1, max = 2) int heads,
+                          @ForAll boolean causal, @ForAll boolean padded, @ForAll @IntRange(min = -3, max = 3) int k,
+                          @ForAll long s) {
+        int sk = causal ? t : keys;
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node scores = f.in(g, "s", -2, 2, batch * heads, t, sk);
+        Node mask = null;
+        if (padded) {
+            // random padding, blind queries included: their rows are constant, with zero gradient
+            Tensor m = Tensor.zeros(DType.F64, Shape.of(batch, sk));
+            for (int i = 0; i < m.numel(); i++) m.setFlat(i, f.r.nextInt(3) == 0 ? 1 : 0);
+            mask = g.constant(m);
+        }
+        double scale = k == 0 ? 0.25 : k * 0.6;
+        assertGradients(g, g.attentionSoftmax(scores, scale, causal, mask), f);
+    }
+
+    @Property(tries = TRIES)
     void lstmCell(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int hidden,
                   @ForAll boolean zeroState, @ForAll long s) {
         Graph g = new Graph();
