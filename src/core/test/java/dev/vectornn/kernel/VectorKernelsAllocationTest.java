@@ -2,10 +2,9 @@ package dev.vectornn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vectornn.testsupport.SteadyAllocation;
+import dev.vectornn.testsupport.SteadyAllocation.Case;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,61 +43,17 @@ class VectorKernelsAllocationTest {
      */
     private static final long DEADLINE_NANOS = 150_000_000_000L;
 
-    private record Case(String name, Runnable call) {}
-
     @Test
     void steadyStateCallsDoNotAllocate() throws Throwable {
-        MethodHandle counter = allocationCounter();
+        MethodHandle counter = SteadyAllocation.counter();
         Assumptions.assumeTrue(counter != null, "no per-thread allocation counter in this JVM");
         int saved = KernelThreads.threads();
         KernelThreads.setThreads(1);
         try {
-            List<Case> cases = cases();
-            long[] last = new long[cases.size()];
-            // A case counts as clean once one of its batches allocated nothing: its compiled
-            // steady state is reached. It keeps running so the shared dispatchers go on seeing
-            // every op. (Requiring all cases clean in the same round made the test depend on
-            // when C2's queue got to the last one on a loaded machine.)
-            boolean[] reached = new boolean[cases.size()];
-            long deadline = System.nanoTime() + DEADLINE_NANOS;
-            boolean clean = false;
-            while (!clean && System.nanoTime() < deadline) {
-                clean = true;
-                for (int c = 0; c < cases.size(); c++) {
-                    Runnable call = cases.get(c).call();
-                    long before = (long) counter.invokeExact();
-                    for (int i = 0; i < BATCH; i++) {
-                        call.run();
-                    }
-                    last[c] = (long) counter.invokeExact() - before;
-                    reached[c] |= last[c] < SLACK;
-                    clean &= reached[c];
-                }
-            }
-            StringBuilder report = new StringBuilder();
-            for (int c = 0; c < cases.size(); c++) {
-                if (!reached[c]) {
-                    report.append(String.format("%n  %-28s %10.1f bytes/call", cases.get(c).name(), (double) last[c] / BATCH));
-                }
-            }
-            assertTrue(clean, "steady-state kernel calls allocate (" + dev.vectornn.kernel.simd.Simd.describe() + "):" + report);
+            String report = SteadyAllocation.untilSteady(counter, cases(), BATCH, SLACK, DEADLINE_NANOS);
+            assertTrue(report == null, "steady-state kernel calls allocate (" + dev.vectornn.kernel.simd.Simd.describe() + "):" + report);
         } finally {
             KernelThreads.setThreads(saved);
-        }
-    }
-
-    /** {@code ThreadMXBean.getCurrentThreadAllocatedBytes} as a {@code ()long} handle, or null. */
-    private static MethodHandle allocationCounter() throws IllegalAccessException {
-        // com.sun.management is not readable from this module at compile time; a public lookup is
-        // enough at run time, and invokeExact on a ()long handle does not box the result
-        Object mx = ManagementFactory.getThreadMXBean();
-        try {
-            Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
-            return MethodHandles.publicLookup()
-                    .findVirtual(type, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-                    .bindTo(mx);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            return null;
         }
     }
 

@@ -3,10 +3,10 @@ package dev.vectornn.lm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectornn.kernel.KernelThreads;
+import dev.vectornn.testsupport.SteadyAllocation;
+import dev.vectornn.testsupport.SteadyAllocation.Case;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.management.ManagementFactory;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class TrainerAllocationTest {
 
     @Test
     void steadyStepsDoNotAllocate() throws Throwable {
-        MethodHandle counter = allocationCounter();
+        MethodHandle counter = SteadyAllocation.counter();
         Assumptions.assumeTrue(counter != null, "no per-thread allocation counter in this JVM");
         int saved = KernelThreads.threads();
         KernelThreads.setThreads(1);
@@ -37,40 +37,11 @@ class TrainerAllocationTest {
                 Trainer.create(TrainerTest.tinyGpt(v), TrainerTest.gptTrain(1_000_000), d),
                 Trainer.create(TrainerTest.tinyLstm(v, false), TrainerTest.lstmTrain(1_000_000), d),
             };
-            String[] names = {"gpt", "lstm"};
-            long[] last = new long[trainers.length];
-            boolean[] reached = new boolean[trainers.length];
-            boolean clean = false;
-            long deadline = System.nanoTime() + DEADLINE_NANOS;
-            while (!clean && System.nanoTime() < deadline) {
-                clean = true;
-                for (int t = 0; t < trainers.length; t++) {
-                    long before = (long) counter.invokeExact();
-                    for (int i = 0; i < BATCH; i++) trainers[t].step();
-                    last[t] = (long) counter.invokeExact() - before;
-                    reached[t] |= last[t] < SLACK;
-                    clean &= reached[t];
-                }
-            }
-            StringBuilder report = new StringBuilder();
-            for (int t = 0; t < trainers.length; t++) {
-                if (!reached[t]) report.append(String.format("%n  %s: %.1f bytes/step", names[t], (double) last[t] / BATCH));
-            }
-            assertTrue(clean, "steady training steps allocate:" + report);
+            List<Case> cases = List.of(new Case("gpt step", trainers[0]::step), new Case("lstm step", trainers[1]::step));
+            String report = SteadyAllocation.untilSteady(counter, cases, BATCH, SLACK, DEADLINE_NANOS);
+            assertTrue(report == null, "steady training steps allocate:" + report);
         } finally {
             KernelThreads.setThreads(saved);
-        }
-    }
-
-    private static MethodHandle allocationCounter() throws IllegalAccessException {
-        Object mx = ManagementFactory.getThreadMXBean();
-        try {
-            Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
-            return MethodHandles.publicLookup()
-                    .findVirtual(type, "getCurrentThreadAllocatedBytes", MethodType.methodType(long.class))
-                    .bindTo(mx);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            return null;
         }
     }
 }
