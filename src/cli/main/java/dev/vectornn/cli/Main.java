@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Pure-Java deep learning on the Java Vector API.",
-        subcommands = {InfoCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, GenerateCommand.class, EvalCommand.class, InfoCommand.class,
+            GradcheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -25,12 +26,21 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "vectornn %4$s: %5$s%6$s%n");
         }
+        // The loss plot is drawn off-screen; without this a machine with no display may try (and
+        // fail) to reach an X server the first time AWT loads.
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured picocli command line, for tests. */
+    /**
+     * The configured picocli command line, for tests: errors are reported as one line
+     * ({@code vectornn train: error: ...}) by {@link CliErrors}.
+     */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new CliErrors());
+        cl.setParameterExceptionHandler(new CliErrors());
+        return cl;
     }
 
     @Override
@@ -38,12 +48,17 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The version of this build from the jar manifest, or {@code "development build"} when run from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
     /** Version from the jar manifest (set by Maven), or "development" when run from classes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"vectornn " + (v == null ? "development build" : v)};
+            return new String[] {"vectornn " + version()};
         }
     }
 }

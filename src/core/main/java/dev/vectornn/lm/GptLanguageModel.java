@@ -22,7 +22,8 @@ import java.util.random.RandomGenerator;
  * {@code ln_f.*}, {@code lm_head.weight} (absent when tied). Initialization as nanoGPT (GPT-2):
  * every matrix and embedding {@code N(0, 0.02)}, the residual output projections
  * ({@code attn.out_proj}, {@code mlp.c_proj}) {@code N(0, 0.02 / sqrt(2 * layers))}, biases 0,
- * LayerNorms 1 and 0. nanoGPT's blocks have no biases by default; these have them (initialized 0).
+ * LayerNorms 1 and 0. With {@code bias} off ({@link ModelConfig#bias()}), as nanoGPT's default, the
+ * LayerNorms, attention and MLP have weights only.
  */
 public final class GptLanguageModel extends LanguageModel {
     private final Embedding wte;
@@ -39,8 +40,8 @@ public final class GptLanguageModel extends LanguageModel {
         wpe = add("wpe", new LearnedPositionalEmbedding(c.context(), d, rng));
         Module h = add("h", new Module());
         blocks = new TransformerBlock[c.layers()];
-        for (int l = 0; l < blocks.length; l++) blocks[l] = h.add(Integer.toString(l), new TransformerBlock(d, c.heads(), c.dropout(), rng));
-        lnF = add("ln_f", new LayerNorm(d));
+        for (int l = 0; l < blocks.length; l++) blocks[l] = h.add(Integer.toString(l), new TransformerBlock(d, c.heads(), c.dropout(), c.bias(), rng));
+        lnF = add("ln_f", new LayerNorm(d, LayerNorm.DEFAULT_EPS, c.bias()));
         lmHead = c.tiedWeights() ? null : add("lm_head", new Linear(d, c.vocabSize(), false, rng));
         double projStd = 0.02 / Math.sqrt(2.0 * c.layers());
         for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {

@@ -56,8 +56,9 @@ public abstract sealed class LanguageModel extends Module permits GptLanguageMod
     public static long parameterCount(ModelConfig c) {
         long v = c.vocabSize(), d = c.dModel(), n = 0;
         if (c.architecture() == ModelConfig.Architecture.GPT) {
-            long block = 12 * d * d + 13 * d; // ln_1, attn (in_proj 3d x d + 3d, out_proj), ln_2, mlp (4d, 4d)
-            n = v * d + (long) c.context() * d + c.layers() * block + 2 * d + (c.tiedWeights() ? 0 : v * d);
+            // ln_1, attn (in_proj 3d x d, out_proj d x d), ln_2, mlp (4d x d, d x 4d); biases: 11 d and the norms' d + d
+            long block = 12 * d * d + (c.bias() ? 13 * d : 2 * d);
+            n = v * d + (long) c.context() * d + c.layers() * block + (c.bias() ? 2 * d : d) + (c.tiedWeights() ? 0 : v * d);
         } else {
             long h = c.hidden();
             n = v * d;

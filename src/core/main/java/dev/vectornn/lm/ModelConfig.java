@@ -25,9 +25,11 @@ import java.util.Objects;
  * @param context      GPT block size or LSTM bptt length, {@code >= 1}
  * @param dropout      drop probability in {@code [0, 1)}
  * @param tiedWeights  whether the output layer reuses the token embedding
+ * @param bias         GPT: whether LayerNorms, attention and MLP have biases (GPT-2: yes;
+ *                     nanoGPT's default: no); LSTM: must be true (PyTorch's LSTM and the decoder have biases)
  */
 public record ModelConfig(Architecture architecture, int vocabSize, int layers, int heads, int dModel, int hidden,
-                          int context, double dropout, boolean tiedWeights) {
+                          int context, double dropout, boolean tiedWeights, boolean bias) {
     /** The model families. */
     public enum Architecture {
         /** A GPT-style decoder-only Transformer. */
@@ -74,6 +76,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int layers, 
         } else {
             check(hidden >= 1 && hidden <= MAX_DIM, "hidden", hidden, "in [1, " + MAX_DIM + "]");
             check(heads == 0, "heads", heads, "0 for an LSTM");
+            if (!bias) throw new IllegalArgumentException("an LSTM language model always has biases (bias must be true)");
             if (tiedWeights && hidden != dModel) {
                 throw new IllegalArgumentException("tied weights need the embedding size (" + dModel
                         + ") to equal the hidden size (" + hidden + ")");
@@ -95,9 +98,16 @@ public record ModelConfig(Architecture architecture, int vocabSize, int layers, 
      * @param block     context length
      * @param dropout   drop probability
      * @param tied      share the token embedding with the LM head
+     * @param bias      biases in the LayerNorms, attention and MLP
      */
+    public static ModelConfig gpt(int vocabSize, int layers, int heads, int dModel, int block, double dropout, boolean tied,
+                                  boolean bias) {
+        return new ModelConfig(Architecture.GPT, vocabSize, layers, heads, dModel, 0, block, dropout, tied, bias);
+    }
+
+    /** {@link #gpt(int, int, int, int, int, double, boolean, boolean)} with biases (GPT-2's layout). */
     public static ModelConfig gpt(int vocabSize, int layers, int heads, int dModel, int block, double dropout, boolean tied) {
-        return new ModelConfig(Architecture.GPT, vocabSize, layers, heads, dModel, 0, block, dropout, tied);
+        return gpt(vocabSize, layers, heads, dModel, block, dropout, tied, true);
     }
 
     /**
@@ -112,7 +122,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int layers, 
      * @param tied      share the embedding with the decoder ({@code emsize == hidden})
      */
     public static ModelConfig lstm(int vocabSize, int layers, int emsize, int hidden, int bptt, double dropout, boolean tied) {
-        return new ModelConfig(Architecture.LSTM, vocabSize, layers, 0, emsize, hidden, bptt, dropout, tied);
+        return new ModelConfig(Architecture.LSTM, vocabSize, layers, 0, emsize, hidden, bptt, dropout, tied, true);
     }
 
     /** The fields as strings under stable keys ({@code model.*}), for checkpoint metadata and config files. */
@@ -127,6 +137,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int layers, 
         m.put("model.context", Integer.toString(context));
         m.put("model.dropout", Double.toString(dropout));
         m.put("model.tied_weights", Boolean.toString(tiedWeights));
+        m.put("model.bias", Boolean.toString(bias));
         return m;
     }
 
@@ -140,6 +151,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int layers, 
                 MapValues.integer(m, "model.vocab_size"), MapValues.integer(m, "model.layers"),
                 MapValues.integer(m, "model.heads"), MapValues.integer(m, "model.d_model"),
                 MapValues.integer(m, "model.hidden"), MapValues.integer(m, "model.context"),
-                MapValues.real(m, "model.dropout"), MapValues.bool(m, "model.tied_weights"));
+                MapValues.real(m, "model.dropout"), MapValues.bool(m, "model.tied_weights"),
+                MapValues.bool(m, "model.bias"));
     }
 }

@@ -29,6 +29,7 @@ public class MultiheadAttention extends Module {
     private final int numHeads;
     private final double dropout;
     private final Linear outProj;
+    private final boolean bias;
 
     /** Attention over {@code embedDim} features in {@code numHeads} heads, without dropout. */
     public MultiheadAttention(int embedDim, int numHeads, RandomGenerator rng) {
@@ -41,8 +42,19 @@ public class MultiheadAttention extends Module {
      * @param dropout drop probability of the attention weights, in {@code [0, 1]}
      * @throws IllegalArgumentException if {@code numHeads} does not divide {@code embedDim}, a size is below 1 or the dropout is invalid
      */
-    @SuppressWarnings("this-escape") // registerParameter and add only store into this module's own maps
     public MultiheadAttention(int embedDim, int numHeads, double dropout, RandomGenerator rng) {
+        this(embedDim, numHeads, dropout, true, rng);
+    }
+
+    /**
+     * Attention, with or without biases ({@code in_proj_bias} and {@code out_proj.bias}; PyTorch's
+     * {@code bias} argument).
+     *
+     * @param dropout drop probability of the attention weights, in {@code [0, 1]}
+     * @throws IllegalArgumentException if {@code numHeads} does not divide {@code embedDim}, a size is below 1 or the dropout is invalid
+     */
+    @SuppressWarnings("this-escape") // registerParameter and add only store into this module's own maps
+    public MultiheadAttention(int embedDim, int numHeads, double dropout, boolean bias, RandomGenerator rng) {
         if (embedDim < 1 || numHeads < 1 || embedDim % numHeads != 0) {
             throw new IllegalArgumentException("MultiheadAttention: embed_dim " + embedDim + " must be a positive multiple of"
                     + " num_heads " + numHeads);
@@ -51,10 +63,11 @@ public class MultiheadAttention extends Module {
         this.embedDim = embedDim;
         this.numHeads = numHeads;
         this.dropout = dropout;
+        this.bias = bias;
         registerParameter("in_proj_weight", Init.xavierUniform(3 * embedDim, embedDim, rng));
-        registerParameter("in_proj_bias", Tensor.zeros(DType.F32, 3 * embedDim));
-        outProj = add("out_proj", new Linear(embedDim, embedDim, rng));
-        java.util.Arrays.fill(outProj.bias().floats(), 0f);
+        if (bias) registerParameter("in_proj_bias", Tensor.zeros(DType.F32, 3 * embedDim));
+        outProj = add("out_proj", new Linear(embedDim, embedDim, bias, rng));
+        if (bias) java.util.Arrays.fill(outProj.bias().floats(), 0f);
     }
 
     /** The model width {@code E}. */
@@ -95,15 +108,15 @@ public class MultiheadAttention extends Module {
         if (keyPaddingMask != null && !keyPaddingMask.shape().equals(dev.vectornn.tensor.Shape.of(b, s))) {
             throw new ShapeException("MultiheadAttention: key_padding_mask is " + keyPaddingMask.shape() + "; expected [" + b + ", " + s + "]");
         }
-        Node w = param(g, "in_proj_weight"), bias = param(g, "in_proj_bias");
+        Node w = param(g, "in_proj_weight"), b3 = this.bias ? param(g, "in_proj_bias") : null;
         Node q, k, v;
         if (query == key && key == value) { // self-attention: one projection for all three
-            Node[] qkv = g.split(Linear.apply(g, query, w, bias), 2, e, e, e);
+            Node[] qkv = g.split(Linear.apply(g, query, w, b3), 2, e, e, e);
             q = qkv[0];
             k = qkv[1];
             v = qkv[2];
         } else {
-            Node[] ws = g.split(w, 0, e, e, e), bs = g.split(bias, 0, e, e, e);
+            Node[] ws = g.split(w, 0, e, e, e), bs = b3 == null ? new Node[3] : g.split(b3, 0, e, e, e);
             q = Linear.apply(g, query, ws[0], bs[0]);
             k = Linear.apply(g, key, ws[1], bs[1]);
             v = Linear.apply(g, value, ws[2], bs[2]);

@@ -39,14 +39,24 @@ public class TransformerBlock extends Module {
      * @param dropout drop probability on the attention weights and on both residual branches
      * @throws IllegalArgumentException as {@link MultiheadAttention}
      */
-    @SuppressWarnings("this-escape") // add only stores into this module's own map
     public TransformerBlock(int embedDim, int numHeads, double dropout, RandomGenerator rng) {
-        ln1 = add("ln_1", new LayerNorm(embedDim));
-        attn = add("attn", new MultiheadAttention(embedDim, numHeads, dropout, rng));
-        ln2 = add("ln_2", new LayerNorm(embedDim));
+        this(embedDim, numHeads, dropout, true, rng);
+    }
+
+    /**
+     * A block with or without biases in its LayerNorms, attention and MLP (nanoGPT's
+     * {@code bias} setting; without them only the weights above exist).
+     *
+     * @throws IllegalArgumentException as {@link MultiheadAttention}
+     */
+    @SuppressWarnings("this-escape") // add only stores into this module's own map
+    public TransformerBlock(int embedDim, int numHeads, double dropout, boolean bias, RandomGenerator rng) {
+        ln1 = add("ln_1", new LayerNorm(embedDim, LayerNorm.DEFAULT_EPS, bias));
+        attn = add("attn", new MultiheadAttention(embedDim, numHeads, dropout, bias, rng));
+        ln2 = add("ln_2", new LayerNorm(embedDim, LayerNorm.DEFAULT_EPS, bias));
         Module mlp = add("mlp", new Module());
-        fc = mlp.add("c_fc", new Linear(embedDim, 4 * embedDim, rng));
-        proj = mlp.add("c_proj", new Linear(4 * embedDim, embedDim, rng));
+        fc = mlp.add("c_fc", new Linear(embedDim, 4 * embedDim, bias, rng));
+        proj = mlp.add("c_proj", new Linear(4 * embedDim, embedDim, bias, rng));
         this.dropout = dropout;
     }
 

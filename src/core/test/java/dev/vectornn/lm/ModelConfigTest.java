@@ -14,6 +14,7 @@ class ModelConfigTest {
     void parameterCountMatchesTheBuiltModels() {
         ModelConfig[] configs = {
             ModelConfig.gpt(65, 4, 4, 128, 64, 0, false), ModelConfig.gpt(65, 2, 2, 16, 8, 0.1, true),
+            ModelConfig.gpt(65, 3, 2, 16, 8, 0, true, false), ModelConfig.gpt(65, 1, 4, 8, 8, 0, false, false),
             ModelConfig.lstm(100, 2, 20, 30, 35, 0.2, false), ModelConfig.lstm(100, 3, 24, 24, 5, 0, true),
         };
         for (ModelConfig c : configs) {
@@ -23,6 +24,7 @@ class ModelConfigTest {
         // block here, and ln_f's), position table excluded
         long ours = LanguageModel.parameterCount(ModelConfig.gpt(65, 4, 4, 128, 64, 0, true));
         assertEquals(795_904, ours - (4 * 11 + 1) * 128 - 64 * 128);
+        assertEquals(795_904, LanguageModel.parameterCount(ModelConfig.gpt(65, 4, 4, 128, 64, 0, true, false)) - 64 * 128);
     }
 
     @Test
@@ -70,6 +72,9 @@ class ModelConfigTest {
         assertTrue(e.getMessage().contains("tied"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.gpt(65, 4, 4, 128, 64, 1.0, false));
         assertTrue(e.getMessage().contains("dropout"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ModelConfig(ModelConfig.Architecture.LSTM, 65, 2, 0, 8, 8, 4, 0, false, false));
+        assertTrue(e.getMessage().contains("bias"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.gpt(1, 4, 4, 128, 64, 0, false));
         assertTrue(e.getMessage().contains("vocabulary"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.gptDefaults().withIters(0));

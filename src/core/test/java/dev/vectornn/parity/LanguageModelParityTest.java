@@ -20,20 +20,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The language models against their PyTorch twins ({@code make_golden_lm.py}): the same state
  * dict loaded into both gives the same logits, loss, final LSTM state and parameter gradients,
- * computed in float64 on both sides (1e-10 relative), for untied and tied weights.
+ * computed in float64 on both sides (1e-10 relative), for untied and tied weights and a GPT without biases (nanoGPT's default).
  */
 class LanguageModelParityTest {
     private static final String FILE = "lm.safetensors";
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt", "gpt_tied", "lstm", "lstm_tied"})
+    @ValueSource(strings = {"gpt", "gpt_tied", "gpt_nobias", "lstm", "lstm_tied"})
     void matchesPyTorch(String name) {
         Map<String, String> cfg = Golden.keyValues(Golden.metadata(FILE).get(name));
         ModelConfig mc = new ModelConfig(ModelConfig.Architecture.parse(cfg.get("architecture")),
                 Integer.parseInt(cfg.get("vocab_size")), Integer.parseInt(cfg.get("layers")),
                 Integer.parseInt(cfg.get("heads")), Integer.parseInt(cfg.get("d_model")),
                 Integer.parseInt(cfg.get("hidden")), Integer.parseInt(cfg.get("context")), 0,
-                Boolean.parseBoolean(cfg.get("tied_weights")));
+                Boolean.parseBoolean(cfg.get("tied_weights")), Boolean.parseBoolean(cfg.get("bias")));
         LanguageModel model = LanguageModel.create(mc, 1);
         Map<String, Tensor> sd = new LinkedHashMap<>();
         String prefix = name + ".sd.";
