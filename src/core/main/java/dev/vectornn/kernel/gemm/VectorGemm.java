@@ -15,7 +15,7 @@ import jdk.incubator.vector.FloatVector;
  * partial tiles are packed with zero padding and only their valid part is written back.
  *
  * <p><b>Determinism.</b> For every element of C the sum over {@code k} runs the same way
- * whatever the thread count or partition: per {@code KC} block, one accumulator starting at 0
+ * whatever the thread count or partition: per k block ({@link #depth}), one accumulator starting at 0
  * takes the products in order of {@code p} through {@code fma}; then
  * {@code C = alpha*acc + beta*C} for the first block and {@code C = alpha*acc + C} for the
  * later ones. Threads split C into blocks of whole tiles (rows or columns) and never split
@@ -28,10 +28,16 @@ import jdk.incubator.vector.FloatVector;
  * <p><b>Allocation.</b> None in steady state: packing buffers are per thread and reused
  * ({@link Scratch}); the thread pool reuses one task object per kind.
  *
+ * <p><b>Skinny C.</b> When a block of C is at most {@link #DIRECT_A_MAX_COLS} columns wide,
+ * each packed A panel would serve only a few column panels, so full panels of A are read in
+ * place ({@code lda}-strided: one contiguous run per {@code p} when A is transposed, one per row
+ * when not) and only a partial last panel is packed; the arithmetic is the same.
+ *
  * <p><b>Tuning knobs</b> (for benchmarking; defaults measured on a Zen 4 EPYC, AVX-512):
  * {@code -Dvectornn.gemm.tile=12x2|6x4|6x2} (rows x vectors; default 12x2 at 512 bits, 6x2
- * below), {@code vectornn.gemm.kc} (256), {@code .mc} (192), {@code .nc} (2048) and
- * {@code .parallelMin} (2^20 multiply-adds: smaller problems stay on the calling thread).
+ * below), {@code vectornn.gemm.kc} (1024: the largest k block), {@code .mc} (192), {@code .nc}
+ * (2048) and {@code .parallelMin} (2^20 multiply-adds: smaller problems stay on the calling
+ * thread).
  *
  * <p>Arguments are not checked ({@code AbstractKernels} did). Thread-safe.
  */
@@ -50,12 +56,30 @@ public final class VectorGemm {
     static final int NRV = TILE % 10;
     static final int NR = NRV * L;
 
-    /** Depth of a packed block: a KC x NR panel of B (32 KB at 512 bits) stays in L1 while A panels stream. */
-    static final int KC = positive("vectornn.gemm.kc", 256);
-    /** Rows of A packed at once: MC x KC floats (~192 KB) stay in L2. Multiple of MR. */
+    /**
+     * Largest depth of a packed block; {@code k} is cut into the fewest blocks of at most KC, as
+     * equal as possible ({@link #depth}). Each block ends in a pass over C (write-back with
+     * {@code beta = 1} after the first) and repacks B, so deeper blocks pay off while the
+     * MC x KC block of A still fits L2: measured on a Zen 4 EPYC (1 MB L2) with one thread,
+     * 1024 ran square GEMMs (512 to 2048) 1.1 to 1.15x as fast as the L1-sized 256, and the
+     * word-LM decoder's weight gradient ([33278 x 700] x [700 x 200], a C too large for any
+     * cache, passed over once instead of three times) 1.12x.
+     */
+    static final int KC = positive("vectornn.gemm.kc", 1024);
+    /** Rows of A packed at once: MC x KC floats (768 KB at most) stay in L2. Multiple of MR. */
     static final int MC = roundUp(positive("vectornn.gemm.mc", 192), MR);
     /** Columns of B packed at once: KC x NC floats. Multiple of NR. */
     static final int NC = roundUp(positive("vectornn.gemm.nc", 2048), NR);
+
+    /**
+     * Widest block of C (columns) for which full panels of A are read in place instead of packed.
+     * Packing A pays off over the {@code nc / NR} column panels that reuse each packed panel;
+     * with few of them (the skinny {@code n} of a weight gradient or an LM decoder's input
+     * gradient) the copy costs more than the strided reads it saves. Measured at 512 bits, A in
+     * place ran the 200-column word-LM decoder gradients 1.15x (N) and 1.2x (T) as fast as
+     * packed, 128 columns 1.13x (N), but 256 columns 0.95x (N) and 512 columns 0.82x (N).
+     */
+    static final int DIRECT_A_MAX_COLS = 7 * NR;
 
     /** Below this many multiply-adds ({@code m*n*k}) one thread is faster than handing work off. */
     static final long PARALLEL_MIN = Long.getLong("vectornn.gemm.parallelMin", 1L << 20);
@@ -206,24 +230,34 @@ public final class VectorGemm {
     static void blocked(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc, Scratch s) {
-        int kcMax = Math.min(k, KC);
+        int kcMax = depth(k);
         float[] ap = s.a(roundUp(Math.min(m, MC), MR) * kcMax);
         float[] bp = s.b(roundUp(Math.min(n, NC), NR) * kcMax);
         float[] tile = s.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            boolean direct = directA(ta, lda, nc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
                 Packing.packB(tb, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    Packing.packA(ta, a, aOff, lda, ic, mc, pc, kc, ap);
+                    // in place, only a partial last panel is packed (at ap[0]): the kernel
+                    // reads MR rows, and a full panel is all inside A
+                    int full = direct ? mc - mc % MR : 0;
+                    if (full < mc) Packing.packA(ta, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                            if (ir >= full) {
+                                kernel(kc, ap, (ir - full) * kc, MR, bp, jr * kc, tile);
+                            } else if (ta == Transpose.T) {
+                                kernel(kc, a, aOff + pc * lda + ic + ir, lda, bp, jr * kc, tile);
+                            } else {
+                                rowsKernel(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, jr * kc, tile);
+                            }
                             writeBack(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, alpha, betaBlock);
                         }
                     }
@@ -232,11 +266,41 @@ public final class VectorGemm {
         }
     }
 
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    /**
+     * The depth of the k blocks: {@code k} in the fewest blocks of at most {@link #KC}, as equal
+     * as possible (so no block is a thin remainder). A function of {@code k} alone, which a
+     * parallel split never cuts: every thread blocks the sum the same way.
+     */
+    static int depth(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /**
+     * Whether full panels of op(A) are read in place for a block {@code nc} columns wide (see
+     * {@link #DIRECT_A_MAX_COLS}); either way every product and sum is the same, so the choice
+     * never changes a bit. A transposed A in place takes one row of A per {@code p}: when its
+     * stride is a multiple of 2 KB those rows share a few L2 sets and evict one another
+     * (measured: no gain at lda 1024), so such an A is packed.
+     */
+    static boolean directA(Transpose ta, int lda, int nc) {
+        if (nc > DIRECT_A_MAX_COLS) return false;
+        return ta == Transpose.N || lda % 512 != 0;
+    }
+
+    private static void kernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] tile) {
         switch (TILE) {
-            case 122 -> MicroKernels.k12x2(kc, ap, ai, bp, bi, tile);
-            case 64 -> MicroKernels.k6x4(kc, ap, ai, bp, bi, tile);
-            default -> MicroKernels.k6x2(kc, ap, ai, bp, bi, tile);
+            case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, tile);
+            case 64 -> MicroKernels.k6x4(kc, ap, ai, as, bp, bi, tile);
+            default -> MicroKernels.k6x2(kc, ap, ai, as, bp, bi, tile);
+        }
+    }
+
+    private static void rowsKernel(int kc, float[] a, int ai, int rs, float[] bp, int bi, float[] tile) {
+        switch (TILE) {
+            case 122 -> MicroKernels.k12x2rows(kc, a, ai, rs, bp, bi, tile);
+            case 64 -> MicroKernels.k6x4rows(kc, a, ai, rs, bp, bi, tile);
+            default -> MicroKernels.k6x2rows(kc, a, ai, rs, bp, bi, tile);
         }
     }
 

@@ -156,6 +156,52 @@ class GemmTest {
         }
     }
 
+    /**
+     * A narrow C reads full A panels in place, a wide one packs them: the narrow C must be the
+     * wide one's first columns bit for bit (each element depends only on its row of A, its
+     * column of B and k), for both layouts of A, a partial last panel and a multi-block k. A
+     * transposed A whose stride is a multiple of 512 floats is packed even when narrow.
+     */
+    @Test
+    void aReadInPlaceGivesThePackedBits() {
+        Random r = new Random(17);
+        KernelThreads.setThreads(1);
+        int narrow = VectorGemm.DIRECT_A_MAX_COLS, wide = narrow + VectorGemm.NR + 5;
+        for (Transpose ta : TS) {
+            for (Transpose tb : TS) {
+                for (int[] mk : new int[][] {{4 * VectorGemm.MR + 5, VectorGemm.KC + 37}, {VectorGemm.MC + VectorGemm.MR, 300}, {512, 70}}) {
+                    int m = mk[0], k = mk[1];
+                    int lda = (ta == Transpose.N ? k : m) + (m == 512 ? 0 : 3);
+                    int ldb = tb == Transpose.N ? wide : k;
+                    float[] a = random(r, (ta == Transpose.N ? m : k) * lda);
+                    float[] b = random(r, (tb == Transpose.N ? k : wide) * ldb);
+                    assertTrue(VectorGemm.directA(ta, lda, narrow) == (ta == Transpose.N || lda % 512 != 0));
+                    assertTrue(!VectorGemm.directA(ta, lda, wide));
+                    float[] cw = new float[m * wide], cn = new float[m * narrow];
+                    VectorGemm.gemm(ta, tb, m, wide, k, 0.75f, a, 0, lda, b, 0, ldb, 0f, cw, 0, wide);
+                    VectorGemm.gemm(ta, tb, m, narrow, k, 0.75f, a, 0, lda, b, 0, ldb, 0f, cn, 0, narrow);
+                    for (int i = 0; i < m; i++) {
+                        assertArrayEquals(Arrays.copyOfRange(cw, i * wide, i * wide + narrow), Arrays.copyOfRange(cn, i * narrow, i * narrow + narrow),
+                                ta + "," + tb + " m=" + m + " k=" + k + " lda=" + lda + ": row " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /** k is cut into the fewest blocks of at most KC, as equal as possible. */
+    @Test
+    void depthBlocksKEvenly() {
+        int kc = VectorGemm.KC;
+        for (int k : new int[] {1, 7, kc - 1, kc, kc + 1, 2 * kc, 2 * kc + 1, 33278, 700}) {
+            int d = VectorGemm.depth(k), blocks = (k + d - 1) / d;
+            assertTrue(d >= 1 && d <= kc, "depth(" + k + ") = " + d);
+            assertEquals((k + kc - 1) / kc, blocks, "blocks for k=" + k);
+            assertTrue(k - (blocks - 1) * d > d - blocks, "last block of k=" + k + " is a thin remainder: depth " + d);
+        }
+        assertEquals(kc / 2 + 1, VectorGemm.depth(kc + 1));
+    }
+
     @Test
     void alphaZeroAndEmptyKOnlyScaleC() {
         Random r = new Random(7);
