@@ -1,5 +1,6 @@
 package dev.vectornn.cli;
 
+import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.lm.ModelConfig;
 import dev.vectornn.lm.Tokenizer;
 import dev.vectornn.lm.TrainConfig;
@@ -7,16 +8,29 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * picocli converters for the training options. Each turns the library's own parse error into a
+ * picocli converters for the training options, and the one check every kernel-running command
+ * shares. Each converter turns the library's own parse error into a
  * {@link TypeConversionException}, so picocli reports it as a usage error (exit 2) with the
  * library's message ("expected gpt or lstm") rather than a class name.
  */
 final class Converters {
     private Converters() {}
+
+    /**
+     * Applies {@code --threads} (null leaves the default), as a usage error below 1; shared by
+     * every command that runs kernels.
+     */
+    static void applyThreads(CommandLine commandLine, Integer threads) {
+        if (threads == null) return;
+        if (threads < 1) throw new ParameterException(commandLine, "--threads must be >= 1, got " + threads);
+        KernelThreads.setThreads(threads);
+    }
 
     /** {@code gpt} or {@code lstm}. */
     static final class Model implements ITypeConverter<ModelConfig.Architecture> {

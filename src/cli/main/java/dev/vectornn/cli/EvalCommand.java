@@ -1,6 +1,5 @@
 package dev.vectornn.cli;
 
-import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.lm.CorpusException;
 import dev.vectornn.lm.Evaluator;
 import dev.vectornn.lm.LmDataset;
@@ -60,10 +59,7 @@ final class EvalCommand implements Callable<Integer> {
             throw usage("--split must be valid, test or train, got '" + split + "'");
         }
         if (evalBatches != null && evalBatches < 1) throw usage("--eval-batches must be >= 1, got " + evalBatches);
-        if (threads != null) {
-            if (threads < 1) throw usage("--threads must be >= 1, got " + threads);
-            KernelThreads.setThreads(threads);
-        }
+        Converters.applyThreads(spec.commandLine(), threads);
         RunFolder folder = RunFolder.open(run, "--run");
         RunFolder.Info info = folder.readInfo();
         SavedModel m = SavedModel.load(folder, checkpoint);
@@ -89,10 +85,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliErrors.UserException(info.corpus().describe() + ": " + e.getMessage(), e);
         }
         TrainConfig tc = m.checkpoint().trainConfig();
-        if (evalBatches != null) {
-            tc = new TrainConfig(tc.iters(), tc.batch(), tc.lr(), tc.minLr(), tc.schedule(), tc.warmup(), tc.clip(), tc.weightDecay(),
-                    tc.optimizer(), tc.beta2(), tc.seed(), tc.evalEvery(), evalBatches, tc.evalBatch());
-        }
+        if (evalBatches != null) tc = tc.withEvalBatches(evalBatches);
         ModelConfig mc = m.checkpoint().modelConfig();
         double loss = new Evaluator(m.checkpoint().model(), tc).loss(tokens);
         String how = mc.architecture() == ModelConfig.Architecture.GPT

@@ -1,6 +1,5 @@
 package dev.vectornn.cli;
 
-import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.lm.TextGenerator;
 import dev.vectornn.lm.UnknownTokenException;
 import java.io.IOException;
@@ -65,10 +64,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (tokens < 0) throw usage("--tokens must be >= 0, got " + tokens);
         if (!(temperature > 0 && Double.isFinite(temperature))) throw usage("--temperature must be a positive number, got " + temperature);
         if (topK < 0) throw usage("--top-k must be >= 0 (0: all tokens), got " + topK);
-        if (threads != null) {
-            if (threads < 1) throw usage("--threads must be >= 1, got " + threads);
-            KernelThreads.setThreads(threads);
-        }
+        Converters.applyThreads(spec.commandLine(), threads);
         SavedModel m = SavedModel.load(run != null ? RunFolder.open(run, "--run") : null, checkpoint);
         try {
             m.tokenizer().encodePrompt(prompt); // checked before anything is printed

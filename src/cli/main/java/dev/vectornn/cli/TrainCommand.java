@@ -205,10 +205,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (threads != null) {
-            if (threads < 1) throw usage("--threads must be >= 1, got " + threads);
-            KernelThreads.setThreads(threads);
-        }
+        Converters.applyThreads(spec.commandLine(), threads);
         if (stopAt != null && stopAt < 1) throw usage("--stop-at must be >= 1, got " + stopAt);
         if (sampleTokens != null && sampleTokens < 0) throw usage("--sample-tokens must be >= 0, got " + sampleTokens);
         Setup s = resume != null ? resumeRun(out) : newRun(out);

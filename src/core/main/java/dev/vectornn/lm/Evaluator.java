@@ -60,11 +60,7 @@ public final class Evaluator {
                 throw new IllegalArgumentException("evaluation needs more than the block size (" + ctx + ") tokens, got "
                         + tokens.length);
             }
-            int size = config.batch() * ctx;
-            if (inputs.length < size) {
-                inputs = new int[size];
-                targets = new int[size];
-            }
+            ensureBuffers(config.batch() * ctx);
             Compiled c = plan(config.batch(), ctx);
             double[] sum = {0};
             RandomWindowBatcher.forEachEvalBatch(tokens, config.batch(), ctx, config.evalBatches(), evalSeed(config.seed()),
@@ -82,11 +78,7 @@ public final class Evaluator {
                     + batch + " columns, got " + tokens.length);
         }
         BpttBatcher b = new BpttBatcher(tokens, batch, ctx);
-        int size = batch * ctx;
-        if (inputs.length < size) {
-            inputs = new int[size];
-            targets = new int[size];
-        }
+        ensureBuffers(batch * ctx);
         ModelConfig mc = model.config();
         float[] zeros = new float[mc.layers() * batch * mc.hidden()];
         Compiled prev = null;
@@ -117,6 +109,13 @@ public final class Evaluator {
             prev = c;
         }
         return total / (b.rows() - 1);
+    }
+
+    private void ensureBuffers(int size) {
+        if (inputs.length < size) {
+            inputs = new int[size];
+            targets = new int[size];
+        }
     }
 
     static long evalSeed(long seed) {

@@ -130,6 +130,12 @@ public record TrainConfig(int iters, int batch, double lr, double minLr, Schedul
                 evalEvery, evalBatches, evalBatch);
     }
 
+    /** A copy that averages {@code evalBatches} validation batches (GPT). */
+    public TrainConfig withEvalBatches(int evalBatches) {
+        return new TrainConfig(iters, batch, lr, minLr, schedule, warmup, clip, weightDecay, optimizer, beta2, seed,
+                evalEvery, evalBatches, evalBatch);
+    }
+
     /** The fields as strings under stable keys ({@code train.*}). */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -96,7 +96,7 @@ public final class Trainer {
         boolean gpt = mc.architecture() == ModelConfig.Architecture.GPT;
         requireLength("training", data.train(), gpt ? ctx + 1 : 2L * config.batch());
         requireLength("validation", data.valid(), gpt ? ctx + 1 : 2L * config.evalBatch());
-        if (!gpt && (data.train().length / config.batch() - 1) / ctx < 1) {
+        if (!gpt && lstmStepsPerEpoch(data.train().length, config.batch(), ctx) < 1) {
             throw new IllegalArgumentException("the training split (" + data.train().length + " tokens) batchified into "
                     + config.batch() + " columns has no full window of bptt " + ctx + "; lower --batch or --bptt");
         }
@@ -272,13 +272,15 @@ public final class Trainer {
     /**
      * The scheduled learning rate at iteration {@code it} (0-based) for the cosine and constant
      * schedules, as nanoGPT's {@code get_lr}: linear warm-up {@code lr * (it + 1) / (warmup + 1)},
-     * then constant, or cosine from {@code lr} to {@code minLr} at {@code iters}.
+     * then constant, or cosine from {@code lr} to {@code minLr} at {@code iters}. (Not
+     * {@link dev.vectornn.optim.WarmupCosineLR}: that one ramps PyTorch-style, reaching {@code lr}
+     * one step earlier, and the run is meant to follow nanoGPT's curve.)
      */
     public static double learningRate(TrainConfig c, int it) {
         if (it < c.warmup()) return c.lr() * (it + 1) / (c.warmup() + 1);
-        if (c.schedule() != TrainConfig.Schedule.COSINE || it >= c.iters() || c.iters() <= c.warmup()) {
-            return c.schedule() == TrainConfig.Schedule.COSINE && it >= c.iters() ? c.minLr() : c.lr();
-        }
+        if (c.schedule() != TrainConfig.Schedule.COSINE) return c.lr();
+        if (it >= c.iters()) return c.minLr();
+        // here warmup <= it < iters, so the denominator is positive
         double ratio = (double) (it - c.warmup()) / (c.iters() - c.warmup());
         double coeff = 0.5 * (1 + Math.cos(Math.PI * ratio));
         return c.minLr() + coeff * (c.lr() - c.minLr());
