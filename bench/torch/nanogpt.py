@@ -301,7 +301,7 @@ def main():
         return windows(data, torch.randint(len(data) - block, (batch,)), block)
 
     @torch.no_grad()
-    def estimate_loss(iters, gen_batch):
+    def estimate_loss(iters, gen_batch, per_batch=None):
         model.eval()
         out = {}
         for split in ("train", "val"):
@@ -310,6 +310,8 @@ def main():
                 x, y = gen_batch(split, k) if split == "val" else gen_batch(split)
                 losses[k] = model(x, y).item()
             out[split] = losses.mean().item()
+            if per_batch is not None:
+                per_batch[split] = losses.tolist()
         model.train()
         return out
 
@@ -354,7 +356,9 @@ def main():
             data = train if split == "train" else val
             return windows(data, torch.randint(len(data) - block, (batch,), generator=g), block)
 
-        result["final_val_loss_%d" % a.final_eval_iters] = estimate_loss(a.final_eval_iters, own_batch)["val"]
+        per_batch = {}
+        result["final_val_loss_%d" % a.final_eval_iters] = estimate_loss(a.final_eval_iters, own_batch, per_batch)["val"]
+        result["final_val_batch_losses"] = per_batch["val"]  # for the spread of a 20-batch estimate
         print("final val loss on %d batches: %.4f" % (a.final_eval_iters, result["final_val_loss_%d" % a.final_eval_iters]))
     if a.json:
         with open(a.json, "w") as f:

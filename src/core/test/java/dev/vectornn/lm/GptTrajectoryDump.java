@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Not a unit test: a tool that records the first steps of {@link Trainer} on nanoGPT's
  * tinyshakespeare configuration so that {@code bench/torch/nanogpt.py} can replay them from the
  * same initial weights and the same batches ({@code bench/torch/nanogpt_compare.py} tables both).
- * It runs only when asked:
+ * It runs only when asked, and does not overwrite an existing recording:
  *
  * <pre>
  * ./mvnw -B -o -q -pl src/core test -Dtest=GptTrajectoryDump -Dsurefire.failIfNoSpecifiedTests=false \
@@ -50,6 +51,10 @@ class GptTrajectoryDump {
         Path out = Path.of(System.getProperty("vectornn.trajectory.out")).resolve(name);
         int steps = Integer.getInteger("vectornn.trajectory.steps", 200);
         long seed = Long.getLong("vectornn.trajectory.seed", 1337L);
+        // -Dtest makes every surefire execution of src/core (there are three) run this class; the
+        // first records, the others must not overwrite its files while a replay may be reading them.
+        Assumptions.assumeFalse(Files.exists(out.resolve("trajectory.tsv")),
+                out + " already holds a trajectory; delete it to record again");
         Files.createDirectories(out);
         LmDataset data = LmDataset.fromCorpus(Corpus.read(DATA.resolve("tinyshakespeare.txt")), Tokenizer.Kind.CHAR);
         ModelConfig mc = ModelConfig.gpt(data.tokenizer().vocabulary().size(), 4, 4, 128, 64, 0.0, tied, bias);
