@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Row kernels (softmax family, layer norm), the element-wise math, the attention softmax and
  * the LSTM cell live in {@link VectorRows}, {@link VectorUnary}, {@link VectorAttention} and
  * {@link VectorLstm}; GEMM and GEMV delegate to
- * {@code dev.vectornn.kernel.gemm}. Nothing here allocates. Stateless and thread-safe.
+ * {@code dev.vectornn.kernel.gemm}. Large calls split over the kernel threads as
+ * {@link VectorParallel} describes, with the same bits for every thread count. Nothing here
+ * allocates. Stateless and thread-safe.
  *
  * <p>Loaded reflectively by {@link KernelProvider}, so it needs its public no-argument
  * constructor and must not be referenced directly where the incubator module may be absent.
@@ -96,6 +98,65 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected void doAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        level1(AXPY, n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    protected void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        level1(SCALE, n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    protected void doFill(int n, float value, float[] x, int xOff) {
+        level1(FILL, n, value, null, 0, x, xOff);
+    }
+
+    private static final int AXPY = 0, SCALE = 1, FILL = 2;
+
+    /** axpy, scale or fill over {@code n} elements, split over the pool when large. */
+    private static void level1(int kind, int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int parts = VectorParallel.elementParts(n, VectorParallel.MIN_ARITHMETIC);
+        if (VectorParallel.begin(parts)) {
+            Level1Task t = Level1Task.INSTANCE;
+            try {
+                t.kind = kind; t.alpha = alpha; t.x = x; t.xOff = xOff; t.y = y; t.yOff = yOff;
+                t.runSplit(n, VectorParallel.GRAIN, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        level1Range(kind, n, alpha, x, xOff, y, yOff);
+    }
+
+    private static void level1Range(int kind, int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        switch (kind) {
+            case AXPY -> axpyRange(n, alpha, x, xOff, y, yOff);
+            case SCALE -> scaleRange(n, alpha, x, xOff, y, yOff);
+            default -> fillRange(n, alpha, y, yOff);
+        }
+    }
+
+    /** The arguments of one split axpy, scale or fill (guarded by the pool's lock). */
+    private static final class Level1Task extends VectorParallel.RangeTask {
+        static final Level1Task INSTANCE = new Level1Task();
+        int kind, xOff, yOff;
+        float alpha;
+        float[] x, y;
+
+        @Override
+        void range(int from, int to) {
+            level1Range(kind, to - from, alpha, x, xOff + from, y, yOff + from);
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            y = null;
+        }
+    }
+
+    private static void axpyRange(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
             // y + alpha*x with two roundings, as the scalar oracle (no fma)
@@ -108,8 +169,7 @@ public final class VectorKernels extends AbstractKernels {
         }
     }
 
-    @Override
-    protected void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    private static void scaleRange(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
             FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(y, yOff + i);
@@ -119,8 +179,7 @@ public final class VectorKernels extends AbstractKernels {
         }
     }
 
-    @Override
-    protected void doFill(int n, float value, float[] x, int xOff) {
+    private static void fillRange(int n, float value, float[] x, int xOff) {
         FloatVector v = FloatVector.broadcast(F, value);
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
@@ -141,9 +200,7 @@ public final class VectorKernels extends AbstractKernels {
     @Override
     protected void doBinaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
                                float[] b, int bOff, float[] c, int cOff, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            VectorBinary.binary(op, cols, a, aOff + r * lda, b, bOff, c, cOff + r * ldc);
-        }
+        VectorBinary.binaryRow(op, rows, cols, a, aOff, lda, b, bOff, c, cOff, ldc);
     }
 
     @Override
@@ -250,32 +307,24 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected void doSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.softmax(cols, x, xOff + r * ldx, y, yOff + r * ldy);
-        }
+        VectorRows.rows(VectorRows.SOFTMAX, rows, cols, x, xOff, ldx, null, 0, 0, y, yOff, ldy);
     }
 
     @Override
     protected void doLogSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.logSoftmax(cols, x, xOff + r * ldx, y, yOff + r * ldy);
-        }
+        VectorRows.rows(VectorRows.LOG_SOFTMAX, rows, cols, x, xOff, ldx, null, 0, 0, y, yOff, ldy);
     }
 
     @Override
     protected void doSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                      float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.softmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
-        }
+        VectorRows.rows(VectorRows.SOFTMAX_BACKWARD, rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
     }
 
     @Override
     protected void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                         float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.logSoftmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
-        }
+        VectorRows.rows(VectorRows.LOG_SOFTMAX_BACKWARD, rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
     }
 
     @Override
