@@ -5,10 +5,10 @@ package dev.vectornn.kernel;
  * {@code threads() - 1} pool workers). Multi-threaded, when a call is large enough to be worth
  * the hand-off: GEMM, batched GEMM, the element-wise kernels ({@code axpy}, {@code scale},
  * {@code fill}, {@code binary} and its row and column broadcasts, {@code unary} and
- * {@code unaryBackward}), the softmax family and its VJPs, layer norm and its VJP, the attention
- * softmax and its VJP, the LSTM cell and its VJP, and the SGD and Adam updates. The reductions
- * ({@code dot}, {@code sum}, {@code max}, {@code argmax}) and GEMV run on the calling thread;
- * so does everything in the scalar kernels.
+ * {@code unaryBackward}), {@code dot} and {@code sum}, the softmax family and its VJPs, layer
+ * norm and its VJP, the attention softmax and its VJP, the LSTM cell and its VJP, and the SGD
+ * and Adam updates. {@code max}, {@code argmax} and GEMV run on the calling thread; so does
+ * everything in the scalar kernels.
  *
  * <p>The default is {@code -Dvectornn.threads=N} when given, else {@link
  * Runtime#availableProcessors()}. The pool's daemon threads are created lazily, the first time a
@@ -19,7 +19,9 @@ package dev.vectornn.kernel;
  * C, never the shared dimension {@code k}; the other kernels split independent rows, element
  * ranges at multiples of a fixed grain (so each element takes the same code path as in a
  * one-thread call), or, for the layer-norm parameter gradients, column ranges that keep the
- * serial order of the row sums. No sum is split. Thread-safe: the setting is a volatile field
+ * serial order of the row sums. {@code dot} and {@code sum} already add fixed 4096-element chunk
+ * sums in chunk order; threads compute ranges of those chunks, and the caller adds them in the
+ * same order. Thread-safe: the setting is a volatile field
  * read at the start of each call; a change affects calls that start afterwards. One parallel
  * section runs at a time; a call that finds the pool busy (another thread's call holds it, or
  * the call is made from inside a pool task) runs on its own thread, with the same result.

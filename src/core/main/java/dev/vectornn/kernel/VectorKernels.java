@@ -69,11 +69,64 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected float doDot(int n, float[] x, int xOff, float[] y, int yOff) {
+        return chunkedSum(true, n, x, xOff, y, yOff);
+    }
+
+    /**
+     * {@code dot} ({@code y} non-null) or {@code sum}: float sums of fixed {@value #CHUNK}-element
+     * chunks added into a double in chunk order. Large calls have the threads compute ranges of
+     * chunks into {@link ChunkTask#partials}; the caller then adds them in the same order, so
+     * the result has the bits of the serial loop for every thread count.
+     */
+    private static float chunkedSum(boolean dot, int n, float[] x, int xOff, float[] y, int yOff) {
+        int chunks = (int) (((long) n + CHUNK - 1) / CHUNK);
+        int parts = VectorParallel.parts(n, VectorParallel.MIN_ARITHMETIC, chunks);
         double total = 0;
+        if (VectorParallel.begin(parts)) {
+            ChunkTask t = ChunkTask.INSTANCE;
+            try {
+                if (t.partials.length < chunks) {
+                    t.partials = new float[chunks];   // grows to the largest call, then reused
+                }
+                t.n = n; t.x = x; t.xOff = xOff; t.y = y; t.yOff = yOff; t.dot = dot;
+                t.runSplit(chunks, 1, parts);
+                float[] partials = t.partials;
+                for (int c = 0; c < chunks; c++) {
+                    total += partials[c];
+                }
+            } finally {
+                VectorParallel.end(t);
+            }
+            return (float) total;
+        }
         for (int start = 0; start < n; start += CHUNK) {
-            total += dotChunk(Math.min(CHUNK, n - start), x, xOff + start, y, yOff + start);
+            int len = Math.min(CHUNK, n - start);
+            total += dot ? dotChunk(len, x, xOff + start, y, yOff + start) : sumChunk(len, x, xOff + start);
         }
         return (float) total;
+    }
+
+    /** The arguments and per-chunk results of one split dot or sum (guarded by the pool's lock). */
+    private static final class ChunkTask extends VectorParallel.RangeTask {
+        static final ChunkTask INSTANCE = new ChunkTask();
+        float[] partials = new float[0];
+        int n, xOff, yOff;
+        float[] x, y;
+        boolean dot;
+
+        @Override
+        void range(int from, int to) {
+            for (int c = from; c < to; c++) {
+                int start = c * CHUNK, len = Math.min(CHUNK, n - start);
+                partials[c] = dot ? dotChunk(len, x, xOff + start, y, yOff + start) : sumChunk(len, x, xOff + start);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            y = null;
+        }
     }
 
     /** Float dot product of a chunk: four accumulators, one lane reduction, exact-product tail. */
@@ -224,11 +277,7 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected float doSum(int n, float[] x, int xOff) {
-        double total = 0;
-        for (int start = 0; start < n; start += CHUNK) {
-            total += sumChunk(Math.min(CHUNK, n - start), x, xOff + start);
-        }
-        return (float) total;
+        return chunkedSum(false, n, x, xOff, null, 0);
     }
 
     /** Float sum of a chunk: four accumulators, one lane reduction, scalar tail. */

@@ -12,7 +12,10 @@ import dev.vectornn.kernel.parallel.Parallel;
  * multiples of {@link #GRAIN} (so every element but those of the last range's tail runs in the
  * same full-vector loop as in the serial call, and the last range ends where the serial call
  * ends, with the same tail), and over column ranges of a per-column accumulation whose order
- * over rows stays the serial one. No sum is ever split.
+ * over rows stays the serial one. A sum is split only where the serial kernel already cuts it:
+ * {@code dot} and {@code sum} add float sums of fixed {@value VectorKernels#CHUNK}-element
+ * chunks into a double in chunk order, so threads compute ranges of chunk sums and the caller
+ * adds them in that same order.
  *
  * <p><b>Thresholds.</b> Handing a part to a pool worker costs about a microsecond when the
  * worker is still spinning from the previous section (back-to-back kernels of a training step)

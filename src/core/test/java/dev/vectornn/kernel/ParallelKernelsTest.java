@@ -115,6 +115,25 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void dotAndSum() {
+        // chunk counts: below the threshold, a partial last chunk, and many chunks with an odd tail
+        int[][] cases = {{ARITH - 1, 0}, {ARITH + 4096 + 17, 1}, {61 * 4096 + 2 * L + 5, 1}};
+        for (int[] c : cases) {
+            int n = c[0];
+            float[] x = random(n + 3, -2, 2), y = random(n + 5, -2, 2);
+            check("dot n=" + n, c[1], () -> new float[][] {{v.dot(n, x, 3, y, 5)}});
+            check("sum n=" + n, c[1], () -> new float[][] {{v.sum(n, x, 3)}});
+            // the split result is the serial chunk loop's: float chunk sums added in double, in order
+            double total = 0;
+            for (int start = 0; start < n; start += 4096) {
+                total += VectorKernels.sumChunk(Math.min(4096, n - start), x, 3 + start);
+            }
+            KernelThreads.setThreads(2);
+            assertEquals((float) total, v.sum(n, x, 3), "sum n=" + n + " against the chunk loop");
+        }
+    }
+
+    @Test
     void binaryAndBroadcasts() {
         for (int[] c : around(ARITH)) {
             int n = c[0];
