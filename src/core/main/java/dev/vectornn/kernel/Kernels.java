@@ -169,6 +169,30 @@ public interface Kernels {
                                   float[] dy, int dyOff, float[] keyMask, int keyMaskOff, float[] dx, int dxOff);
 
     /**
+     * {@link #attentionSoftmax} of {@code batch} score matrices stored one after another: matrix
+     * {@code i} of {@code x} and of {@code y} starts at {@code off + i * rows * cols}, and its key
+     * mask (when {@code keyMask} is not null) is the row of {@code cols} entries starting at
+     * {@code keyMaskOff + (i / matricesPerMask) * cols}, e.g. one mask row per sequence shared by
+     * its {@code matricesPerMask} heads. Each matrix gets exactly the bits of a single
+     * {@link #attentionSoftmax} call; a multi-threaded implementation spreads whole matrices
+     * over its threads, which pays off where single matrices are too small to split.
+     * {@code keyMask} must not overlap {@code y}.
+     *
+     * @throws IllegalArgumentException also if {@code matricesPerMask < 1} or {@code scale} is not finite
+     */
+    void attentionSoftmaxBatched(int batch, int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                 float[] keyMask, int keyMaskOff, int matricesPerMask, float[] y, int yOff);
+
+    /**
+     * {@link #attentionSoftmaxBackward} of {@code batch} score matrices laid out as in
+     * {@link #attentionSoftmaxBatched} ({@code y}, {@code dy} and {@code dx} alike); each matrix
+     * gets exactly the bits of a single call. {@code dx} may be {@code dy} (same offset).
+     */
+    void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                         float[] y, int yOff, float[] dy, int dyOff,
+                                         float[] keyMask, int keyMaskOff, int matricesPerMask, float[] dx, int dxOff);
+
+    /**
      * Layer normalization over each contiguous row of length {@code cols}:
      * {@code y = (x - mean) * rstd * gamma + beta}, {@code rstd = 1/sqrt(var + eps)} with the biased
      * variance (as PyTorch). Row statistics are accumulated in double. {@code gamma} and

@@ -32,7 +32,9 @@ import jdk.incubator.vector.VectorOperators;
  * No vector crosses a method call (see {@link VectorRows}).
  *
  * <p>Large matrices split their rows over the kernel threads ({@link VectorParallel}) in whole
- * bands of L rows, so every row runs exactly the loops it runs in a serial call.
+ * bands of L rows, so every row runs exactly the loops it runs in a serial call. A batch of
+ * matrices is split into whole matrices instead: one hand-off for the batch, and matrices
+ * too small to split on their own (a 64 x 64 causal head) still run in parallel.
  */
 final class VectorAttention {
     private VectorAttention() {}
@@ -68,6 +70,70 @@ final class VectorAttention {
             backwardRows(0, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, c, cOff);
         } else {
             forwardRows(0, rows, cols, scale, causal, a, aOff, keyMask, keyMaskOff, c, cOff);
+        }
+    }
+
+    /**
+     * {@code batch} matrices one after another, matrix {@code i} with the mask row
+     * {@code keyMaskOff + (i / perMask) * cols}: forward ({@code a = x}, {@code c = y}) or
+     * backward ({@code a = y}, {@code b = dy}, {@code c = dx}). Whole matrices are spread over
+     * the threads; a batch of one splits its rows as a single call does.
+     */
+    static void batched(boolean backward, int batch, int rows, int cols, float scale, boolean causal,
+                        float[] a, int aOff, float[] b, int bOff, float[] keyMask, int keyMaskOff, int perMask,
+                        float[] c, int cOff) {
+        if (batch == 1) {
+            split(backward, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, c, cOff);
+            return;
+        }
+        long work = (long) batch * rows * cols / (causal ? 2 : 1);
+        int parts = VectorParallel.parts(work, VectorParallel.MIN_HEAVY, batch);
+        if (VectorParallel.begin(parts)) {
+            BatchTask t = BatchTask.INSTANCE;
+            try {
+                t.backward = backward; t.rows = rows; t.cols = cols; t.scale = scale; t.causal = causal;
+                t.a = a; t.aOff = aOff; t.b = b; t.bOff = bOff; t.keyMask = keyMask; t.keyMaskOff = keyMaskOff;
+                t.perMask = perMask; t.c = c; t.cOff = cOff;
+                t.runSplit(batch, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        matrices(0, batch, backward, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, perMask, c, cOff);
+    }
+
+    /** Matrices {@code [from, to)} of a batch, each on the calling thread. */
+    private static void matrices(int from, int to, boolean backward, int rows, int cols, float scale, boolean causal,
+                                 float[] a, int aOff, float[] b, int bOff, float[] keyMask, int keyMaskOff, int perMask,
+                                 float[] c, int cOff) {
+        int size = rows * cols;
+        for (int i = from; i < to; i++) {
+            int mo = keyMask == null ? 0 : keyMaskOff + (i / perMask) * cols, o = i * size;
+            if (backward) {
+                backwardRows(0, rows, cols, scale, causal, a, aOff + o, b, bOff + o, keyMask, mo, c, cOff + o);
+            } else {
+                forwardRows(0, rows, cols, scale, causal, a, aOff + o, keyMask, mo, c, cOff + o);
+            }
+        }
+    }
+
+    /** The arguments of one batch of attention matrices split over the threads (guarded by the pool's lock). */
+    private static final class BatchTask extends VectorParallel.RangeTask {
+        static final BatchTask INSTANCE = new BatchTask();
+        boolean backward, causal;
+        int rows, cols, aOff, bOff, keyMaskOff, perMask, cOff;
+        float scale;
+        float[] a, b, keyMask, c;
+
+        @Override
+        void range(int from, int to) {
+            matrices(from, to, backward, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, perMask, c, cOff);
+        }
+
+        @Override
+        void clear() {
+            a = null; b = null; keyMask = null; c = null;
         }
     }
 

@@ -390,6 +390,23 @@ public final class VectorKernels extends AbstractKernels {
     }
 
     @Override
+    protected void doAttentionSoftmaxBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                             float[] x, int xOff, float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                             float[] y, int yOff) {
+        VectorAttention.batched(false, batch, rows, cols, scale, causal, x, xOff, null, 0, keyMask, keyMaskOff,
+                matricesPerMask, y, yOff);
+    }
+
+    @Override
+    protected void doAttentionSoftmaxBackwardBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                                     float[] y, int yOff, float[] dy, int dyOff,
+                                                     float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                                     float[] dx, int dxOff) {
+        VectorAttention.batched(true, batch, rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff,
+                matricesPerMask, dx, dxOff);
+    }
+
+    @Override
     protected void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
                                float[] beta, int betaOff, float eps, float[] y, int yOff,
                                float[] mean, int meanOff, float[] rstd, int rstdOff) {

@@ -326,6 +326,54 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void attentionSoftmaxBatched() {
+        // batch x (t x t), heads sharing a mask row: 64 x 64 causal heads (too small to split alone,
+        // split as a batch), a batch just under the threshold, and a batch of one large matrix
+        int[][] shapes = {{12, 64, 4, 1}, {(int) (HEAVY / (64 * 64 / 2)) - 1, 64, 1, 0}, {1, 131, 1, 1}};
+        for (int[] sh : shapes) {
+            int batch = sh[0], t = sh[1], perMask = sh[2], size = t * t, n = batch * size;
+            int maskRows = (batch + perMask - 1) / perMask;
+            float[] x = random(n + 1, -4, 4), mask = new float[maskRows * t + 2];
+            for (int r = 0; r < maskRows; r++) {
+                mask[2 + r * t + (r % t)] = 1;           // a different key masked in each mask row
+                if (r % 3 == 0) mask[2 + r * t] = 1;     // and, in some, the first key: a blind first row
+            }
+            for (boolean masked : new boolean[] {false, true}) {
+                float[] km = masked ? mask : null;
+                String s = batch + "x" + t + "x" + t + " causal" + (masked ? " masked" : "");
+                // one thread: exactly a loop of single calls
+                KernelThreads.setThreads(1);
+                float[] want = new float[n + 3], got = new float[n + 3];
+                for (int i = 0; i < batch; i++) {
+                    v.attentionSoftmax(t, t, 0.125f, true, x, 1 + i * size, km, 2 + (i / perMask) * t, want, 3 + i * size);
+                }
+                v.attentionSoftmaxBatched(batch, t, t, 0.125f, true, x, 1, km, 2, perMask, got, 3);
+                assertBits("attentionSoftmaxBatched " + s + " against single calls", new float[][] {want}, new float[][] {got});
+                check("attentionSoftmaxBatched " + s, sh[3], () -> {
+                    float[] y = new float[n + 3];
+                    v.attentionSoftmaxBatched(batch, t, t, 0.125f, true, x, 1, km, 2, perMask, y, 3);
+                    return new float[][] {y};
+                });
+                float[] dy = random(n + 4, -1, 1);
+                KernelThreads.setThreads(1);
+                float[] wantDx = new float[n + 5], gotDx = new float[n + 5];
+                for (int i = 0; i < batch; i++) {
+                    v.attentionSoftmaxBackward(t, t, 0.125f, true, want, 3 + i * size, dy, 4 + i * size, km,
+                            2 + (i / perMask) * t, wantDx, 5 + i * size);
+                }
+                v.attentionSoftmaxBackwardBatched(batch, t, t, 0.125f, true, want, 3, dy, 4, km, 2, perMask, gotDx, 5);
+                assertBits("attentionSoftmaxBackwardBatched " + s + " against single calls", new float[][] {wantDx},
+                        new float[][] {gotDx});
+                check("attentionSoftmaxBackwardBatched " + s, sh[3], () -> {
+                    float[] dx = new float[n + 5];
+                    v.attentionSoftmaxBackwardBatched(batch, t, t, 0.125f, true, want, 3, dy, 4, km, 2, perMask, dx, 5);
+                    return new float[][] {dx};
+                });
+            }
+        }
+    }
+
+    @Test
     void lstmCell() {
         // word-LM-like 20 x 200, odd 13 x 203, and just under the threshold
         int[][] shapes = {{20, 200, 1}, {13, 203, 1}, {2, HEAVY / 8 - 1, 0}};

@@ -185,6 +185,17 @@ class VectorKernelsAllocationTest {
             cs.add(new Case("attentionSoftmaxBackward key mask" + c, () -> k.attentionSoftmaxBackward(at, at, 0.125f, causal,
                     attn, 0, dAttn, 0, keyMask, 0, dScores, 0)));
         }
+        // a batch of attention matrices, two heads per mask row
+        int heads = 6, perMask = 2;
+        float[] scoresB = random(r, heads * at * at, -3, 3), attnB = new float[heads * at * at];
+        float[] dAttnB = random(r, heads * at * at, -1, 1), dScoresB = new float[heads * at * at];
+        float[] maskB = new float[heads / perMask * at];
+        maskB[1] = 1;
+        maskB[at + 3] = 1;
+        cs.add(new Case("attentionSoftmaxBatched", () -> k.attentionSoftmaxBatched(heads, at, at, 0.125f, true, scoresB, 0,
+                maskB, 0, perMask, attnB, 0)));
+        cs.add(new Case("attentionSoftmaxBackwardBatched", () -> k.attentionSoftmaxBackwardBatched(heads, at, at, 0.125f, true,
+                attnB, 0, dAttnB, 0, maskB, 0, perMask, dScoresB, 0)));
         cs.add(new Case("softmaxBackward", () -> k.softmaxBackward(rows, cols, pos, 0, cols, dy, 0, cols, dx, 0, cols)));
         cs.add(new Case("logSoftmaxBackward", () -> k.logSoftmaxBackward(rows, cols, b, 0, cols, dy, 0, cols, dx, 0, cols)));
         cs.add(new Case("layerNorm", () -> k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, y, 0, mean, 0, rstd, 0)));
