@@ -125,6 +125,30 @@ abstract class Backend {
     abstract void attentionSoftmaxBackward(int rows, int cols, double scale, boolean causal, Object y, int yo,
                                            Object dy, int dyo, Object keyMask, int mo, Object dx, int dxo);
 
+    /**
+     * {@link #attentionSoftmax} of {@code batch} matrices stored one after another, matrix
+     * {@code i} with the mask row at {@code mo + (i / perMask) * cols}, as
+     * {@code Kernels.attentionSoftmaxBatched}: one call per matrix unless the backend does better.
+     */
+    void attentionSoftmaxBatched(int batch, int rows, int cols, double scale, boolean causal, Object x, int xo,
+                                 Object keyMask, int mo, int perMask, Object y, int yo) {
+        int size = rows * cols;
+        for (int i = 0; i < batch; i++) {
+            attentionSoftmax(rows, cols, scale, causal, x, xo + i * size, keyMask,
+                    keyMask == null ? 0 : mo + (i / perMask) * cols, y, yo + i * size);
+        }
+    }
+
+    /** Its VJP over the batch, as {@code Kernels.attentionSoftmaxBackwardBatched}: dx overwritten. */
+    void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, double scale, boolean causal, Object y, int yo,
+                                         Object dy, int dyo, Object keyMask, int mo, int perMask, Object dx, int dxo) {
+        int size = rows * cols;
+        for (int i = 0; i < batch; i++) {
+            attentionSoftmaxBackward(rows, cols, scale, causal, y, yo + i * size, dy, dyo + i * size, keyMask,
+                    keyMask == null ? 0 : mo + (i / perMask) * cols, dx, dxo + i * size);
+        }
+    }
+
     /** The fused LSTM cell, as {@code Kernels.lstmCell} ({@code cPrev} may be null: a zero state). */
     abstract void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
                            Object tanhC, int tco, Object h, int ho, Object c, int co);

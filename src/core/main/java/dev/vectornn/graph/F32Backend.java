@@ -216,6 +216,20 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void attentionSoftmaxBatched(int batch, int rows, int cols, double scale, boolean causal, Object x, int xo,
+                                 Object keyMask, int mo, int perMask, Object y, int yo) {
+        K.attentionSoftmaxBatched(batch, rows, cols, (float) scale, causal, (float[]) x, xo, (float[]) keyMask, mo, perMask,
+                (float[]) y, yo);
+    }
+
+    @Override
+    void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, double scale, boolean causal, Object y, int yo,
+                                         Object dy, int dyo, Object keyMask, int mo, int perMask, Object dx, int dxo) {
+        K.attentionSoftmaxBackwardBatched(batch, rows, cols, (float) scale, causal, (float[]) y, yo, (float[]) dy, dyo,
+                (float[]) keyMask, mo, perMask, (float[]) dx, dxo);
+    }
+
+    @Override
     void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
                   Object tanhC, int tco, Object h, int ho, Object c, int co) {
         K.lstmCell(rows, hidden, (float[]) gates, go, (float[]) cPrev, cpo, (float[]) act, ao, (float[]) tanhC, tco,
