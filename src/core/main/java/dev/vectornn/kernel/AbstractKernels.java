@@ -46,6 +46,23 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void addRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
+        String k = "addRows";
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        matrix(k, "a", a, aOff, rows, cols, lda);
+        vector(k, "y", y, yOff, cols);
+        if (a == y && rows > 0 && cols > 0) {
+            long aEnd = aOff + (long) (rows - 1) * lda + cols;
+            if (yOff < aEnd && aOff < yOff + cols) {
+                throw new IllegalArgumentException(k + ": y [" + yOff + ", " + (yOff + cols) + ") overlaps a ["
+                        + aOff + ", " + aEnd + ") in the same array");
+            }
+        }
+        doAddRows(rows, cols, alpha, a, aOff, lda, y, yOff);
+    }
+
+    @Override
     public final void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         size("scale", "n", n);
         vector("scale", "x", x, xOff, n);
@@ -538,6 +555,13 @@ abstract class AbstractKernels implements Kernels {
     protected abstract void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
     protected abstract void doFill(int n, float value, float[] x, int xOff);
+
+    /** {@link #addRows} after the checks: one {@link #doAxpy} per row, in order, unless an implementation does better. */
+    protected void doAddRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            doAxpy(cols, alpha, a, aOff + r * lda, y, yOff);
+        }
+    }
 
     protected abstract void doBinary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
 

@@ -43,6 +43,16 @@ public interface Kernels {
     /** {@code y[i] += alpha * x[i]} for {@code i < n} (one rounding per multiply and add; exact twin). */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * Column sums added into {@code y}: {@code y[j] += alpha * a[r, j]} for every row
+     * {@code r = 0, 1, ..., rows - 1} in that order and {@code j < cols}, {@code a} being
+     * {@code rows x cols} with leading dimension {@code lda >= cols} (a bias gradient, summed
+     * over the batch). Exactly the bits of {@code rows} {@link #axpy} calls, one per row, in row
+     * order; a multi-threaded implementation splits the columns. {@code y} must not overlap
+     * {@code a}.
+     */
+    void addRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff);
+
     /** {@code y[i] = alpha * x[i]}; {@code y} may be {@code x} at the same offset. */
     void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

@@ -164,6 +164,60 @@ public final class VectorKernels extends AbstractKernels {
         level1(FILL, n, value, null, 0, x, xOff);
     }
 
+    @Override
+    protected void doAddRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
+        int parts = VectorParallel.parts((long) rows * cols, VectorParallel.MIN_ARITHMETIC, ((long) cols + L - 1) / L);
+        if (VectorParallel.begin(parts)) {
+            AddRowsTask t = AddRowsTask.INSTANCE;
+            try {
+                t.rows = rows; t.alpha = alpha; t.a = a; t.aOff = aOff; t.lda = lda; t.y = y; t.yOff = yOff;
+                t.runSplit(cols, L, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        addRowsColumns(rows, 0, cols, alpha, a, aOff, lda, y, yOff);
+    }
+
+    /** Column block of the running sums: stays in L1 while all the rows are added into it. */
+    private static final int ADD_ROWS_BLOCK = 1024;
+
+    /**
+     * {@link #doAddRows} over the columns {@code [j0, j1)}, {@code j0} a multiple of L (so each
+     * element takes the vector or scalar path that a full-row {@link #axpyRange} gives it; the two
+     * round alike anyway), in blocks of {@link #ADD_ROWS_BLOCK} columns, each block adding the rows
+     * in order.
+     */
+    private static void addRowsColumns(int rows, int j0, int j1, float alpha, float[] a, int aOff, int lda,
+                                       float[] y, int yOff) {
+        for (int b0 = j0; b0 < j1; b0 += ADD_ROWS_BLOCK) {
+            int len = Math.min(ADD_ROWS_BLOCK, j1 - b0);
+            for (int r = 0; r < rows; r++) {
+                axpyRange(len, alpha, a, aOff + r * lda + b0, y, yOff + b0);
+            }
+        }
+    }
+
+    /** The arguments of one split {@link #doAddRows} (guarded by the pool's lock). */
+    private static final class AddRowsTask extends VectorParallel.RangeTask {
+        static final AddRowsTask INSTANCE = new AddRowsTask();
+        int rows, aOff, lda, yOff;
+        float alpha;
+        float[] a, y;
+
+        @Override
+        void range(int from, int to) {
+            addRowsColumns(rows, from, to, alpha, a, aOff, lda, y, yOff);
+        }
+
+        @Override
+        void clear() {
+            a = null;
+            y = null;
+        }
+    }
+
     private static final int AXPY = 0, SCALE = 1, FILL = 2;
 
     /** axpy, scale or fill over {@code n} elements, split over the pool when large. */

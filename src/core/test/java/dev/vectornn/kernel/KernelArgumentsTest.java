@@ -68,6 +68,10 @@ class KernelArgumentsTest {
         bad.add(new Bad("unary n<0", iae, k -> k.unary(UnaryOp.GELU, -7, a, 0, b, 0), "unary(GELU)", "n", "-7"));
         bad.add(new Bad("unaryBackward null dx", npe, k -> k.unaryBackward(UnaryOp.TANH, 1, a, 0, b, 0, c, 0, null, 0),
                 "unaryBackward(TANH)", "dx"));
+        bad.add(new Bad("addRows lda < cols", iae, k -> k.addRows(2, 4, 1f, a, 0, 3, b, 0), "addRows", "a", "3", "4"));
+        bad.add(new Bad("addRows y shorter than cols", iae, k -> k.addRows(1, 4, 1f, a, 0, 4, b, 7), "addRows", "y", "4", "7"));
+        bad.add(new Bad("addRows y inside a", iae, k -> k.addRows(2, 3, 1f, a, 0, 3, a, 4), "addRows", "y", "[4, 7)", "[0, 6)"));
+        bad.add(new Bad("addRows null a", npe, k -> k.addRows(1, 2, 1f, null, 0, 2, b, 0), "addRows", "a"));
         // reductions
         bad.add(new Bad("sum past end", iae, k -> k.sum(4, a, 7), "sum", "x", "4", "7", "10"));
         bad.add(new Bad("max n == 0", iae, k -> k.max(0, a, 0), "max", "n", "0"));

@@ -149,6 +149,8 @@ class VectorKernelsAllocationTest {
         cs.add(new Case("axpy", () -> k.axpy(n, 1e-3f, x, 0, acc, 0)));
         cs.add(new Case("scale", () -> k.scale(n, 0.5f, x, 0, y, 0)));
         cs.add(new Case("fill", () -> k.fill(n, 2f, y, 0)));
+        float[] colSums = new float[cols];
+        cs.add(new Case("addRows", () -> k.addRows(rows, cols, 0.5f, x, 0, cols, colSums, 0)));
         for (BinaryOp op : BinaryOp.values()) {
             cs.add(new Case("binary " + op, () -> k.binary(op, n, x, 1, pos, 0, y, 0)));
             cs.add(new Case("binaryRow " + op, () -> k.binaryRow(op, rows, cols, x, 0, cols, pos, 0, y, 0, cols)));
