@@ -44,6 +44,17 @@ abstract class Backend {
     /** {@code y[i] += alpha * x[i]}. */
     abstract void axpy(int n, double alpha, Object x, int xo, Object y, int yo);
 
+    /**
+     * {@code y[j] += alpha * a[r, j]} for each row {@code r} of the contiguous {@code rows x cols}
+     * matrix {@code a}, in row order: the bits of one {@link #axpy} per row, as
+     * {@code Kernels.addRows} (which F32 uses: column blocks, split over the kernel threads).
+     */
+    void addRows(int rows, int cols, double alpha, Object a, int ao, Object y, int yo) {
+        for (int r = 0; r < rows; r++) {
+            axpy(cols, alpha, a, ao + r * cols, y, yo);
+        }
+    }
+
     /** {@code y[i] = x[i] + v} (y may be x). */
     abstract void addScalar(int n, double v, Object x, int xo, Object y, int yo);
 
@@ -206,6 +217,12 @@ abstract class Backend {
                     double s = alpha * sum(g.cols, big, bo + r * g.cols);
                     set(small, so + r, acc ? get(small, so + r) + s : s);
                 }
+            }
+            case ROW -> {
+                // small is one contiguous row of cols (a bias): the walk below would add the rows
+                // one axpy at a time, which addRows does with the same bits in one call
+                if (!acc) fill(g.cols, 0.0, small, so);
+                addRows(g.rows, g.cols, alpha, big, bo, small, so);
             }
             default -> {
                 if (!acc) fill(smallSize(g), 0.0, small, so);

@@ -41,6 +41,11 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void addRows(int rows, int cols, double alpha, Object a, int ao, Object y, int yo) {
+        K.addRows(rows, cols, (float) alpha, (float[]) a, ao, cols, (float[]) y, yo);
+    }
+
+    @Override
     void axpy(int n, double alpha, Object x, int xo, Object y, int yo) {
         K.axpy(n, (float) alpha, (float[]) x, xo, (float[]) y, yo);
     }
