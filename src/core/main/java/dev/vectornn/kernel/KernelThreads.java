@@ -5,9 +5,9 @@ package dev.vectornn.kernel;
  * {@code threads() - 1} pool workers). Multi-threaded, when a call is large enough to be worth
  * the hand-off: GEMM, batched GEMM, the element-wise kernels ({@code axpy}, {@code scale},
  * {@code fill}, {@code binary} and its row and column broadcasts, {@code unary} and
- * {@code unaryBackward}), {@code dot} and {@code sum}, the softmax family and its VJPs, layer
- * norm and its VJP, the attention softmax and its VJP, the LSTM cell and its VJP, and the SGD
- * and Adam updates. {@code max}, {@code argmax} and GEMV run on the calling thread; so does
+ * {@code unaryBackward}), {@code addRows}, {@code dot} and {@code sum}, the softmax family and
+ * its VJPs, layer norm and its VJP, the attention softmax (single and batched) and its VJP, the
+ * LSTM cell and its VJP, and the SGD and Adam updates. {@code max}, {@code argmax} and GEMV run on the calling thread; so does
  * everything in the scalar kernels.
  *
  * <p>The default is {@code -Dvectornn.threads=N} when given, else {@link

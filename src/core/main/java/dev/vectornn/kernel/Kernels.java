@@ -7,7 +7,8 @@ package dev.vectornn.kernel;
  * <p>Two implementations exist: a plain scalar reference (the oracle) and a Vector API one.
  * {@link KernelProvider#get()} picks one once per JVM; both give the same results within the
  * per-kernel tolerance stated here (exact for element-wise arithmetic, {@link #scale}, {@link
- * #axpy}, {@link #max}, {@link #argmax}, the ReLU family and {@link #lstmCellBackward}).
+ * #axpy}, {@link #addRows}, {@link #max}, {@link #argmax}, the ReLU family and
+ * {@link #lstmCellBackward}).
  *
  * <p><b>Arguments.</b> Every method checks its arguments before touching memory: a negative size,
  * an offset or leading dimension that reaches past an array, or a {@code null} array throws an
@@ -15,9 +16,10 @@ package dev.vectornn.kernel;
  * the kernel, the argument and the values at fault. Output arrays may alias inputs only where a
  * method says so.
  *
- * <p><b>Threads.</b> Implementations are stateless and thread-safe. Only the GEMM family uses
- * more than the calling thread (see {@link KernelThreads}); its results are bit-identical for any
- * thread count.
+ * <p><b>Threads.</b> Implementations are stateless and thread-safe. The Vector API
+ * implementation splits large calls of most kernels over {@link KernelThreads#threads()}
+ * threads (see {@link KernelThreads} for which); results are bit-identical for any thread count.
+ * The scalar implementation uses the calling thread only.
  */
 public interface Kernels {
 
