@@ -105,7 +105,12 @@ public class CharGptWorkloadBenchmark {
         return inference;
     }
 
+    // A 5 x 1 s warm-up ended while C2 was still compiling: at 2 threads JMH reported 198 KB per
+    // step, while a standalone Trainer loop on this model allocates megabytes per step over its
+    // first 100 steps and about 50 B per step after a few hundred. 4 x 10 s is about 700 steps at
+    // one thread.
     /** One AdamW step: zeroGrad, forward, backward, update; returns the loss. */
+    @Warmup(iterations = 4, time = 10)
     @Benchmark
     public double trainStep() {
         opt.zeroGrad();
