@@ -44,6 +44,17 @@ abstract class Backend {
     /** {@code y[i] += alpha * x[i]}. */
     abstract void axpy(int n, double alpha, Object x, int xo, Object y, int yo);
 
+    /**
+     * {@code y[j] += alpha * a[r, j]} for each row {@code r} of the contiguous {@code rows x cols}
+     * matrix {@code a}, in row order: the bits of one {@link #axpy} per row, as
+     * {@code Kernels.addRows} (which F32 uses: column blocks, split over the kernel threads).
+     */
+    void addRows(int rows, int cols, double alpha, Object a, int ao, Object y, int yo) {
+        for (int r = 0; r < rows; r++) {
+            axpy(cols, alpha, a, ao + r * cols, y, yo);
+        }
+    }
+
     /** {@code y[i] = x[i] + v} (y may be x). */
     abstract void addScalar(int n, double v, Object x, int xo, Object y, int yo);
 
@@ -125,6 +136,30 @@ abstract class Backend {
     abstract void attentionSoftmaxBackward(int rows, int cols, double scale, boolean causal, Object y, int yo,
                                            Object dy, int dyo, Object keyMask, int mo, Object dx, int dxo);
 
+    /**
+     * {@link #attentionSoftmax} of {@code batch} matrices stored one after another, matrix
+     * {@code i} with the mask row at {@code mo + (i / perMask) * cols}, as
+     * {@code Kernels.attentionSoftmaxBatched}: one call per matrix unless the backend does better.
+     */
+    void attentionSoftmaxBatched(int batch, int rows, int cols, double scale, boolean causal, Object x, int xo,
+                                 Object keyMask, int mo, int perMask, Object y, int yo) {
+        int size = rows * cols;
+        for (int i = 0; i < batch; i++) {
+            attentionSoftmax(rows, cols, scale, causal, x, xo + i * size, keyMask,
+                    keyMask == null ? 0 : mo + (i / perMask) * cols, y, yo + i * size);
+        }
+    }
+
+    /** Its VJP over the batch, as {@code Kernels.attentionSoftmaxBackwardBatched}: dx overwritten. */
+    void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, double scale, boolean causal, Object y, int yo,
+                                         Object dy, int dyo, Object keyMask, int mo, int perMask, Object dx, int dxo) {
+        int size = rows * cols;
+        for (int i = 0; i < batch; i++) {
+            attentionSoftmaxBackward(rows, cols, scale, causal, y, yo + i * size, dy, dyo + i * size, keyMask,
+                    keyMask == null ? 0 : mo + (i / perMask) * cols, dx, dxo + i * size);
+        }
+    }
+
     /** The fused LSTM cell, as {@code Kernels.lstmCell} ({@code cPrev} may be null: a zero state). */
     abstract void lstmCell(int rows, int hidden, Object gates, int go, Object cPrev, int cpo, Object act, int ao,
                            Object tanhC, int tco, Object h, int ho, Object c, int co);
@@ -182,6 +217,12 @@ abstract class Backend {
                     double s = alpha * sum(g.cols, big, bo + r * g.cols);
                     set(small, so + r, acc ? get(small, so + r) + s : s);
                 }
+            }
+            case ROW -> {
+                // small is one contiguous row of cols (a bias): the walk below would add the rows
+                // one axpy at a time, which addRows does with the same bits in one call
+                if (!acc) fill(g.cols, 0.0, small, so);
+                addRows(g.rows, g.cols, alpha, big, bo, small, so);
             }
             default -> {
                 if (!acc) fill(smallSize(g), 0.0, small, so);

@@ -41,6 +41,11 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void addRows(int rows, int cols, double alpha, Object a, int ao, Object y, int yo) {
+        K.addRows(rows, cols, (float) alpha, (float[]) a, ao, cols, (float[]) y, yo);
+    }
+
+    @Override
     void axpy(int n, double alpha, Object x, int xo, Object y, int yo) {
         K.axpy(n, (float) alpha, (float[]) x, xo, (float[]) y, yo);
     }
@@ -213,6 +218,20 @@ final class F32Backend extends Backend {
                                   Object dy, int dyo, Object keyMask, int mo, Object dx, int dxo) {
         K.attentionSoftmaxBackward(rows, cols, (float) scale, causal, (float[]) y, yo, (float[]) dy, dyo,
                 (float[]) keyMask, mo, (float[]) dx, dxo);
+    }
+
+    @Override
+    void attentionSoftmaxBatched(int batch, int rows, int cols, double scale, boolean causal, Object x, int xo,
+                                 Object keyMask, int mo, int perMask, Object y, int yo) {
+        K.attentionSoftmaxBatched(batch, rows, cols, (float) scale, causal, (float[]) x, xo, (float[]) keyMask, mo, perMask,
+                (float[]) y, yo);
+    }
+
+    @Override
+    void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, double scale, boolean causal, Object y, int yo,
+                                         Object dy, int dyo, Object keyMask, int mo, int perMask, Object dx, int dxo) {
+        K.attentionSoftmaxBackwardBatched(batch, rows, cols, (float) scale, causal, (float[]) y, yo, (float[]) dy, dyo,
+                (float[]) keyMask, mo, perMask, (float[]) dx, dxo);
     }
 
     @Override

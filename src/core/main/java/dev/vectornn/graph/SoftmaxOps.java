@@ -123,27 +123,29 @@ final class SoftmaxOps {
             if (acc) b.axpy(f.n(), 1.0, b.tmp, 0, f.gIn[0], f.gInOff[0]);
         }
 
-        /** The kernel per score matrix, each with its batch's mask row. */
+        /**
+         * The kernel over every score matrix, each with its batch's mask row, in one batched call
+         * (one hand-off to the kernel threads for all the heads of all the sequences).
+         */
         private static void run(Frame f, boolean backward) {
             AttentionAttrs a = (AttentionAttrs) f.attrs;
             Shape s = f.outShape;
-            int t = s.dim(-2), keys = s.dim(-1), size = t * keys, n = matrices(s);
+            int t = s.dim(-2), keys = s.dim(-1), n = matrices(s);
             boolean masked = f.in.length == 2;
-            int perMaskRow = masked && f.inShapes[1].dim(0) > 0 ? n / f.inShapes[1].dim(0) : 1;
+            // at least 1 (the kernels check it), also for an empty batch with a non-empty mask
+            int perMaskRow = masked && f.inShapes[1].dim(0) > 0 ? Math.max(1, n / f.inShapes[1].dim(0)) : 1;
             Backend b = f.b;
             // a gradient to be added goes through the backend's scratch first
             Object dx = !backward ? null : f.acc[0] ? b.tmp : f.gIn[0];
             int dxo = !backward || f.acc[0] ? 0 : f.gInOff[0];
-            for (int i = 0; i < n; i++) {
-                Object m = masked ? f.in[1] : null;
-                int mo = masked ? f.inOff[1] + (i / perMaskRow) * keys : 0;
-                if (backward) {
-                    b.attentionSoftmaxBackward(t, keys, a.scale(), a.causal(), f.out, f.outOff + i * size,
-                            f.gOut, f.gOutOff + i * size, m, mo, dx, dxo + i * size);
-                } else {
-                    b.attentionSoftmax(t, keys, a.scale(), a.causal(), f.in[0], f.inOff[0] + i * size, m, mo,
-                            f.out, f.outOff + i * size);
-                }
+            Object m = masked ? f.in[1] : null;
+            int mo = masked ? f.inOff[1] : 0;
+            if (backward) {
+                b.attentionSoftmaxBackwardBatched(n, t, keys, a.scale(), a.causal(), f.out, f.outOff, f.gOut, f.gOutOff,
+                        m, mo, perMaskRow, dx, dxo);
+            } else {
+                b.attentionSoftmaxBatched(n, t, keys, a.scale(), a.causal(), f.in[0], f.inOff[0], m, mo, perMaskRow,
+                        f.out, f.outOff);
             }
         }
     }

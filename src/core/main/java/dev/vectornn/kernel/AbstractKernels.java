@@ -46,6 +46,23 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void addRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
+        String k = "addRows";
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        matrix(k, "a", a, aOff, rows, cols, lda);
+        vector(k, "y", y, yOff, cols);
+        if (a == y && rows > 0 && cols > 0) {
+            long aEnd = aOff + (long) (rows - 1) * lda + cols;
+            if (yOff < aEnd && aOff < yOff + cols) {
+                throw new IllegalArgumentException(k + ": y [" + yOff + ", " + (yOff + cols) + ") overlaps a ["
+                        + aOff + ", " + aEnd + ") in the same array");
+            }
+        }
+        doAddRows(rows, cols, alpha, a, aOff, lda, y, yOff);
+    }
+
+    @Override
     public final void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         size("scale", "n", n);
         vector("scale", "x", x, xOff, n);
@@ -186,6 +203,64 @@ abstract class AbstractKernels implements Kernels {
         attentionCheck(k, rows, cols, scale, y, yOff, "y", keyMask, keyMaskOff, dx, dxOff, "dx");
         vector(k, "dy", dy, dyOff, rowsTimesCols(k, rows, cols));
         doAttentionSoftmaxBackward(rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff, dx, dxOff);
+    }
+
+    @Override
+    public final void attentionSoftmaxBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                              float[] x, int xOff, float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                              float[] y, int yOff) {
+        String k = "attentionSoftmaxBatched";
+        batchedAttentionCheck(k, batch, rows, cols, scale, x, xOff, "x", keyMask, keyMaskOff, matricesPerMask, y, yOff, "y");
+        doAttentionSoftmaxBatched(batch, rows, cols, scale, causal, x, xOff, keyMask, keyMaskOff, matricesPerMask, y, yOff);
+    }
+
+    @Override
+    public final void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                                      float[] y, int yOff, float[] dy, int dyOff,
+                                                      float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                                      float[] dx, int dxOff) {
+        String k = "attentionSoftmaxBackwardBatched";
+        batchedAttentionCheck(k, batch, rows, cols, scale, y, yOff, "y", keyMask, keyMaskOff, matricesPerMask, dx, dxOff, "dx");
+        vector(k, "dy", dy, dyOff, batchTimesMatrix(k, batch, rows, cols));
+        doAttentionSoftmaxBackwardBatched(batch, rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff,
+                matricesPerMask, dx, dxOff);
+    }
+
+    private static void batchedAttentionCheck(String k, int batch, int rows, int cols, float scale, float[] in, int inOff,
+                                              String inName, float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                              float[] out, int outOff, String outName) {
+        size(k, "batch", batch);
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        if (!Float.isFinite(scale)) throw new IllegalArgumentException(k + ": scale must be finite, got " + scale);
+        int n = batchTimesMatrix(k, batch, rows, cols);
+        vector(k, inName, in, inOff, n);
+        vector(k, outName, out, outOff, n);
+        if (keyMask != null) {
+            if (matricesPerMask < 1) {
+                throw new IllegalArgumentException(k + ": matricesPerMask must be >= 1, got " + matricesPerMask);
+            }
+            long maskLen = (long) ((batch + matricesPerMask - 1) / matricesPerMask) * cols;
+            if (maskLen > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(k + ": the key mask (" + maskLen + " entries) exceeds the largest array");
+            }
+            int m = (int) maskLen;
+            vector(k, "keyMask", keyMask, keyMaskOff, m);
+            // as for one matrix: the output is written while the mask is read
+            if (keyMask == out && keyMaskOff < outOff + n && outOff < keyMaskOff + m && n > 0 && m > 0) {
+                throw new IllegalArgumentException(k + ": keyMask [" + keyMaskOff + ", " + (keyMaskOff + m) + ") overlaps "
+                        + outName + " [" + outOff + ", " + (outOff + n) + ") in the same array");
+            }
+        }
+    }
+
+    private static int batchTimesMatrix(String k, int batch, int rows, int cols) {
+        long total = (long) batch * rows * cols;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(k + ": batch*rows*cols = " + batch + "*" + rows + "*" + cols
+                    + " exceeds the largest array");
+        }
+        return (int) total;
     }
 
     private static void attentionCheck(String k, int rows, int cols, float scale, float[] in, int inOff, String inName,
@@ -481,6 +556,13 @@ abstract class AbstractKernels implements Kernels {
 
     protected abstract void doFill(int n, float value, float[] x, int xOff);
 
+    /** {@link #addRows} after the checks: one {@link #doAxpy} per row, in order, unless an implementation does better. */
+    protected void doAddRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            doAxpy(cols, alpha, a, aOff + r * lda, y, yOff);
+        }
+    }
+
     protected abstract void doBinary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
 
     protected abstract void doBinaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
@@ -518,6 +600,32 @@ abstract class AbstractKernels implements Kernels {
                                                 float[] mean, int meanOff, float[] rstd, int rstdOff,
                                                 float[] gamma, int gammaOff, float[] dx, int dxOff,
                                                 float[] dgamma, int dgammaOff, float[] dbeta, int dbetaOff);
+
+    /**
+     * {@link #attentionSoftmaxBatched} after the checks: one {@link #doAttentionSoftmax} per
+     * matrix, in order, unless an implementation does better.
+     */
+    protected void doAttentionSoftmaxBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                             float[] x, int xOff, float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                             float[] y, int yOff) {
+        int size = rows * cols;
+        for (int i = 0; i < batch; i++) {
+            doAttentionSoftmax(rows, cols, scale, causal, x, xOff + i * size, keyMask,
+                    keyMask == null ? 0 : keyMaskOff + (i / matricesPerMask) * cols, y, yOff + i * size);
+        }
+    }
+
+    /** {@link #attentionSoftmaxBackwardBatched} after the checks: one {@link #doAttentionSoftmaxBackward} per matrix. */
+    protected void doAttentionSoftmaxBackwardBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                                     float[] y, int yOff, float[] dy, int dyOff,
+                                                     float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                                     float[] dx, int dxOff) {
+        int size = rows * cols;
+        for (int i = 0; i < batch; i++) {
+            doAttentionSoftmaxBackward(rows, cols, scale, causal, y, yOff + i * size, dy, dyOff + i * size, keyMask,
+                    keyMask == null ? 0 : keyMaskOff + (i / matricesPerMask) * cols, dx, dxOff + i * size);
+        }
+    }
 
     protected abstract void doAttentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
                                                float[] keyMask, int keyMaskOff, float[] y, int yOff);

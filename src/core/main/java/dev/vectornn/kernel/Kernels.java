@@ -7,7 +7,8 @@ package dev.vectornn.kernel;
  * <p>Two implementations exist: a plain scalar reference (the oracle) and a Vector API one.
  * {@link KernelProvider#get()} picks one once per JVM; both give the same results within the
  * per-kernel tolerance stated here (exact for element-wise arithmetic, {@link #scale}, {@link
- * #axpy}, {@link #max}, {@link #argmax}, the ReLU family and {@link #lstmCellBackward}).
+ * #axpy}, {@link #addRows}, {@link #max}, {@link #argmax}, the ReLU family and
+ * {@link #lstmCellBackward}).
  *
  * <p><b>Arguments.</b> Every method checks its arguments before touching memory: a negative size,
  * an offset or leading dimension that reaches past an array, or a {@code null} array throws an
@@ -15,9 +16,10 @@ package dev.vectornn.kernel;
  * the kernel, the argument and the values at fault. Output arrays may alias inputs only where a
  * method says so.
  *
- * <p><b>Threads.</b> Implementations are stateless and thread-safe. Only the GEMM family uses
- * more than the calling thread (see {@link KernelThreads}); its results are bit-identical for any
- * thread count.
+ * <p><b>Threads.</b> Implementations are stateless and thread-safe. The Vector API
+ * implementation splits large calls of most kernels over {@link KernelThreads#threads()}
+ * threads (see {@link KernelThreads} for which); results are bit-identical for any thread count.
+ * The scalar implementation uses the calling thread only.
  */
 public interface Kernels {
 
@@ -42,6 +44,16 @@ public interface Kernels {
 
     /** {@code y[i] += alpha * x[i]} for {@code i < n} (one rounding per multiply and add; exact twin). */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * Column sums added into {@code y}: {@code y[j] += alpha * a[r, j]} for every row
+     * {@code r = 0, 1, ..., rows - 1} in that order and {@code j < cols}, {@code a} being
+     * {@code rows x cols} with leading dimension {@code lda >= cols} (a bias gradient, summed
+     * over the batch). Exactly the bits of {@code rows} {@link #axpy} calls, one per row, in row
+     * order; a multi-threaded implementation splits the columns. {@code y} must not overlap
+     * {@code a}.
+     */
+    void addRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff);
 
     /** {@code y[i] = alpha * x[i]}; {@code y} may be {@code x} at the same offset. */
     void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
@@ -167,6 +179,30 @@ public interface Kernels {
      */
     void attentionSoftmaxBackward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
                                   float[] dy, int dyOff, float[] keyMask, int keyMaskOff, float[] dx, int dxOff);
+
+    /**
+     * {@link #attentionSoftmax} of {@code batch} score matrices stored one after another: matrix
+     * {@code i} of {@code x} and of {@code y} starts at {@code off + i * rows * cols}, and its key
+     * mask (when {@code keyMask} is not null) is the row of {@code cols} entries starting at
+     * {@code keyMaskOff + (i / matricesPerMask) * cols}, e.g. one mask row per sequence shared by
+     * its {@code matricesPerMask} heads. Each matrix gets exactly the bits of a single
+     * {@link #attentionSoftmax} call; a multi-threaded implementation spreads whole matrices
+     * over its threads, which pays off where single matrices are too small to split.
+     * {@code keyMask} must not overlap {@code y}.
+     *
+     * @throws IllegalArgumentException also if {@code matricesPerMask < 1} or {@code scale} is not finite
+     */
+    void attentionSoftmaxBatched(int batch, int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                 float[] keyMask, int keyMaskOff, int matricesPerMask, float[] y, int yOff);
+
+    /**
+     * {@link #attentionSoftmaxBackward} of {@code batch} score matrices laid out as in
+     * {@link #attentionSoftmaxBatched} ({@code y}, {@code dy} and {@code dx} alike); each matrix
+     * gets exactly the bits of a single call. {@code dx} may be {@code dy} (same offset).
+     */
+    void attentionSoftmaxBackwardBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                         float[] y, int yOff, float[] dy, int dyOff,
+                                         float[] keyMask, int keyMaskOff, int matricesPerMask, float[] dx, int dxOff);
 
     /**
      * Layer normalization over each contiguous row of length {@code cols}:

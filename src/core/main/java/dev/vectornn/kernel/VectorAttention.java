@@ -30,9 +30,135 @@ import jdk.incubator.vector.VectorOperators;
  * operations in its order), both over the same padded length with the lanes past the diagonal
  * or under the key mask zeroed by blends, so the causal half of {@code dy} is never used.
  * No vector crosses a method call (see {@link VectorRows}).
+ *
+ * <p>Large matrices split their rows over the kernel threads ({@link VectorParallel}) in whole
+ * bands of L rows, so every row runs exactly the loops it runs in a serial call. A batch of
+ * matrices is split into whole matrices instead: one hand-off for the batch, and matrices
+ * too small to split on their own (a 64 x 64 causal head) still run in parallel.
  */
 final class VectorAttention {
     private VectorAttention() {}
+
+    static void forward(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                        float[] keyMask, int keyMaskOff, float[] y, int yOff) {
+        split(false, rows, cols, scale, causal, x, xOff, null, 0, keyMask, keyMaskOff, y, yOff);
+    }
+
+    static void backward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                         float[] dy, int dyOff, float[] keyMask, int keyMaskOff, float[] dx, int dxOff) {
+        split(true, rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff, dx, dxOff);
+    }
+
+    /** Forward ({@code a = x}, {@code c = y}) or backward ({@code a = y}, {@code b = dy}, {@code c = dx}), rows split when large. */
+    private static void split(boolean backward, int rows, int cols, float scale, boolean causal, float[] a, int aOff,
+                              float[] b, int bOff, float[] keyMask, int keyMaskOff, float[] c, int cOff) {
+        // causal rows see half the keys on average
+        long work = (long) rows * cols / (causal ? 2 : 1);
+        int parts = VectorParallel.parts(work, VectorParallel.MIN_HEAVY, ((long) rows + L - 1) / L);
+        if (VectorParallel.begin(parts)) {
+            Task t = Task.INSTANCE;
+            try {
+                t.backward = backward; t.cols = cols; t.scale = scale; t.causal = causal; t.a = a; t.aOff = aOff;
+                t.b = b; t.bOff = bOff; t.keyMask = keyMask; t.keyMaskOff = keyMaskOff; t.c = c; t.cOff = cOff;
+                t.runSplit(rows, L, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        if (backward) {
+            backwardRows(0, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, c, cOff);
+        } else {
+            forwardRows(0, rows, cols, scale, causal, a, aOff, keyMask, keyMaskOff, c, cOff);
+        }
+    }
+
+    /**
+     * {@code batch} matrices one after another, matrix {@code i} with the mask row
+     * {@code keyMaskOff + (i / perMask) * cols}: forward ({@code a = x}, {@code c = y}) or
+     * backward ({@code a = y}, {@code b = dy}, {@code c = dx}). Whole matrices are spread over
+     * the threads; a batch of one splits its rows as a single call does.
+     */
+    static void batched(boolean backward, int batch, int rows, int cols, float scale, boolean causal,
+                        float[] a, int aOff, float[] b, int bOff, float[] keyMask, int keyMaskOff, int perMask,
+                        float[] c, int cOff) {
+        if (batch == 1) {
+            split(backward, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, c, cOff);
+            return;
+        }
+        long work = (long) batch * rows * cols / (causal ? 2 : 1);
+        int parts = VectorParallel.parts(work, VectorParallel.MIN_HEAVY, batch);
+        if (VectorParallel.begin(parts)) {
+            BatchTask t = BatchTask.INSTANCE;
+            try {
+                t.backward = backward; t.rows = rows; t.cols = cols; t.scale = scale; t.causal = causal;
+                t.a = a; t.aOff = aOff; t.b = b; t.bOff = bOff; t.keyMask = keyMask; t.keyMaskOff = keyMaskOff;
+                t.perMask = perMask; t.c = c; t.cOff = cOff;
+                t.runSplit(batch, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        matrices(0, batch, backward, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, perMask, c, cOff);
+    }
+
+    /** Matrices {@code [from, to)} of a batch, each on the calling thread. */
+    private static void matrices(int from, int to, boolean backward, int rows, int cols, float scale, boolean causal,
+                                 float[] a, int aOff, float[] b, int bOff, float[] keyMask, int keyMaskOff, int perMask,
+                                 float[] c, int cOff) {
+        int size = rows * cols;
+        for (int i = from; i < to; i++) {
+            int mo = keyMask == null ? 0 : keyMaskOff + (i / perMask) * cols, o = i * size;
+            if (backward) {
+                backwardRows(0, rows, cols, scale, causal, a, aOff + o, b, bOff + o, keyMask, mo, c, cOff + o);
+            } else {
+                forwardRows(0, rows, cols, scale, causal, a, aOff + o, keyMask, mo, c, cOff + o);
+            }
+        }
+    }
+
+    /** The arguments of one batch of attention matrices split over the threads (guarded by the pool's lock). */
+    private static final class BatchTask extends VectorParallel.RangeTask {
+        static final BatchTask INSTANCE = new BatchTask();
+        boolean backward, causal;
+        int rows, cols, aOff, bOff, keyMaskOff, perMask, cOff;
+        float scale;
+        float[] a, b, keyMask, c;
+
+        @Override
+        void range(int from, int to) {
+            matrices(from, to, backward, rows, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, perMask, c, cOff);
+        }
+
+        @Override
+        void clear() {
+            a = null; b = null; keyMask = null; c = null;
+        }
+    }
+
+    /** The arguments of one split attention softmax or its VJP (guarded by the pool's lock). */
+    private static final class Task extends VectorParallel.RangeTask {
+        static final Task INSTANCE = new Task();
+        boolean backward, causal;
+        int cols, aOff, bOff, keyMaskOff, cOff;
+        float scale;
+        float[] a, b, keyMask, c;
+
+        @Override
+        void range(int from, int to) {
+            if (backward) {
+                backwardRows(from, to, cols, scale, causal, a, aOff, b, bOff, keyMask, keyMaskOff, c, cOff);
+            } else {
+                forwardRows(from, to, cols, scale, causal, a, aOff, keyMask, keyMaskOff, c, cOff);
+            }
+        }
+
+        @Override
+        void clear() {
+            a = null; b = null; keyMask = null; c = null;
+        }
+    }
 
     /** Lane indices 0, 1, ..., L-1 as floats: lane {@code i} of the vector at {@code j} is past {@code n} iff {@code i >= n - j}. */
     private static final float[] IOTA = iota();
@@ -53,12 +179,13 @@ final class VectorAttention {
         return causal ? Math.min(cols, n + (-n & (L - 1))) : n;
     }
 
-    static void forward(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
-                        float[] keyMask, int keyMaskOff, float[] y, int yOff) {
+    /** Rows {@code [from, rows)} of the forward, {@code from} a multiple of L (a band's first row). */
+    private static void forwardRows(int from, int rows, int cols, float scale, boolean causal, float[] x, int xOff,
+                                    float[] keyMask, int keyMaskOff, float[] y, int yOff) {
         int firstSeen = ScalarKernels.firstUnmasked(cols, keyMask, keyMaskOff);
         VectorUnary.Scratch sc = VectorUnary.scratch();
         float[] ms = sc.bandMax, sums = sc.bandSum;
-        for (int r0 = 0; r0 < rows; r0 += L) {
+        for (int r0 = from; r0 < rows; r0 += L) {
             int k = Math.min(L, rows - r0);
             // every row of the band has this padded length (see the class comment)
             int whole = padded(causal, seen(causal, r0, cols), cols);
@@ -140,10 +267,11 @@ final class VectorAttention {
         for (; j < n; j++) if (keyMask[mo + j] != 0) y[yo + j] = 0f;
     }
 
-    static void backward(int rows, int cols, float scale, boolean causal, float[] y, int yOff,
-                         float[] dy, int dyOff, float[] keyMask, int keyMaskOff, float[] dx, int dxOff) {
+    /** Rows {@code [from, rows)} of the VJP. */
+    private static void backwardRows(int from, int rows, int cols, float scale, boolean causal, float[] y, int yOff,
+                                     float[] dy, int dyOff, float[] keyMask, int keyMaskOff, float[] dx, int dxOff) {
         int firstSeen = ScalarKernels.firstUnmasked(cols, keyMask, keyMaskOff);
-        for (int r = 0; r < rows; r++) {
+        for (int r = from; r < rows; r++) {
             int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
             int n = seen(causal, r, cols);
             if (firstSeen >= n) {

@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Row kernels (softmax family, layer norm), the element-wise math, the attention softmax and
  * the LSTM cell live in {@link VectorRows}, {@link VectorUnary}, {@link VectorAttention} and
  * {@link VectorLstm}; GEMM and GEMV delegate to
- * {@code dev.vectornn.kernel.gemm}. Nothing here allocates. Stateless and thread-safe.
+ * {@code dev.vectornn.kernel.gemm}. Large calls split over the kernel threads as
+ * {@link VectorParallel} describes, with the same bits for every thread count. Nothing here
+ * allocates. Stateless and thread-safe.
  *
  * <p>Loaded reflectively by {@link KernelProvider}, so it needs its public no-argument
  * constructor and must not be referenced directly where the incubator module may be absent.
@@ -67,11 +69,64 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected float doDot(int n, float[] x, int xOff, float[] y, int yOff) {
+        return chunkedSum(true, n, x, xOff, y, yOff);
+    }
+
+    /**
+     * {@code dot} ({@code y} non-null) or {@code sum}: float sums of fixed {@value #CHUNK}-element
+     * chunks added into a double in chunk order. Large calls have the threads compute ranges of
+     * chunks into {@link ChunkTask#partials}; the caller then adds them in the same order, so
+     * the result has the bits of the serial loop for every thread count.
+     */
+    private static float chunkedSum(boolean dot, int n, float[] x, int xOff, float[] y, int yOff) {
+        int chunks = (int) (((long) n + CHUNK - 1) / CHUNK);
+        int parts = VectorParallel.parts(n, VectorParallel.MIN_ARITHMETIC, chunks);
         double total = 0;
+        if (VectorParallel.begin(parts)) {
+            ChunkTask t = ChunkTask.INSTANCE;
+            try {
+                if (t.partials.length < chunks) {
+                    t.partials = new float[chunks];   // grows to the largest call, then reused
+                }
+                t.n = n; t.x = x; t.xOff = xOff; t.y = y; t.yOff = yOff; t.dot = dot;
+                t.runSplit(chunks, 1, parts);
+                float[] partials = t.partials;
+                for (int c = 0; c < chunks; c++) {
+                    total += partials[c];
+                }
+            } finally {
+                VectorParallel.end(t);
+            }
+            return (float) total;
+        }
         for (int start = 0; start < n; start += CHUNK) {
-            total += dotChunk(Math.min(CHUNK, n - start), x, xOff + start, y, yOff + start);
+            int len = Math.min(CHUNK, n - start);
+            total += dot ? dotChunk(len, x, xOff + start, y, yOff + start) : sumChunk(len, x, xOff + start);
         }
         return (float) total;
+    }
+
+    /** The arguments and per-chunk results of one split dot or sum (guarded by the pool's lock). */
+    private static final class ChunkTask extends VectorParallel.RangeTask {
+        static final ChunkTask INSTANCE = new ChunkTask();
+        float[] partials = new float[0];
+        int n, xOff, yOff;
+        float[] x, y;
+        boolean dot;
+
+        @Override
+        void range(int from, int to) {
+            for (int c = from; c < to; c++) {
+                int start = c * CHUNK, len = Math.min(CHUNK, n - start);
+                partials[c] = dot ? dotChunk(len, x, xOff + start, y, yOff + start) : sumChunk(len, x, xOff + start);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            y = null;
+        }
     }
 
     /** Float dot product of a chunk: four accumulators, one lane reduction, exact-product tail. */
@@ -96,6 +151,119 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected void doAxpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        level1(AXPY, n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    protected void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        level1(SCALE, n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    protected void doFill(int n, float value, float[] x, int xOff) {
+        level1(FILL, n, value, null, 0, x, xOff);
+    }
+
+    @Override
+    protected void doAddRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
+        int parts = VectorParallel.parts((long) rows * cols, VectorParallel.MIN_ARITHMETIC, ((long) cols + L - 1) / L);
+        if (VectorParallel.begin(parts)) {
+            AddRowsTask t = AddRowsTask.INSTANCE;
+            try {
+                t.rows = rows; t.alpha = alpha; t.a = a; t.aOff = aOff; t.lda = lda; t.y = y; t.yOff = yOff;
+                t.runSplit(cols, L, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        addRowsColumns(rows, 0, cols, alpha, a, aOff, lda, y, yOff);
+    }
+
+    /** Column block of the running sums: stays in L1 while all the rows are added into it. */
+    private static final int ADD_ROWS_BLOCK = 1024;
+
+    /**
+     * {@link #doAddRows} over the columns {@code [j0, j1)}, {@code j0} a multiple of L (so each
+     * element takes the vector or scalar path that a full-row {@link #axpyRange} gives it; the two
+     * round alike anyway), in blocks of {@link #ADD_ROWS_BLOCK} columns, each block adding the rows
+     * in order.
+     */
+    private static void addRowsColumns(int rows, int j0, int j1, float alpha, float[] a, int aOff, int lda,
+                                       float[] y, int yOff) {
+        for (int b0 = j0; b0 < j1; b0 += ADD_ROWS_BLOCK) {
+            int len = Math.min(ADD_ROWS_BLOCK, j1 - b0);
+            for (int r = 0; r < rows; r++) {
+                axpyRange(len, alpha, a, aOff + r * lda + b0, y, yOff + b0);
+            }
+        }
+    }
+
+    /** The arguments of one split {@link #doAddRows} (guarded by the pool's lock). */
+    private static final class AddRowsTask extends VectorParallel.RangeTask {
+        static final AddRowsTask INSTANCE = new AddRowsTask();
+        int rows, aOff, lda, yOff;
+        float alpha;
+        float[] a, y;
+
+        @Override
+        void range(int from, int to) {
+            addRowsColumns(rows, from, to, alpha, a, aOff, lda, y, yOff);
+        }
+
+        @Override
+        void clear() {
+            a = null;
+            y = null;
+        }
+    }
+
+    private static final int AXPY = 0, SCALE = 1, FILL = 2;
+
+    /** axpy, scale or fill over {@code n} elements, split over the pool when large. */
+    private static void level1(int kind, int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int parts = VectorParallel.elementParts(n, VectorParallel.MIN_ARITHMETIC);
+        if (VectorParallel.begin(parts)) {
+            Level1Task t = Level1Task.INSTANCE;
+            try {
+                t.kind = kind; t.alpha = alpha; t.x = x; t.xOff = xOff; t.y = y; t.yOff = yOff;
+                t.runSplit(n, VectorParallel.GRAIN, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        level1Range(kind, n, alpha, x, xOff, y, yOff);
+    }
+
+    private static void level1Range(int kind, int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        switch (kind) {
+            case AXPY -> axpyRange(n, alpha, x, xOff, y, yOff);
+            case SCALE -> scaleRange(n, alpha, x, xOff, y, yOff);
+            default -> fillRange(n, alpha, y, yOff);
+        }
+    }
+
+    /** The arguments of one split axpy, scale or fill (guarded by the pool's lock). */
+    private static final class Level1Task extends VectorParallel.RangeTask {
+        static final Level1Task INSTANCE = new Level1Task();
+        int kind, xOff, yOff;
+        float alpha;
+        float[] x, y;
+
+        @Override
+        void range(int from, int to) {
+            level1Range(kind, to - from, alpha, x, xOff + from, y, yOff + from);
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            y = null;
+        }
+    }
+
+    private static void axpyRange(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
             // y + alpha*x with two roundings, as the scalar oracle (no fma)
@@ -108,8 +276,7 @@ public final class VectorKernels extends AbstractKernels {
         }
     }
 
-    @Override
-    protected void doScale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    private static void scaleRange(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
             FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(y, yOff + i);
@@ -119,8 +286,7 @@ public final class VectorKernels extends AbstractKernels {
         }
     }
 
-    @Override
-    protected void doFill(int n, float value, float[] x, int xOff) {
+    private static void fillRange(int n, float value, float[] x, int xOff) {
         FloatVector v = FloatVector.broadcast(F, value);
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
@@ -141,9 +307,7 @@ public final class VectorKernels extends AbstractKernels {
     @Override
     protected void doBinaryRow(BinaryOp op, int rows, int cols, float[] a, int aOff, int lda,
                                float[] b, int bOff, float[] c, int cOff, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            VectorBinary.binary(op, cols, a, aOff + r * lda, b, bOff, c, cOff + r * ldc);
-        }
+        VectorBinary.binaryRow(op, rows, cols, a, aOff, lda, b, bOff, c, cOff, ldc);
     }
 
     @Override
@@ -167,11 +331,7 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected float doSum(int n, float[] x, int xOff) {
-        double total = 0;
-        for (int start = 0; start < n; start += CHUNK) {
-            total += sumChunk(Math.min(CHUNK, n - start), x, xOff + start);
-        }
-        return (float) total;
+        return chunkedSum(false, n, x, xOff, null, 0);
     }
 
     /** Float sum of a chunk: four accumulators, one lane reduction, scalar tail. */
@@ -250,32 +410,24 @@ public final class VectorKernels extends AbstractKernels {
 
     @Override
     protected void doSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.softmax(cols, x, xOff + r * ldx, y, yOff + r * ldy);
-        }
+        VectorRows.rows(VectorRows.SOFTMAX, rows, cols, x, xOff, ldx, null, 0, 0, y, yOff, ldy);
     }
 
     @Override
     protected void doLogSoftmax(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.logSoftmax(cols, x, xOff + r * ldx, y, yOff + r * ldy);
-        }
+        VectorRows.rows(VectorRows.LOG_SOFTMAX, rows, cols, x, xOff, ldx, null, 0, 0, y, yOff, ldy);
     }
 
     @Override
     protected void doSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                      float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.softmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
-        }
+        VectorRows.rows(VectorRows.SOFTMAX_BACKWARD, rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
     }
 
     @Override
     protected void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                         float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
-        for (int r = 0; r < rows; r++) {
-            VectorRows.logSoftmaxBackward(cols, y, yOff + r * ldy, dy, dyOff + r * lddy, dx, dxOff + r * lddx);
-        }
+        VectorRows.rows(VectorRows.LOG_SOFTMAX_BACKWARD, rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
     }
 
     @Override
@@ -289,6 +441,23 @@ public final class VectorKernels extends AbstractKernels {
                                               float[] dy, int dyOff, float[] keyMask, int keyMaskOff,
                                               float[] dx, int dxOff) {
         VectorAttention.backward(rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff, dx, dxOff);
+    }
+
+    @Override
+    protected void doAttentionSoftmaxBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                             float[] x, int xOff, float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                             float[] y, int yOff) {
+        VectorAttention.batched(false, batch, rows, cols, scale, causal, x, xOff, null, 0, keyMask, keyMaskOff,
+                matricesPerMask, y, yOff);
+    }
+
+    @Override
+    protected void doAttentionSoftmaxBackwardBatched(int batch, int rows, int cols, float scale, boolean causal,
+                                                     float[] y, int yOff, float[] dy, int dyOff,
+                                                     float[] keyMask, int keyMaskOff, int matricesPerMask,
+                                                     float[] dx, int dxOff) {
+        VectorAttention.batched(true, batch, rows, cols, scale, causal, y, yOff, dy, dyOff, keyMask, keyMaskOff,
+                matricesPerMask, dx, dxOff);
     }
 
     @Override

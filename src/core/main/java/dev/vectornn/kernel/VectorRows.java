@@ -21,9 +21,105 @@ import jdk.incubator.vector.FloatVector;
  * the oracle computes in float use the same operations in the same order, so, given the same row
  * statistics, they give the same bits. Exponentials use {@link VectorMath#exp} (1 ulp): softmax
  * outputs are within about 2 ulp of the oracle plus the summation-order difference.
+ *
+ * <p>Large calls split their rows over the kernel threads ({@link VectorParallel}): rows are
+ * independent, so the bits do not depend on the thread count. The layer-norm VJP's parameter
+ * gradients sum over rows; there the threads take column ranges instead and add the rows in
+ * the serial order.
  */
 final class VectorRows {
     private VectorRows() {}
+
+    // ---------------------------------------------------------------- splitting over threads
+
+    static final int SOFTMAX = 0, LOG_SOFTMAX = 1, SOFTMAX_BACKWARD = 2, LOG_SOFTMAX_BACKWARD = 3;
+
+    /**
+     * The softmax family over {@code rows} rows of {@code cols}: {@code kind} is {@link #SOFTMAX}
+     * or {@link #LOG_SOFTMAX} ({@code a = x}, {@code c = y}; {@code b} unused) or one of the
+     * backward kinds ({@code a = y}, {@code b = dy}, {@code c = dx}).
+     */
+    static void rows(int kind, int rows, int cols, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc) {
+        // the plain softmax VJP is a dot product and a multiply per element; the others exponentiate
+        long min = kind == SOFTMAX_BACKWARD ? VectorParallel.MIN_ARITHMETIC : VectorParallel.MIN_HEAVY;
+        int parts = VectorParallel.parts((long) rows * cols, min, rows);
+        if (VectorParallel.begin(parts)) {
+            RowsTask t = RowsTask.INSTANCE;
+            try {
+                t.kind = kind; t.cols = cols; t.a = a; t.aOff = aOff; t.lda = lda; t.b = b; t.bOff = bOff; t.ldb = ldb;
+                t.c = c; t.cOff = cOff; t.ldc = ldc;
+                t.runSplit(rows, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        rowsRange(kind, 0, rows, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    private static void rowsRange(int kind, int r0, int r1, int cols, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        switch (kind) {
+            case SOFTMAX -> {
+                for (int r = r0; r < r1; r++) softmax(cols, a, aOff + r * lda, c, cOff + r * ldc);
+            }
+            case LOG_SOFTMAX -> {
+                for (int r = r0; r < r1; r++) logSoftmax(cols, a, aOff + r * lda, c, cOff + r * ldc);
+            }
+            case SOFTMAX_BACKWARD -> {
+                for (int r = r0; r < r1; r++) softmaxBackward(cols, a, aOff + r * lda, b, bOff + r * ldb, c, cOff + r * ldc);
+            }
+            default -> {
+                for (int r = r0; r < r1; r++) logSoftmaxBackward(cols, a, aOff + r * lda, b, bOff + r * ldb, c, cOff + r * ldc);
+            }
+        }
+    }
+
+    /** The arguments of one split softmax-family call (guarded by the pool's lock). */
+    private static final class RowsTask extends VectorParallel.RangeTask {
+        static final RowsTask INSTANCE = new RowsTask();
+        int kind, cols, aOff, lda, bOff, ldb, cOff, ldc;
+        float[] a, b, c;
+
+        @Override
+        void range(int from, int to) {
+            rowsRange(kind, from, to, cols, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        @Override
+        void clear() {
+            a = null; b = null; c = null;
+        }
+    }
+
+    /** The arguments of one split layer norm or its VJP (guarded by the pool's lock). */
+    private static final class LayerNormTask extends VectorParallel.RangeTask {
+        static final LayerNormTask INSTANCE = new LayerNormTask();
+        /** 0: forward rows; 1: VJP rows (dx only); 2: VJP columns (dgamma, dbeta only). */
+        int phase;
+        int rows, cols, xOff, gOff, bOff, yOff, meanOff, rstdOff, dyOff, dxOff, dgOff, dbOff;
+        float eps;
+        float[] x, gamma, beta, y, mean, rstd, dy, dx, dgamma, dbeta;
+
+        @Override
+        void range(int from, int to) {
+            switch (phase) {
+                case 0 -> layerNormRows(from, to, cols, x, xOff, gamma, gOff, beta, bOff, eps, y, yOff,
+                        mean, meanOff, rstd, rstdOff);
+                case 1 -> layerNormBackwardRows(from, to, cols, dy, dyOff, x, xOff, mean, meanOff, rstd, rstdOff,
+                        gamma, gOff, dx, dxOff, null, 0, null, 0);
+                default -> gammaBetaColumns(rows, cols, from, to, dy, dyOff, x, xOff, mean, meanOff, rstd, rstdOff,
+                        dgamma, dgOff, dbeta, dbOff);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null; gamma = null; beta = null; y = null; mean = null; rstd = null;
+            dy = null; dx = null; dgamma = null; dbeta = null;
+        }
+    }
 
     // No FloatVector crosses a call here (a call C2 leaves un-inlined boxes the vectors it takes
     // or returns). The exp loops are methods of their own that take arrays and a float maximum,
@@ -254,12 +350,31 @@ final class VectorRows {
         }
     }
 
-    /** Layer norm over contiguous rows (see {@link Kernels#layerNorm}). */
+    /** Layer norm over contiguous rows (see {@link Kernels#layerNorm}); rows split over the kernel threads. */
     static void layerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
                           float[] beta, int bOff, float eps, float[] y, int yOff,
                           float[] mean, int meanOff, float[] rstd, int rstdOff) {
+        int parts = VectorParallel.parts((long) rows * cols, VectorParallel.MIN_HEAVY, rows);
+        if (VectorParallel.begin(parts)) {
+            LayerNormTask t = LayerNormTask.INSTANCE;
+            try {
+                t.phase = 0; t.cols = cols; t.x = x; t.xOff = xOff; t.gamma = gamma; t.gOff = gOff; t.beta = beta;
+                t.bOff = bOff; t.eps = eps; t.y = y; t.yOff = yOff; t.mean = mean; t.meanOff = meanOff;
+                t.rstd = rstd; t.rstdOff = rstdOff;
+                t.runSplit(rows, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        layerNormRows(0, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, y, yOff, mean, meanOff, rstd, rstdOff);
+    }
+
+    private static void layerNormRows(int r0, int r1, int cols, float[] x, int xOff, float[] gamma, int gOff,
+                                      float[] beta, int bOff, float eps, float[] y, int yOff,
+                                      float[] mean, int meanOff, float[] rstd, int rstdOff) {
         double[] stats = VectorUnary.scratch().stats;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int xr = xOff + r * cols, yr = yOff + r * cols;
             double s = 0;
             for (int start = 0; start < cols; start += CHUNK) {
@@ -353,13 +468,83 @@ final class VectorRows {
         }
     }
 
-    /** Layer-norm VJP (see {@link Kernels#layerNormBackward}). */
+    /**
+     * Layer-norm VJP (see {@link Kernels#layerNormBackward}). Split over the kernel threads in two
+     * sections: first {@code dgamma} and {@code dbeta} over column ranges, each column adding the
+     * rows in order as the serial loop does, then {@code dx} over rows. That order keeps a
+     * {@code dx} that aliases {@code dy} (which the serial kernel allows, row by row) from being
+     * overwritten before the column pass has read it.
+     */
     static void layerNormBackward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
                                   float[] mean, int meanOff, float[] rstd, int rstdOff,
                                   float[] gamma, int gOff, float[] dx, int dxOff,
                                   float[] dgamma, int dgOff, float[] dbeta, int dbOff) {
-        boolean hasG = gamma != null;
+        int parts = VectorParallel.parts((long) rows * cols, VectorParallel.MIN_HEAVY, rows);
+        if (VectorParallel.begin(parts)) {
+            LayerNormTask t = LayerNormTask.INSTANCE;
+            try {
+                t.rows = rows; t.cols = cols; t.dy = dy; t.dyOff = dyOff; t.x = x; t.xOff = xOff; t.mean = mean;
+                t.meanOff = meanOff; t.rstd = rstd; t.rstdOff = rstdOff; t.gamma = gamma; t.gOff = gOff;
+                t.dx = dx; t.dxOff = dxOff; t.dgamma = dgamma; t.dgOff = dgOff; t.dbeta = dbeta; t.dbOff = dbOff;
+                if (dgamma != null || dbeta != null) {
+                    int colParts = (int) Math.min(parts, ((long) cols + L - 1) / L);
+                    t.phase = 2;
+                    if (colParts > 1) {
+                        t.runSplit(cols, L, colParts);
+                    } else {
+                        t.range(0, cols);
+                    }
+                }
+                t.phase = 1;
+                t.runSplit(rows, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        layerNormBackwardRows(0, rows, cols, dy, dyOff, x, xOff, mean, meanOff, rstd, rstdOff, gamma, gOff, dx, dxOff,
+                dgamma, dgOff, dbeta, dbOff);
+    }
+
+    /**
+     * {@code dgamma[j] += sum_r dy[r,j] * xhat[r,j]} and {@code dbeta[j] += sum_r dy[r,j]} for the
+     * columns {@code [j0, j1)}, adding row by row: per element, the additions of
+     * {@link #backwardRow}'s serial loop in the same order, with the same {@code xhat}.
+     */
+    private static void gammaBetaColumns(int rows, int cols, int j0, int j1, float[] dy, int dyOff, float[] x, int xOff,
+                                         float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                         float[] dgamma, int dgOff, float[] dbeta, int dbOff) {
+        boolean hasDg = dgamma != null, hasDb = dbeta != null;
+        int n = j1 - j0, g0 = dgOff + j0, b0 = dbOff + j0;
+        int bound = F.loopBound(n);
         for (int r = 0; r < rows; r++) {
+            float mu = mean[meanOff + r];
+            float rs = rstd[rstdOff + r];
+            int xr = xOff + r * cols + j0, dyr = dyOff + r * cols + j0;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector d = FloatVector.fromArray(F, dy, dyr + j);
+                if (hasDg) {
+                    FloatVector xhat = FloatVector.fromArray(F, x, xr + j).sub(mu).mul(rs);
+                    FloatVector.fromArray(F, dgamma, g0 + j).add(d.mul(xhat)).intoArray(dgamma, g0 + j);
+                }
+                if (hasDb) FloatVector.fromArray(F, dbeta, b0 + j).add(d).intoArray(dbeta, b0 + j);
+            }
+            for (; j < n; j++) {
+                float d = dy[dyr + j];
+                if (hasDg) dgamma[g0 + j] += d * ((x[xr + j] - mu) * rs);
+                if (hasDb) dbeta[b0 + j] += d;
+            }
+        }
+    }
+
+    /** Rows {@code [r0, r1)} of the layer-norm VJP; {@code dgamma} and {@code dbeta} may be null (not accumulated). */
+    private static void layerNormBackwardRows(int r0, int r1, int cols, float[] dy, int dyOff, float[] x, int xOff,
+                                              float[] mean, int meanOff, float[] rstd, int rstdOff,
+                                              float[] gamma, int gOff, float[] dx, int dxOff,
+                                              float[] dgamma, int dgOff, float[] dbeta, int dbOff) {
+        boolean hasG = gamma != null;
+        for (int r = r0; r < r1; r++) {
             int base = r * cols;
             float mu = mean[meanOff + r];
             float rs = rstd[rstdOff + r];

@@ -22,11 +22,87 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each op has its own loop (the switch is outside), because a switch inside the loop would
  * keep C2 from keeping the loop body in vector registers.
+ *
+ * <p>Large calls are split into element ranges over the kernel threads ({@link VectorParallel}):
+ * every element goes through the same code as in a serial call, so the bits do not depend on
+ * the thread count.
  */
 final class VectorUnary {
     private VectorUnary() {}
 
+    /** {@code y = op(x)} over {@code n} elements, split over the kernel threads when large. */
     static void unary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff) {
+        int parts = VectorParallel.elementParts(n, heavy(op, false) ? VectorParallel.MIN_HEAVY : VectorParallel.MIN_ARITHMETIC);
+        if (VectorParallel.begin(parts)) {
+            Task t = Task.INSTANCE;
+            try {
+                t.set(false, op, x, xOff, null, 0, null, 0, y, yOff);
+                t.runSplit(n, VectorParallel.GRAIN, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        unaryRange(op, n, x, xOff, y, yOff);
+    }
+
+    /** {@code dx = op'(x) dy} over {@code n} elements, split over the kernel threads when large. */
+    static void backward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                         float[] dy, int dyOff, float[] dx, int dxOff) {
+        int parts = VectorParallel.elementParts(n, heavy(op, true) ? VectorParallel.MIN_HEAVY : VectorParallel.MIN_ARITHMETIC);
+        if (VectorParallel.begin(parts)) {
+            Task t = Task.INSTANCE;
+            try {
+                t.set(true, op, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
+                t.runSplit(n, VectorParallel.GRAIN, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        backwardRange(op, n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
+    }
+
+    /** Whether the op (or its derivative) costs several operations per element: a lower split threshold. */
+    private static boolean heavy(UnaryOp op, boolean backward) {
+        return switch (op) {
+            case NEG, SQUARE, SQRT, RELU -> false;
+            case EXP, LOG, TANH, SIGMOID -> !backward; // their derivatives are one or two multiplies
+            case GELU, GELU_TANH -> true;
+        };
+    }
+
+    /** The arguments of one split unary kernel or its derivative (guarded by the pool's lock). */
+    private static final class Task extends VectorParallel.RangeTask {
+        static final Task INSTANCE = new Task();
+        private boolean backward;
+        private UnaryOp op;
+        private float[] x, y, dy, out;
+        private int xOff, yOff, dyOff, outOff;
+
+        void set(boolean backward, UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+                 float[] out, int outOff) {
+            this.backward = backward; this.op = op; this.x = x; this.xOff = xOff; this.y = y; this.yOff = yOff;
+            this.dy = dy; this.dyOff = dyOff; this.out = out; this.outOff = outOff;
+        }
+
+        @Override
+        void range(int from, int to) {
+            if (backward) {
+                backwardRange(op, to - from, x, xOff + from, y, yOff + from, dy, dyOff + from, out, outOff + from);
+            } else {
+                unaryRange(op, to - from, x, xOff + from, out, outOff + from);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null; y = null; dy = null; out = null;
+        }
+    }
+
+    /** {@code y = op(x)} over {@code n} elements on the calling thread. */
+    static void unaryRange(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff) {
         int bound = F.loopBound(n);
         int i = 0;
         switch (op) {
@@ -61,8 +137,9 @@ final class VectorUnary {
         }
     }
 
-    static void backward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
-                         float[] dy, int dyOff, float[] dx, int dxOff) {
+    /** {@code dx = op'(x) dy} over {@code n} elements on the calling thread. */
+    static void backwardRange(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
+                              float[] dy, int dyOff, float[] dx, int dxOff) {
         int bound = F.loopBound(n);
         int i = 0;
         switch (op) {

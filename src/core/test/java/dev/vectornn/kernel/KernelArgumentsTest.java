@@ -68,6 +68,10 @@ class KernelArgumentsTest {
         bad.add(new Bad("unary n<0", iae, k -> k.unary(UnaryOp.GELU, -7, a, 0, b, 0), "unary(GELU)", "n", "-7"));
         bad.add(new Bad("unaryBackward null dx", npe, k -> k.unaryBackward(UnaryOp.TANH, 1, a, 0, b, 0, c, 0, null, 0),
                 "unaryBackward(TANH)", "dx"));
+        bad.add(new Bad("addRows lda < cols", iae, k -> k.addRows(2, 4, 1f, a, 0, 3, b, 0), "addRows", "a", "3", "4"));
+        bad.add(new Bad("addRows y shorter than cols", iae, k -> k.addRows(1, 4, 1f, a, 0, 4, b, 7), "addRows", "y", "4", "7"));
+        bad.add(new Bad("addRows y inside a", iae, k -> k.addRows(2, 3, 1f, a, 0, 3, a, 4), "addRows", "y", "[4, 7)", "[0, 6)"));
+        bad.add(new Bad("addRows null a", npe, k -> k.addRows(1, 2, 1f, null, 0, 2, b, 0), "addRows", "a"));
         // reductions
         bad.add(new Bad("sum past end", iae, k -> k.sum(4, a, 7), "sum", "x", "4", "7", "10"));
         bad.add(new Bad("max n == 0", iae, k -> k.max(0, a, 0), "max", "n", "0"));
@@ -107,6 +111,28 @@ class KernelArgumentsTest {
         bad.add(new Bad("attentionSoftmaxBackward infinite scale", iae,
                 k -> k.attentionSoftmaxBackward(1, 1, Float.POSITIVE_INFINITY, false, a, 0, b, 0, null, 0, c, 0),
                 "attentionSoftmaxBackward", "scale", "Infinity"));
+        bad.add(new Bad("attentionSoftmaxBatched x shorter than batch x rows x cols", iae,
+                k -> k.attentionSoftmaxBatched(2, 2, 3, 1f, true, a, 0, null, 0, 1, new float[12], 0),
+                "attentionSoftmaxBatched", "x", "12", "10"));
+        bad.add(new Bad("attentionSoftmaxBatched keyMask rows past end", iae,
+                k -> k.attentionSoftmaxBatched(4, 1, 2, 1f, false, new float[8], 0, a, 7, 2, new float[8], 0),
+                "attentionSoftmaxBatched", "keyMask", "4", "7"));
+        bad.add(new Bad("attentionSoftmaxBatched matricesPerMask 0", iae,
+                k -> k.attentionSoftmaxBatched(2, 1, 2, 1f, false, new float[4], 0, a, 0, 0, new float[4], 0),
+                "attentionSoftmaxBatched", "matricesPerMask", "0"));
+        bad.add(new Bad("attentionSoftmaxBatched negative batch", iae,
+                k -> k.attentionSoftmaxBatched(-1, 1, 2, 1f, false, a, 0, null, 0, 1, b, 0), "attentionSoftmaxBatched", "batch", "-1"));
+        bad.add(new Bad("attentionSoftmaxBatched NaN scale", iae,
+                k -> k.attentionSoftmaxBatched(1, 1, 2, Float.NaN, false, a, 0, null, 0, 1, b, 0), "attentionSoftmaxBatched", "scale", "NaN"));
+        bad.add(new Bad("attentionSoftmaxBackwardBatched keyMask inside dx", iae,
+                k -> k.attentionSoftmaxBackwardBatched(2, 1, 2, 1f, false, a, 0, c, 0, b, 3, 1, b, 0),
+                "attentionSoftmaxBackwardBatched", "keyMask", "[3, 7)", "dx", "[0, 4)"));
+        bad.add(new Bad("attentionSoftmaxBackwardBatched dy past end", iae,
+                k -> k.attentionSoftmaxBackwardBatched(2, 2, 2, 1f, true, new float[8], 0, a, 5, null, 0, 1, new float[8], 0),
+                "attentionSoftmaxBackwardBatched", "dy", "8", "5"));
+        bad.add(new Bad("attentionSoftmaxBackwardBatched null y", npe,
+                k -> k.attentionSoftmaxBackwardBatched(1, 1, 2, 1f, false, null, 0, a, 0, null, 0, 1, b, 0),
+                "attentionSoftmaxBackwardBatched", "y"));
         // recurrent cells
         bad.add(new Bad("lstmCell gates shorter than rows x 4H", iae,
                 k -> k.lstmCell(2, 2, new float[15], 0, null, 0, new float[16], 0, new float[4], 0, new float[4], 0, new float[4], 0),

@@ -2,9 +2,13 @@ package dev.vectornn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vectornn.kernel.parallel.Parallel;
 import dev.vectornn.testsupport.SteadyAllocation;
 import dev.vectornn.testsupport.SteadyAllocation.Case;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,8 +26,12 @@ import org.junit.jupiter.api.Test;
  * a deadline; the failure message lists the bytes per call of the last round. Lengths are not
  * multiples of the vector length, so every tail path runs, and row kernels run several rows.
  *
+ * <p>A second run repeats this at two threads with sizes above every split threshold, counting
+ * what the pool's worker threads allocate as well as the calling thread: the split calls must
+ * be allocation-free on every thread.
+ *
  * <p>GEMM, batched GEMM and GEMV are left to {@code gemm.GemmTest}, which checks the same for
- * them (they belong to the gemm package and use its thread pool).
+ * them (they belong to the gemm package).
  */
 class VectorKernelsAllocationTest {
 
@@ -50,12 +58,72 @@ class VectorKernelsAllocationTest {
         int saved = KernelThreads.threads();
         KernelThreads.setThreads(1);
         try {
-            String report = SteadyAllocation.untilSteady(counter, cases(), BATCH, SLACK, DEADLINE_NANOS);
+            String report = SteadyAllocation.untilSteady(counter, cases(SMALL), BATCH, SLACK, DEADLINE_NANOS);
             assertTrue(report == null, "steady-state kernel calls allocate (" + dev.vectornn.kernel.simd.Simd.describe() + "):" + report);
         } finally {
             KernelThreads.setThreads(saved);
         }
     }
+
+    @Test
+    void steadyStateSplitCallsDoNotAllocateOnAnyThread() throws Throwable {
+        MethodHandle own = SteadyAllocation.counter();
+        Assumptions.assumeTrue(own != null, "no per-thread allocation counter in this JVM");
+        int saved = KernelThreads.threads();
+        KernelThreads.setThreads(2);
+        try {
+            List<Case> cases = cases(SPLIT);
+            // every case must really split (and this first round starts the pool's worker)
+            for (Case c : cases) {
+                long before = Parallel.sectionsRun();
+                c.call().run();
+                assertTrue(Parallel.sectionsRun() > before, c.name() + " did not split at 2 threads; the sizes are below its threshold");
+            }
+            String report = SteadyAllocation.untilSteady(allThreadsCounter(own), cases, BATCH, SLACK, DEADLINE_NANOS);
+            assertTrue(report == null, "steady-state split kernel calls allocate on the caller or a pool worker ("
+                    + dev.vectornn.kernel.simd.Simd.describe() + "):" + report);
+        } finally {
+            KernelThreads.setThreads(saved);
+        }
+    }
+
+    private static MethodHandle ownCounter;
+    private static MethodHandle byId;
+    private static long[] workerIds;
+
+    /** A ()long counter of the bytes allocated by the calling thread plus the kernel pool's workers. */
+    private static MethodHandle allThreadsCounter(MethodHandle own) throws ReflectiveOperationException {
+        Object mx = ManagementFactory.getThreadMXBean();
+        Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
+        byId = MethodHandles.publicLookup()
+                .findVirtual(type, "getThreadAllocatedBytes", MethodType.methodType(long.class, long.class))
+                .bindTo(mx);
+        ownCounter = own;
+        workerIds = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("vectornn-kernel-"))
+                .mapToLong(Thread::threadId)
+                .toArray();
+        assertTrue(workerIds.length >= 1, "no kernel pool worker thread found");
+        return MethodHandles.lookup().findStatic(VectorKernelsAllocationTest.class, "allocatedByAll",
+                MethodType.methodType(long.class));
+    }
+
+    private static long allocatedByAll() throws Throwable {
+        long total = (long) ownCounter.invokeExact();
+        for (long id : workerIds) total += (long) byId.invokeExact(id);
+        return total;
+    }
+
+    /**
+     * Sizes of the cases: {@code n}, rows x cols, attention matrix side, LSTM rows x hidden; and
+     * whether to include the kernels that never split (max, argmax, GEMV).
+     */
+    private record Sizes(int n, int rows, int cols, int attention, int lstmRows, int hidden, boolean unsplit) {}
+
+    /** Small calls with tails everywhere (one thread). */
+    private static final Sizes SMALL = new Sizes(1003, 3, 1003, 37, 3, 203, true);
+    /** Calls above every split threshold, still with tails. */
+    private static final Sizes SPLIT = new Sizes(5 * (int) VectorParallel.MIN_ARITHMETIC / 4 + 3, 37, 1003, 131, 19, 203, false);
 
     private static float[] random(SplittableRandom r, int n, double lo, double hi) {
         float[] a = new float[n];
@@ -63,15 +131,15 @@ class VectorKernelsAllocationTest {
         return a;
     }
 
-    private static List<Case> cases() {
+    private static List<Case> cases(Sizes sz) {
         Kernels k = new VectorKernels();
         SplittableRandom r = new SplittableRandom(7);
-        int n = 1003, rows = 3, cols = 1003, mn = rows * cols;
+        int n = sz.n(), rows = sz.rows(), cols = sz.cols(), mn = Math.max(n + 1, rows * cols);
         float[] x = random(r, mn, -6, 6), pos = random(r, mn, 0.01, 20), b = random(r, mn, -2, 2);
         float[] y = new float[mn], dy = random(r, mn, -1, 1), dx = new float[mn], acc = new float[mn];
         float[] gamma = random(r, cols, 0.5, 1.5), beta = random(r, cols, -1, 1);
         float[] dgamma = new float[cols], dbeta = new float[cols];
-        float[] mean = new float[rows], rstd = new float[rows], col = random(r, rows, 0.5, 2);
+        float[] mean = new float[rows], rstd = new float[rows], col = random(r, Math.max(rows, cols), 0.5, 2);
         float[] param = random(r, n, -1, 1), grad = random(r, n, -1, 1);
         float[] m1 = new float[n], v1 = new float[n], vMax = new float[n], buf = new float[n];
         k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, y, 0, mean, 0, rstd, 0);
@@ -81,6 +149,8 @@ class VectorKernelsAllocationTest {
         cs.add(new Case("axpy", () -> k.axpy(n, 1e-3f, x, 0, acc, 0)));
         cs.add(new Case("scale", () -> k.scale(n, 0.5f, x, 0, y, 0)));
         cs.add(new Case("fill", () -> k.fill(n, 2f, y, 0)));
+        float[] colSums = new float[cols];
+        cs.add(new Case("addRows", () -> k.addRows(rows, cols, 0.5f, x, 0, cols, colSums, 0)));
         for (BinaryOp op : BinaryOp.values()) {
             cs.add(new Case("binary " + op, () -> k.binary(op, n, x, 1, pos, 0, y, 0)));
             cs.add(new Case("binaryRow " + op, () -> k.binaryRow(op, rows, cols, x, 0, cols, pos, 0, y, 0, cols)));
@@ -94,12 +164,14 @@ class VectorKernelsAllocationTest {
             cs.add(new Case("unaryBackward " + op, () -> k.unaryBackward(op, n, in, 0, out, 0, dy, 0, dx, 0)));
         }
         cs.add(new Case("sum", () -> k.sum(n, x, 0)));
-        cs.add(new Case("max", () -> k.max(n, x, 0)));
-        cs.add(new Case("argmax", () -> k.argmax(n, x, 0)));
+        if (sz.unsplit()) {
+            cs.add(new Case("max", () -> k.max(n, x, 0)));
+            cs.add(new Case("argmax", () -> k.argmax(n, x, 0)));
+        }
         cs.add(new Case("softmax", () -> k.softmax(rows, cols, x, 0, cols, y, 0, cols)));
         cs.add(new Case("logSoftmax", () -> k.logSoftmax(rows, cols, x, 0, cols, y, 0, cols)));
-        // attention softmax: one 37 x 37 score matrix (tails in every row length), key mask with a blind causal row
-        int at = 37;
+        // attention softmax: one score matrix (tails in every row length), key mask with a blind causal row
+        int at = sz.attention();
         float[] scores = random(r, at * at, -3, 3), attn = new float[at * at], dAttn = random(r, at * at, -1, 1);
         float[] dScores = new float[at * at], keyMask = new float[at];
         keyMask[0] = 1;
@@ -115,6 +187,17 @@ class VectorKernelsAllocationTest {
             cs.add(new Case("attentionSoftmaxBackward key mask" + c, () -> k.attentionSoftmaxBackward(at, at, 0.125f, causal,
                     attn, 0, dAttn, 0, keyMask, 0, dScores, 0)));
         }
+        // a batch of attention matrices, two heads per mask row
+        int heads = 6, perMask = 2;
+        float[] scoresB = random(r, heads * at * at, -3, 3), attnB = new float[heads * at * at];
+        float[] dAttnB = random(r, heads * at * at, -1, 1), dScoresB = new float[heads * at * at];
+        float[] maskB = new float[heads / perMask * at];
+        maskB[1] = 1;
+        maskB[at + 3] = 1;
+        cs.add(new Case("attentionSoftmaxBatched", () -> k.attentionSoftmaxBatched(heads, at, at, 0.125f, true, scoresB, 0,
+                maskB, 0, perMask, attnB, 0)));
+        cs.add(new Case("attentionSoftmaxBackwardBatched", () -> k.attentionSoftmaxBackwardBatched(heads, at, at, 0.125f, true,
+                attnB, 0, dAttnB, 0, maskB, 0, perMask, dScoresB, 0)));
         cs.add(new Case("softmaxBackward", () -> k.softmaxBackward(rows, cols, pos, 0, cols, dy, 0, cols, dx, 0, cols)));
         cs.add(new Case("logSoftmaxBackward", () -> k.logSoftmaxBackward(rows, cols, b, 0, cols, dy, 0, cols, dx, 0, cols)));
         cs.add(new Case("layerNorm", () -> k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, y, 0, mean, 0, rstd, 0)));
@@ -128,18 +211,21 @@ class VectorKernelsAllocationTest {
                 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, true, 3)));
         cs.add(new Case("adamUpdate amsgrad", () -> k.adamUpdate(n, param, 0, grad, 0, m1, 0, v1, 0, vMax, 0,
                 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, false, 3)));
-        int hs = 203, cn = rows * hs;   // LSTM cell: 3 rows, hidden 203 (tails in every gate block)
+        int lr = sz.lstmRows(), hs = sz.hidden(), cn = lr * hs;   // LSTM cell: hidden 203 (tails in every gate block)
         float[] gates = random(r, 4 * cn, -4, 4), cPrev = random(r, cn, -2, 2), act = new float[4 * cn];
         float[] tanhC = new float[cn], hOut = new float[cn], cOut = new float[cn], dGates = new float[4 * cn];
         float[] dcPrev = new float[cn], dhs = random(r, cn, -1, 1), dcs = random(r, cn, -1, 1);
-        k.lstmCell(rows, hs, gates, 0, cPrev, 0, act, 0, tanhC, 0, hOut, 0, cOut, 0);
-        cs.add(new Case("lstmCell", () -> k.lstmCell(rows, hs, gates, 0, cPrev, 0, act, 0, tanhC, 0, hOut, 0, cOut, 0)));
-        cs.add(new Case("lstmCell zero state", () -> k.lstmCell(rows, hs, gates, 0, null, 0, act, 0, tanhC, 0, hOut, 0,
+        k.lstmCell(lr, hs, gates, 0, cPrev, 0, act, 0, tanhC, 0, hOut, 0, cOut, 0);
+        cs.add(new Case("lstmCell", () -> k.lstmCell(lr, hs, gates, 0, cPrev, 0, act, 0, tanhC, 0, hOut, 0, cOut, 0)));
+        cs.add(new Case("lstmCell zero state", () -> k.lstmCell(lr, hs, gates, 0, null, 0, act, 0, tanhC, 0, hOut, 0,
                 cOut, 0)));
-        cs.add(new Case("lstmCellBackward", () -> k.lstmCellBackward(rows, hs, act, 0, tanhC, 0, cPrev, 0, dhs, 0, dcs, 0,
+        cs.add(new Case("lstmCellBackward", () -> k.lstmCellBackward(lr, hs, act, 0, tanhC, 0, cPrev, 0, dhs, 0, dcs, 0,
                 dGates, 0, dcPrev, 0)));
-        cs.add(new Case("lstmCellBackward zero state", () -> k.lstmCellBackward(rows, hs, act, 0, tanhC, 0, null, 0, dhs, 0,
+        cs.add(new Case("lstmCellBackward zero state", () -> k.lstmCellBackward(lr, hs, act, 0, tanhC, 0, null, 0, dhs, 0,
                 dcs, 0, dGates, 0, null, 0)));
+        if (!sz.unsplit()) {
+            return cs;
+        }
         // gemv: 3 x 1003 and its transpose (tails in both directions); gemm is GemmTest's
         float[] gy = new float[cols];
         cs.add(new Case("gemv N", () -> k.gemv(Transpose.N, rows, cols, 1f, x, 0, cols, b, 0, 0.5f, y, 0)));

@@ -4,6 +4,7 @@ import static dev.vectornn.kernel.simd.Simd.F;
 
 import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.parallel.Parallel;
 import dev.vectornn.kernel.simd.Simd;
 import jdk.incubator.vector.FloatVector;
 

@@ -1,4 +1,4 @@
-package dev.vectornn.kernel.gemm;
+package dev.vectornn.kernel.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -8,25 +8,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * The runtime-owned thread pool that runs one parallel section at a time without allocating:
  * persistent daemon workers, a reusable task object set up by the caller, a per-worker ticket
  * (a volatile int) as the start signal and one counter as the end barrier. The calling thread
- * runs part 0 itself, so {@code parts} threads work in total.
+ * runs part 0 itself, so {@code parts} threads work in total. Every multi-threaded kernel (GEMM,
+ * and the row, element-wise and optimizer kernels of {@code dev.vectornn.kernel}) runs on it.
  *
  * <p>Why not ForkJoinPool or an executor: each submission there allocates task and future
  * objects, and a GEMM inside an LSTM step runs thousands of times per second.
  *
  * <p>Concurrency: one parallel section runs at a time. A caller that finds the pool busy (another
- * user thread is in a section) gets {@code false} from {@link #tryAcquire} and must do the work
- * inline; since the split never changes any element's summation order, the result is the same.
+ * user thread is in a section, or the caller is itself running a part of one: a kernel called
+ * from inside a task) gets {@code false} from {@link #tryAcquire} and must do the work inline;
+ * since no kernel's split changes any element's arithmetic, the result is the same.
+ *
+ * <p>Internal: this package is not exported; only kernel code uses it.
  */
-final class Parallel {
+public final class Parallel {
     private Parallel() {}
 
     /** A unit of parallel work; implementations are reusable objects holding the arguments. */
-    interface Task {
+    public interface Task {
         /** Runs part {@code part} of {@code parts}; parts write disjoint outputs. */
         void run(int part, int parts);
     }
 
-    /** Spins (with {@link Thread#onSpinWait}) before parking: back-to-back GEMMs then skip the park/unpark round trip. */
+    /** Spins (with {@link Thread#onSpinWait}) before parking: back-to-back sections then skip the park/unpark round trip. */
     private static final int SPINS = 1 << 12;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -37,18 +41,32 @@ final class Parallel {
     private static Task task;
     private static int taskParts;
     private static volatile Throwable failure;
+    // Written only by the lock holder; volatile so that any thread reads a current count.
+    private static volatile long sections;
+
+    /**
+     * How many parallel sections have run since the JVM started: tests use it to check that a
+     * kernel call above its threshold did split and one below did not.
+     */
+    public static long sectionsRun() {
+        return sections;
+    }
 
     /**
      * Takes the pool for one parallel section, or returns {@code false} at once when another
-     * thread holds it (the caller then works inline). A {@code true} must be followed by
-     * {@link #release()} in a {@code finally}.
+     * thread holds it or when the calling thread already does (the caller then works inline). A
+     * {@code true} must be followed by {@link #release()} in a {@code finally}.
+     *
+     * <p>The holder check matters: the lock is reentrant, and part 0 of a section runs on the
+     * thread that holds it, so a kernel called from inside a task would otherwise re-enter
+     * {@link #run} and overwrite the running section's task under its workers' feet.
      */
-    static boolean tryAcquire() {
-        return LOCK.tryLock();
+    public static boolean tryAcquire() {
+        return !LOCK.isHeldByCurrentThread() && LOCK.tryLock();
     }
 
     /** Gives the pool back after {@link #tryAcquire()}. */
-    static void release() {
+    public static void release() {
         LOCK.unlock();
     }
 
@@ -56,9 +74,10 @@ final class Parallel {
      * Runs {@code t.run(p, parts)} for every {@code p < parts}, part 0 on the calling thread, and
      * returns when all are done; rethrows a part's exception. The caller must hold the pool.
      */
-    static void run(Task t, int parts) {
+    public static void run(Task t, int parts) {
         {
             ensureWorkers(parts - 1);
+            sections = sections + 1;
             task = t;
             taskParts = parts;
             failure = null;
@@ -86,7 +105,7 @@ final class Parallel {
             Throwable f = mine != null ? mine : failure;
             if (f instanceof RuntimeException re) throw re;
             if (f instanceof Error er) throw er;
-            if (f != null) throw new IllegalStateException("GEMM worker failed", f);
+            if (f != null) throw new IllegalStateException("kernel pool worker failed", f);
         }
     }
 
@@ -109,7 +128,7 @@ final class Parallel {
 
         Worker(int part) {
             this.part = part;
-            this.thread = new Thread(this, "vectornn-gemm-" + part);
+            this.thread = new Thread(this, "vectornn-kernel-" + part);
             thread.setDaemon(true);
         }
 
