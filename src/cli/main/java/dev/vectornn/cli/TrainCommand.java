@@ -113,8 +113,8 @@ final class TrainCommand implements Callable<Integer> {
     Double dropout;
 
     @Option(names = "--tied", negatable = true, description = "Share the token embedding with the output layer "
-            + "(default: untied; nanoGPT ties, but on tinyshakespeare its untied twin reached a lower validation "
-            + "loss here: 1.884 against 1.913 at 2000 iterations, seed 1337).")
+            + "(default: untied; nanoGPT ties, but on tinyshakespeare its untied twin with biases reached a lower "
+            + "validation loss here: 1.881 against 1.913 on 200 batches at 2000 iterations, seed 1337).")
     Boolean tied;
 
     @Option(names = "--bias", negatable = true, description = "GPT: biases in the LayerNorms, attention and MLP "

@@ -30,8 +30,15 @@ public final class Parallel {
         void run(int part, int parts);
     }
 
-    /** Spins (with {@link Thread#onSpinWait}) before parking: back-to-back sections then skip the park/unpark round trip. */
-    private static final int SPINS = 1 << 12;
+    /**
+     * How long a worker waiting for the next section, and a caller waiting for its workers, spin
+     * (with {@link Thread#onSpinWait}) before parking: {@code -Dvectornn.threads.spinMicros},
+     * default 2000. Once one side parks and the other's spin is shorter than the wake-up
+     * latency, both park at every section and each section pays two wake-ups.
+     */
+    private static final long SPIN_NANOS = 1000L * Math.max(0L, Long.getLong("vectornn.threads.spinMicros", 2000));
+
+    private static final int CLOCK_EVERY = 64;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final AtomicInteger PENDING = new AtomicInteger();
@@ -92,12 +99,16 @@ public final class Parallel {
             } catch (Throwable e) {
                 mine = e;
             }
-            int spins = 0;
-            while (PENDING.get() != 0) {
-                if (spins < SPINS) {
-                    spins++;
+            long deadline = 0;
+            for (int spins = 1; PENDING.get() != 0; spins++) {
+                if ((spins & (CLOCK_EVERY - 1)) != 0) {
                     Thread.onSpinWait();
-                } else {
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + SPIN_NANOS;
+                } else if (now - deadline >= 0) {
                     LockSupport.park(Parallel.class);
                 }
             }
@@ -141,12 +152,16 @@ public final class Parallel {
         public void run() {
             int seen = 0;
             while (true) {
-                int spins = 0;
-                while (ticket == seen) {
-                    if (spins < SPINS) {
-                        spins++;
+                long deadline = 0;
+                for (int spins = 1; ticket == seen; spins++) {
+                    if ((spins & (CLOCK_EVERY - 1)) != 0) {
                         Thread.onSpinWait();
-                    } else {
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (deadline == 0) {
+                        deadline = now + SPIN_NANOS;
+                    } else if (now - deadline >= 0) {
                         LockSupport.park(this);
                     }
                 }
