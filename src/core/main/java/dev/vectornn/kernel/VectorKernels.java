@@ -131,16 +131,25 @@ public final class VectorKernels extends AbstractKernels {
 
     /** Float dot product of a chunk: four accumulators, one lane reduction, exact-product tail. */
     static float dotChunk(int n, float[] x, int xOff, float[] y, int yOff) {
+        // The multiply-adds are written out instead of calling mad(): inlined into chunkedSum's
+        // serial loop, C2 ran out of inlining budget at mad and boxed every vector it passed
+        // (20 MB per step of the word LM, whose gradient clipping dots 14M floats).
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         int i = 0;
         for (int b4 = F.loopBound(n - 3 * L); i < b4; i += 4 * L) {
-            s0 = mad(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i), s0);
-            s1 = mad(FloatVector.fromArray(F, x, xOff + i + L), FloatVector.fromArray(F, y, yOff + i + L), s1);
-            s2 = mad(FloatVector.fromArray(F, x, xOff + i + 2 * L), FloatVector.fromArray(F, y, yOff + i + 2 * L), s2);
-            s3 = mad(FloatVector.fromArray(F, x, xOff + i + 3 * L), FloatVector.fromArray(F, y, yOff + i + 3 * L), s3);
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + i), y0 = FloatVector.fromArray(F, y, yOff + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOff + i + L), y1 = FloatVector.fromArray(F, y, yOff + i + L);
+            FloatVector x2 = FloatVector.fromArray(F, x, xOff + i + 2 * L), y2 = FloatVector.fromArray(F, y, yOff + i + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, x, xOff + i + 3 * L), y3 = FloatVector.fromArray(F, y, yOff + i + 3 * L);
+            if (VectorMath.FAST_FMA) {
+                s0 = x0.fma(y0, s0); s1 = x1.fma(y1, s1); s2 = x2.fma(y2, s2); s3 = x3.fma(y3, s3);
+            } else {
+                s0 = x0.mul(y0).add(s0); s1 = x1.mul(y1).add(s1); s2 = x2.mul(y2).add(s2); s3 = x3.mul(y3).add(s3);
+            }
         }
         for (int b = F.loopBound(n); i < b; i += L) {
-            s0 = mad(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i), s0);
+            FloatVector x0 = FloatVector.fromArray(F, x, xOff + i), y0 = FloatVector.fromArray(F, y, yOff + i);
+            s0 = VectorMath.FAST_FMA ? x0.fma(y0, s0) : x0.mul(y0).add(s0);
         }
         float s = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
