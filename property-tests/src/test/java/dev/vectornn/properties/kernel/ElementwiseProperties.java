@@ -143,6 +143,29 @@ class ElementwiseProperties {
         Check.exact("axpy(alpha=" + c.alpha() + ")", ys, yv);
     }
 
+    record AddRowsCase(int rows, int cols, int ldExtra, int aOff, int yOff, float alpha, long seed) {}
+
+    @Provide
+    Arbitrary<AddRowsCase> addRowsCases() {
+        return Combinators.combine(Gen.extents(), Gen.extents(), Gen.ldExtra(), Gen.offsets(), Gen.offsets(), Gen.anyFloat(),
+                Arbitraries.longs()).as(AddRowsCase::new);
+    }
+
+    /** addRows is one axpy per row in row order, so it is exact too; the whole padded y is compared. */
+    @Property
+    void addRowsIsExact(@ForAll("addRowsCases") AddRowsCase c) {
+        int lda = Math.max(1, c.cols()) + c.ldExtra();   // the kernel's rule: ld >= max(1, cols)
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(c.seed());
+        float[] a = new float[c.aOff() + c.rows() * lda + 1];
+        float[] y = new float[c.yOff() + c.cols() + 1];
+        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-4, 4);
+        for (int i = 0; i < y.length; i++) y[i] = (float) rnd.nextDouble(-4, 4);
+        float[] ys = y.clone(), yv = y.clone();
+        scalar().addRows(c.rows(), c.cols(), c.alpha(), a, c.aOff(), lda, ys, c.yOff());
+        vector().addRows(c.rows(), c.cols(), c.alpha(), a.clone(), c.aOff(), lda, yv, c.yOff());
+        Check.exact("addRows(" + c.rows() + "x" + c.cols() + ", alpha=" + c.alpha() + ")", ys, yv);
+    }
+
     /** axpy is y + alpha*x with two roundings: a fused multiply-add would round once and differ here. */
     @Example
     void axpyRoundsTheProductSeparately() {
