@@ -1,15 +1,25 @@
 package dev.vectornn.kernel.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The runtime-owned thread pool that runs one parallel section at a time without allocating:
  * persistent daemon workers, a reusable task object set up by the caller, a per-worker ticket
- * (a volatile int) as the start signal and one counter as the end barrier. The calling thread
- * runs part 0 itself, so {@code parts} threads work in total. Every multi-threaded kernel (GEMM,
- * and the row, element-wise and optimizer kernels of {@code dev.vectornn.kernel}) runs on it.
+ * (a volatile int) as the wake-up signal, one atomic word from which the parts are claimed and
+ * one counter as the end barrier. Every multi-threaded kernel (GEMM, and the row, element-wise
+ * and optimizer kernels of {@code dev.vectornn.kernel}) runs on it.
+ *
+ * <p>Parts are claimed, not assigned: the caller and the woken workers take the next unclaimed
+ * part until none is left, and the caller then waits only for parts that some thread has
+ * started. On a machine busier than its core count (other processes, other pools) a worker may
+ * not be scheduled for a whole time slice; with assigned parts every section then waited that
+ * long for it (the LSTM workload's 2-thread step took 2.3 s instead of 0.145 s next to a
+ * 2-thread PyTorch job on 2 cores), while here the caller runs the part itself. Which thread runs a part
+ * changes nothing in the result: a part's arithmetic depends only on {@code (part, parts)}, and
+ * scratch space is per thread.
  *
  * <p>Why not ForkJoinPool or an executor: each submission there allocates task and future
  * objects, and a GEMM inside an LSTM step runs thousands of times per second.
@@ -41,12 +51,20 @@ public final class Parallel {
     private static final int CLOCK_EVERY = 64;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
+    // Parts of the current section not yet finished, by whichever thread ran them.
     private static final AtomicInteger PENDING = new AtomicInteger();
+    // The claim word: section number (high 32 bits), part count (bits 16-31) and next unclaimed
+    // part (bits 0-15). A claim is a CAS on the whole word, so a worker that wakes late cannot
+    // take a part of a section that has ended, nor read the part count of the next one.
+    private static final AtomicLong CLAIM = new AtomicLong();
+    private static final int MAX_PARTS = 0xFFFF;
+    // Test seam: while set, workers stay in their wait loop (where they spin or park anyway), so
+    // a test can show that a section completes with no worker running.
+    private static volatile boolean workersHeld;
     private static Worker[] workers = new Worker[0];
     private static volatile Thread waiter;
     // Written by the caller before a worker's ticket (volatile) is bumped, read by the worker after it.
     private static Task task;
-    private static int taskParts;
     private static volatile Throwable failure;
     // Written only by the lock holder; volatile so that any thread reads a current count.
     private static volatile long sections;
@@ -78,46 +96,75 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code t.run(p, parts)} for every {@code p < parts}, part 0 on the calling thread, and
-     * returns when all are done; rethrows a part's exception. The caller must hold the pool.
+     * Runs {@code t.run(p, parts)} for every {@code p < parts}, each exactly once on the calling
+     * thread or a pool worker, and returns when all are done; rethrows a part's exception (the
+     * calling thread's own first). The caller must hold the pool.
      */
     public static void run(Task t, int parts) {
-        {
-            ensureWorkers(parts - 1);
-            sections = sections + 1;
-            task = t;
-            taskParts = parts;
-            failure = null;
-            waiter = Thread.currentThread();
-            PENDING.set(parts - 1);
-            for (int w = 0; w < parts - 1; w++) {
-                workers[w].start();
-            }
-            Throwable mine = null;
-            try {
-                t.run(0, parts);
-            } catch (Throwable e) {
-                mine = e;
-            }
-            long deadline = 0;
-            for (int spins = 1; PENDING.get() != 0; spins++) {
-                if ((spins & (CLOCK_EVERY - 1)) != 0) {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + SPIN_NANOS;
-                } else if (now - deadline >= 0) {
-                    LockSupport.park(Parallel.class);
-                }
-            }
-            task = null;
-            Throwable f = mine != null ? mine : failure;
-            if (f instanceof RuntimeException re) throw re;
-            if (f instanceof Error er) throw er;
-            if (f != null) throw new IllegalStateException("kernel pool worker failed", f);
+        if (parts < 1 || parts > MAX_PARTS) {
+            throw new IllegalArgumentException("kernel pool: parts must be in [1, " + MAX_PARTS + "], got " + parts);
         }
+        ensureWorkers(parts - 1);
+        long section = sections + 1;
+        sections = section;
+        task = t;
+        failure = null;
+        waiter = Thread.currentThread();
+        PENDING.set(parts);
+        // Publishes task and failure to any thread whose claim succeeds.
+        CLAIM.set(section << 32 | (long) parts << 16);
+        for (int w = 0; w < parts - 1; w++) {
+            workers[w].start();
+        }
+        Throwable mine = null;
+        for (int p; (p = claim()) >= 0; ) {
+            try {
+                t.run(p, parts);
+            } catch (Throwable e) {
+                if (mine == null) mine = e;
+            }
+            PENDING.decrementAndGet();
+        }
+        long deadline = 0;
+        for (int spins = 1; PENDING.get() != 0; spins++) {
+            if ((spins & (CLOCK_EVERY - 1)) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + SPIN_NANOS;
+            } else if (now - deadline >= 0) {
+                LockSupport.park(Parallel.class);
+            }
+        }
+        task = null;
+        Throwable f = mine != null ? mine : failure;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error er) throw er;
+        if (f != null) throw new IllegalStateException("kernel pool worker failed", f);
+    }
+
+    /** Takes the current section's next unclaimed part, or returns -1 when none is left. */
+    private static int claim() {
+        while (true) {
+            long c = CLAIM.get();
+            int next = (int) (c & MAX_PARTS);
+            if (next >= (int) ((c >>> 16) & MAX_PARTS)) {
+                return -1;
+            }
+            if (CLAIM.compareAndSet(c, c + 1)) {
+                return next;
+            }
+        }
+    }
+
+    /**
+     * Test seam: while {@code held}, pool workers do not pick up parts, as when the OS does not
+     * schedule them; sections still complete, on the calling thread alone.
+     */
+    static void holdWorkers(boolean held) {
+        workersHeld = held;
     }
 
     private static void ensureWorkers(int n) {
@@ -133,13 +180,11 @@ public final class Parallel {
     }
 
     private static final class Worker implements Runnable {
-        final int part;
         final Thread thread;
         volatile int ticket;
 
-        Worker(int part) {
-            this.part = part;
-            this.thread = new Thread(this, "vectornn-kernel-" + part);
+        Worker(int number) {
+            this.thread = new Thread(this, "vectornn-kernel-" + number);
             thread.setDaemon(true);
         }
 
@@ -153,7 +198,7 @@ public final class Parallel {
             int seen = 0;
             while (true) {
                 long deadline = 0;
-                for (int spins = 1; ticket == seen; spins++) {
+                for (int spins = 1; ticket == seen || workersHeld; spins++) {
                     if ((spins & (CLOCK_EVERY - 1)) != 0) {
                         Thread.onSpinWait();
                         continue;
@@ -166,13 +211,19 @@ public final class Parallel {
                     }
                 }
                 seen = ticket;
-                try {
-                    task.run(part, taskParts);
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                if (PENDING.decrementAndGet() == 0) {
-                    LockSupport.unpark(waiter);
+                for (int p; (p = claim()) >= 0; ) {
+                    // The claim succeeded, so the section is still running and these fields
+                    // are its own until this part is counted done.
+                    Task t = task;
+                    int parts = (int) ((CLAIM.get() >>> 16) & MAX_PARTS);
+                    try {
+                        t.run(p, parts);
+                    } catch (Throwable e) {
+                        failure = e;
+                    }
+                    if (PENDING.decrementAndGet() == 0) {
+                        LockSupport.unpark(waiter);
+                    }
                 }
             }
         }
