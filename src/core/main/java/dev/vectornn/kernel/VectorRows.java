@@ -135,14 +135,14 @@ final class VectorRows {
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         try {
             return new MethodHandle[] {
-                lookup.findStatic(VectorRows.class, "expSumLoop", MethodType.methodType(float.class,
-                        int.class, float[].class, int.class, float[].class, int.class, float.class)),
-                lookup.findStatic(VectorRows.class, "sumExpLoop", MethodType.methodType(float.class,
-                        int.class, float[].class, int.class, float.class)),
+                lookup.findStatic(VectorRows.class, "expSumLoop", MethodType.methodType(void.class,
+                        int.class, float[].class, int.class, float[].class, int.class, float.class, float[].class)),
+                lookup.findStatic(VectorRows.class, "sumExpLoop", MethodType.methodType(void.class,
+                        int.class, float[].class, int.class, float.class, float[].class)),
                 lookup.findStatic(VectorRows.class, "subExpScaledLoop", MethodType.methodType(void.class,
                         int.class, float[].class, int.class, float[].class, int.class, float[].class, int.class, float.class)),
                 lookup.findStatic(VectorRows.class, "expSumRowsLoop", MethodType.methodType(void.class,
-                        int.class, int.class, float[].class, int.class, int.class, float[].class, float[].class)),
+                        int.class, int.class, float[].class, int.class, int.class, float[].class, float[].class, int.class)),
             };
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -157,20 +157,24 @@ final class VectorRows {
 
     /** {@link #expSumLoop}, never inlined. */
     private static float expSum(int len, float[] x, int xo, float[] y, int yo, float m) {
+        float[] lanes = VectorUnary.scratch().lanes;
         try {
-            return (float) LOOPS[0].invokeExact(len, x, xo, y, yo, m);
+            LOOPS[0].invokeExact(len, x, xo, y, yo, m, lanes);
         } catch (Throwable e) {
             throw rethrow(e);
         }
+        return Simd.sumLanes(FloatVector.fromArray(F, lanes, 0));
     }
 
     /** {@link #sumExpLoop}, never inlined. */
     private static float sumExpFull(int len, float[] x, int xo, float m) {
+        float[] lanes = VectorUnary.scratch().lanes;
         try {
-            return (float) LOOPS[1].invokeExact(len, x, xo, m);
+            LOOPS[1].invokeExact(len, x, xo, m, lanes);
         } catch (Throwable e) {
             throw rethrow(e);
         }
+        return Simd.sumLanes(FloatVector.fromArray(F, lanes, 0));
     }
 
     /** {@link #subExpScaledLoop}, never inlined. */
@@ -189,14 +193,19 @@ final class VectorRows {
      * (shorter than {@value VectorKernels#CHUNK}), one non-inlined call for the whole band.
      */
     static void expSumRows(int k, int len, float[] y, int yo, int ld, float[] m, float[] sums) {
+        float[] lanes = VectorUnary.scratch().bandLanes;
         try {
-            LOOPS[3].invokeExact(k, len, y, yo, ld, m, sums);
+            LOOPS[3].invokeExact(k, len, y, yo, ld, m, lanes, 0);
         } catch (Throwable e) {
             throw rethrow(e);
         }
+        for (int r = 0; r < k; r++) {
+            sums[r] = Simd.sumLanes(FloatVector.fromArray(F, lanes, r * L));
+        }
     }
 
-    private static void expSumRowsLoop(int k, int len, float[] y, int yo, int ld, float[] m, float[] sums) {
+    /** Per row r: exp in place, the vector of partial sums stored at {@code lanes[lo + r * L]}. */
+    private static void expSumRowsLoop(int k, int len, float[] y, int yo, int ld, float[] m, float[] lanes, int lo) {
         for (int r = 0; r < k; r++) {
             int o = yo + r * ld;
             float mr = m[r];
@@ -206,7 +215,7 @@ final class VectorRows {
                 e.intoArray(y, o + i);
                 s = s.add(e);
             }
-            sums[r] = Simd.sumLanes(s);
+            s.intoArray(lanes, lo + r * L);
         }
     }
 
@@ -240,15 +249,19 @@ final class VectorRows {
         }
     }
 
-    /** Stores {@code exp(x - m)} for {@code len} (a multiple of L) elements and returns their sum. */
-    private static float expSumLoop(int len, float[] x, int xo, float[] y, int yo, float m) {
+    /**
+     * Stores {@code exp(x - m)} for {@code len} (a multiple of L) elements, and the vector of their
+     * partial sums in {@code lanes} (the caller adds its lanes: a call after the exp would be
+     * parsed past C2's node budget and box the vector).
+     */
+    private static void expSumLoop(int len, float[] x, int xo, float[] y, int yo, float m, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         for (int i = 0; i < len; i += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m));
             e.intoArray(y, yo + i);
             s = s.add(e);
         }
-        return Simd.sumLanes(s);
+        s.intoArray(lanes, 0);
     }
 
     /** {@link #expSum} of the last {@code n - i} (fewer than L) elements, through the scratch vector. */
@@ -262,13 +275,13 @@ final class VectorRows {
         return sum;
     }
 
-    /** {@code sum exp(x - m)} over {@code len} (a multiple of L) elements. */
-    private static float sumExpLoop(int len, float[] x, int xo, float m) {
+    /** The vector of partial sums of {@code exp(x - m)} over {@code len} (a multiple of L) elements, into {@code lanes}. */
+    private static void sumExpLoop(int len, float[] x, int xo, float m, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         for (int i = 0; i < len; i += L) {
             s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(m)));
         }
-        return Simd.sumLanes(s);
+        s.intoArray(lanes, 0);
     }
 
     /** {@code sum_j exp(x_j - m)} of one row, chunked into double. */

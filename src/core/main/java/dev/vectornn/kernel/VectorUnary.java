@@ -212,9 +212,15 @@ final class VectorUnary {
     // - The tail (fewer than L elements) is copied into a per-thread scratch vector, padded with
     //   a harmless value, run through the same stage, and copied back (the same operations as the
     //   main loop, so every element gets the same error bound).
-    // - Functions too big for one loop body (GELU, its derivative, both tanh-GELU forms, log) run
-    //   in several stages over chunks of CHUNK_U elements, the intermediates in per-thread scratch
-    //   chunks (L1-resident).
+    // - Functions too big for one loop body (tanh, sigmoid, GELU, its derivative, both tanh-GELU
+    //   forms, log) run in several stages over chunks of CHUNK_U elements, the intermediates in
+    //   per-thread scratch chunks (L1-resident). "Too big" is measured, not guessed: with
+    //   -XX:+LogCompilation, the node count at the last call to a VectorMath helper in each
+    //   stage's C2 compile must stay well under NodeCountInliningCutoff (18000 in JDK 25; the
+    //   Vector API's own force-inlined methods are exempt from it). One-loop tanh reached 18200
+    //   to 18360 there, so in some runs (depending on profiles) its second pow2 was not inlined
+    //   and every vector was boxed: the LSTM workload then allocated 12.5 MB per step. Every stage
+    //   now stays at or below about 14300.
     // - Stages are called through MethodHandles loaded from an array: C2 cannot see such a target,
     //   so it never inlines a stage into its caller. Left to itself, C2 inlines whole stages into
     //   the dispatching method (the stages are small in bytecode) until that compilation exceeds
@@ -233,6 +239,8 @@ final class VectorUnary {
         final double[] stats = new double[2];
         /** Per-row maxima and exp sums of a band of up to L rows (VectorAttention). */
         final float[] bandMax = new float[L], bandSum = new float[L];
+        /** Vectors of partial sums handed out of VectorRows' exp loops: one, or one per band row. */
+        final float[] lanes = new float[L], bandLanes = new float[L * L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -246,13 +254,15 @@ final class VectorUnary {
     // (len, x, xo, dy, dyo, a, b, y, yo); len is a multiple of L; a and b are chunk scratch
     // indexed from 0; unused arguments are ignored.
     private static final int EXP = 0, TANH = 1, SIGMOID = 2, LOG_REDUCE = 3, LOG_FINISH = 4,
-            GELU_TAIL = 5, GELU_EXP_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
-            GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, SIGMOID_A = 12,
-            GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16;
+            GELU_TAIL = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
+            GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, SIGMOID_FINISH_A = 12,
+            GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16,
+            TANH_EXP = 17, EXP_NEG_ABS_X = 18, EXP_NEG_B = 19;
     private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
-            "geluTailFactor", "geluExpHalfSquare", "geluGaussianFix", "geluFinish",
-            "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "sigmoidA",
-            "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish"};
+            "geluTailFactor", "geluHalfSquare", "geluGaussianFix", "geluFinish",
+            "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "sigmoidFinishA",
+            "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish",
+            "tanhExp", "expNegAbsX", "expNegB"};
     private static final MethodHandle[] STAGES = stages();
 
     private static MethodHandle[] stages() {
@@ -298,8 +308,20 @@ final class VectorUnary {
     private static void apply(UnaryOp op, int len, float[] x, int xo, float[] y, int yo, Scratch s) {
         switch (op) {
             case EXP -> stage(EXP, len, x, xo, null, 0, null, null, y, yo);
-            case TANH -> stage(TANH, len, x, xo, null, 0, null, null, y, yo);
-            case SIGMOID -> stage(SIGMOID, len, x, xo, null, 0, null, null, y, yo);
+            case TANH -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(TANH_EXP, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(TANH, m, x, xo + c, null, 0, null, s.b, y, yo + c);
+                }
+            }
+            case SIGMOID -> {
+                for (int c = 0; c < len; c += CHUNK_U) {
+                    int m = Math.min(CHUNK_U, len - c);
+                    stage(EXP_NEG_ABS_X, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(SIGMOID, m, x, xo + c, null, 0, null, s.b, y, yo + c);
+                }
+            }
             case LOG -> {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
@@ -311,7 +333,8 @@ final class VectorUnary {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
                     stage(GELU_TAIL, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(GELU_EXP_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(GELU_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
                     stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
                     stage(GELU_FINISH, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
                 }
@@ -320,7 +343,8 @@ final class VectorUnary {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
                     stage(GELU_TANH_ARG2, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(SIGMOID_A, m, null, 0, null, 0, s.a, null, null, 0);
+                    stage(EXP_NEG_ABS, m, null, 0, null, 0, s.a, s.b, null, 0);
+                    stage(SIGMOID_FINISH_A, m, null, 0, null, 0, s.a, s.b, null, 0);
                     stage(GELU_TANH_FINISH, m, x, xo + c, null, 0, s.a, null, y, yo + c);
                 }
             }
@@ -352,7 +376,8 @@ final class VectorUnary {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
                     stage(GELU_HALF_ERFCX, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(GELU_EXP_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(GELU_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
                     stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
                     stage(GELU_GRAD_FINISH, m, x, xo + c, dy, dyo + c, s.a, s.b, dx, dxo + c);
                 }
@@ -377,22 +402,38 @@ final class VectorUnary {
         }
     }
 
+    /** {@code b = e^{-2|x|}}. */
+    private static void tanhExp(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.tanhExp(FloatVector.fromArray(F, x, xo + i)).intoArray(b, i);
+        }
+    }
+
+    /** {@code y = tanh(x)} given {@code b = e^{-2|x|}}. */
     private static void tanh(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
-            VectorMath.tanh(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+            VectorMath.tanhFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
         }
     }
 
+    /** {@code b = e^{-|x|}}. */
+    private static void expNegAbsX(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.exp(FloatVector.fromArray(F, x, xo + i).abs().neg()).intoArray(b, i);
+        }
+    }
+
+    /** {@code y = sigmoid(x)} given {@code b = e^{-|x|}}. */
     private static void sigmoid(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
-            VectorMath.sigmoid(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+            VectorMath.sigmoidFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
         }
     }
 
-    /** {@code a = sigmoid(a)}. */
-    private static void sigmoidA(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+    /** {@code a = sigmoid(a)} given {@code b = e^{-|a|}}. */
+    private static void sigmoidFinishA(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
-            VectorMath.sigmoid(FloatVector.fromArray(F, a, i)).intoArray(a, i);
+            VectorMath.sigmoidFinish(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i)).intoArray(a, i);
         }
     }
 
@@ -423,10 +464,17 @@ final class VectorUnary {
         }
     }
 
-    /** {@code b = e^{-xc^2/2}} without the square's rounding correction. */
-    private static void geluExpHalfSquare(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+    /** {@code b = xc^2/2} without the square's rounding correction (the argument of the next stage's exp). */
+    private static void geluHalfSquare(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
-            VectorMath.exp(VectorMath.geluHalfSquare(FloatVector.fromArray(F, x, xo + i)).neg()).intoArray(b, i);
+            VectorMath.geluHalfSquare(FloatVector.fromArray(F, x, xo + i)).intoArray(b, i);
+        }
+    }
+
+    /** {@code b = e^{-b}}. */
+    private static void expNegB(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.exp(FloatVector.fromArray(F, b, i).neg()).intoArray(b, i);
         }
     }
 

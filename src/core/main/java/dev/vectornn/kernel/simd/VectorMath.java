@@ -243,6 +243,16 @@ public final class VectorMath {
      * <p>Specials: NaN to NaN, +-inf to +-1, -0 to -0. <b>Measured max error: 1 ulp.</b>
      */
     public static FloatVector tanh(FloatVector x) {
+        return tanhFinish(x, tanhExp(x));
+    }
+
+    /** {@code e^{-2|x|}}, the first half of {@link #tanh} (kernels run the halves as separate loops). */
+    public static FloatVector tanhExp(FloatVector x) {
+        return exp(x.abs().mul(-2f));
+    }
+
+    /** {@link #tanh} of {@code x} given {@code e = tanhExp(x)}; the same bits as {@code tanh(x)}. */
+    public static FloatVector tanhFinish(FloatVector x, FloatVector e) {
         FloatVector a = x.abs();
         FloatVector z = x.mul(x);
         FloatVector p = mad(z, -5.70498872745E-3f, bc(2.06390887954E-2f));
@@ -251,7 +261,6 @@ public final class VectorMath {
         p = mad(p, z, -3.33332819422E-1f);
         FloatVector small = mad(p, z.mul(x), x);
         // e^{-2|x|} <= 0.29 here, so (1 - e)/(1 + e) has no cancellation and e cannot overflow
-        FloatVector e = exp(a.mul(-2f));
         FloatVector large = e.neg().add(1f).div(e.add(1f));   // scalar operands: no bc() call
         large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
         return large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
@@ -265,7 +274,11 @@ public final class VectorMath {
      * <p>Specials: NaN to NaN, -inf to 0, +inf to 1. <b>Measured max error: 2 ulp.</b>
      */
     public static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        return sigmoidFinish(x, exp(x.abs().neg()));
+    }
+
+    /** {@link #sigmoid} of {@code x} given {@code e = e^-|x|}; the same bits as {@code sigmoid(x)}. */
+    public static FloatVector sigmoidFinish(FloatVector x, FloatVector e) {
         FloatVector num = bc(1f).blend(e, x.compare(VectorOperators.LT, 0f));
         return num.div(e.add(1f));
     }
