@@ -171,6 +171,31 @@ abstract class Backend {
     /** Index of the first NaN or infinity in {@code x[xo..xo+n)}, relative to xo, or -1. */
     abstract int firstNonFinite(int n, Object x, int xo);
 
+    /**
+     * Cross-entropy's VJP from the saved log-softmax {@code lp} ({@code rows x classes}):
+     * {@code dx_r (+)= scale * (exp(lp_r) - eps/classes - (1 - eps) * onehot(t_r))} for rows whose
+     * target is not {@code ignore}; ignored rows are zeroed, or left alone when {@code acc}. This
+     * generic form goes row by row through {@link #tmp}; F32 overrides it with one
+     * {@code Kernels.crossEntropyBackward} call (one parallel section for all rows).
+     */
+    void crossEntropyBackward(int rows, int classes, Object lp, int lpo, int[] t, int ignore, double eps,
+                              double scale, Object dx, int dxo, boolean acc) {
+        for (int r = 0; r < rows; r++) {
+            int o = dxo + r * classes;
+            if (t[r] == ignore) {
+                if (!acc) fill(classes, 0.0, dx, o);
+                continue;
+            }
+            // softmax row = exp(log-softmax row), minus the smoothed target distribution
+            // (1 - eps) * onehot + eps / C, times dy / count
+            unary(UnaryOp.EXP, classes, lp, lpo + r * classes, tmp, 0);
+            if (eps != 0) addScalar(classes, -eps / classes, tmp, 0, tmp, 0);
+            set(tmp, t[r], get(tmp, t[r]) - (1.0 - eps));
+            if (acc) axpy(classes, scale, tmp, 0, dx, o);
+            else scale(classes, scale, tmp, 0, dx, o);
+        }
+    }
+
     // ---------------------------------------------------------------- dtype-independent walks
 
     /** Copies (or adds when {@code acc}) {@code n} contiguous elements: {@code dst (+)= src}. */

@@ -41,6 +41,13 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void crossEntropyBackward(int rows, int classes, Object lp, int lpo, int[] t, int ignore, double eps,
+                              double scale, Object dx, int dxo, boolean acc) {
+        K.crossEntropyBackward(rows, classes, (float[]) lp, lpo, t, 0, ignore, (float) eps, (float) scale,
+                (float[]) dx, dxo, acc);
+    }
+
+    @Override
     void addRows(int rows, int cols, double alpha, Object a, int ao, Object y, int yo) {
         K.addRows(rows, cols, (float) alpha, (float[]) a, ao, cols, (float[]) y, yo);
     }

@@ -118,21 +118,8 @@ final class LossOps {
             int count = 0;
             for (int r = 0; r < rows; r++) if (t[r] != ignore) count++;
             double scale = b.get(f.gOut, f.gOutOff) / count;
-            Object dx = f.gIn[0];
-            for (int r = 0; r < rows; r++) {
-                int o = f.gInOff[0] + r * classes;
-                if (t[r] == ignore) {
-                    if (!f.acc[0]) b.fill(classes, 0.0, dx, o);
-                    continue;
-                }
-                // softmax row = exp(log-softmax row), minus the smoothed target distribution
-                // (1 - eps) * onehot + eps / C, times dy / count
-                b.unary(UnaryOp.EXP, classes, f.saved, f.savedOff + r * classes, b.tmp, 0);
-                if (eps != 0) b.addScalar(classes, -eps / classes, b.tmp, 0, b.tmp, 0);
-                b.set(b.tmp, t[r], b.get(b.tmp, t[r]) - (1.0 - eps));
-                if (f.acc[0]) b.axpy(classes, scale, b.tmp, 0, dx, o);
-                else b.scale(classes, scale, b.tmp, 0, dx, o);
-            }
+            b.crossEntropyBackward(rows, classes, f.saved, f.savedOff, t, ignore, eps, scale, f.gIn[0], f.gInOff[0],
+                    f.acc[0]);
         }
     }
 

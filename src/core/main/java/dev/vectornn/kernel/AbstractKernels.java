@@ -189,6 +189,39 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void crossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
+                                           int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
+                                           boolean accumulate) {
+        String k = "crossEntropyBackward";
+        size(k, "rows", rows);
+        size(k, "classes", classes);
+        int total = rowsTimesCols(k, rows, classes);
+        vector(k, "lp", lp, lpOff, total);
+        vector(k, "dx", dx, dxOff, total);
+        Checks.notNull(k, "targets", targets);
+        if (tOff < 0 || (long) tOff + rows > targets.length) {
+            throw new IllegalArgumentException(k + ": targets needs " + rows + " elements from offset " + tOff
+                    + " but its length is " + targets.length);
+        }
+        if (lp == dx && total > 0 && lpOff < dxOff + total && dxOff < lpOff + total) {
+            throw new IllegalArgumentException(k + ": dx [" + dxOff + ", " + (dxOff + total) + ") overlaps lp ["
+                    + lpOff + ", " + (lpOff + total) + ") in the same array");
+        }
+        if (!(smoothing >= 0 && smoothing <= 1)) {
+            throw new IllegalArgumentException(k + ": smoothing must be in [0, 1], got " + smoothing);
+        }
+        for (int r = 0; r < rows; r++) {
+            int t = targets[tOff + r];
+            if (t != ignoreIndex && (t < 0 || t >= classes)) {
+                throw new IndexOutOfBoundsException(k + ": target " + t + " of row " + r + " is out of range [0, "
+                        + classes + ") and is not the ignore index " + ignoreIndex);
+            }
+        }
+        doCrossEntropyBackward(rows, classes, lp, lpOff, targets, tOff, ignoreIndex, smoothing, scale, dx, dxOff,
+                accumulate);
+    }
+
+    @Override
     public final void attentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
                                        float[] keyMask, int keyMaskOff, float[] y, int yOff) {
         attentionCheck("attentionSoftmax", rows, cols, scale, x, xOff, "x", keyMask, keyMaskOff, y, yOff, "y");
@@ -591,6 +624,11 @@ abstract class AbstractKernels implements Kernels {
 
     protected abstract void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                                  float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
+
+    /** {@link #crossEntropyBackward} after the checks (targets are valid). */
+    protected abstract void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets,
+                                                   int tOff, int ignoreIndex, float smoothing, float scale,
+                                                   float[] dx, int dxOff, boolean accumulate);
 
     protected abstract void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
                                         float[] beta, int betaOff, float eps, float[] y, int yOff,

@@ -136,6 +136,22 @@ public interface Kernels {
                             float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
 
     /**
+     * Cross-entropy's gradient with respect to the logits, from the saved log-softmax {@code lp}
+     * ({@code rows x classes}, contiguous) and integer targets: for every row {@code r} whose
+     * target {@code t = targets[tOff + r]} is not {@code ignoreIndex}, and every class {@code j},
+     * <pre>  g = exp(lp[r, j]) + offset            (offset = (float) (-smoothing / classes), added only when smoothing != 0)
+     *   g = (float) (g - (1.0 - smoothing))  (j == t only; in double, then rounded)
+     *   dx[r, j] = scale * g                  (accumulate: dx[r, j] + scale * g)</pre>
+     * i.e. {@code scale * (softmax - smoothing/classes - (1 - smoothing) * onehot(t))}, with
+     * {@link #unary} EXP's accuracy and the rounding of {@link #scale} and {@link #axpy}. Rows
+     * whose target is {@code ignoreIndex} are set to 0, or left as they are with
+     * {@code accumulate}. Every other target must be in {@code [0, classes)}. {@code dx} must not
+     * overlap {@code lp}. A multi-threaded implementation splits the rows.
+     */
+    void crossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
+                              int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff, boolean accumulate);
+
+    /**
      * Attention weights of one score matrix, the scale, the masks and the softmax fused:
      * {@code x} and {@code y} are {@code rows x cols} and contiguous, row {@code r} holding one
      * query's scores against {@code cols} keys. Row {@code r} <em>sees</em> key {@code j} unless

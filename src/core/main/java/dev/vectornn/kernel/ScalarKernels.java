@@ -236,6 +236,29 @@ final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
+    protected void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
+                                          int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
+                                          boolean accumulate) {
+        float offset = (float) (-(double) smoothing / classes);
+        double onehot = 1.0 - smoothing;
+        for (int r = 0; r < rows; r++) {
+            int t = targets[tOff + r];
+            int o = dxOff + r * classes;
+            if (t == ignoreIndex) {
+                if (!accumulate) java.util.Arrays.fill(dx, o, o + classes, 0f);
+                continue;
+            }
+            int lo = lpOff + r * classes;
+            for (int j = 0; j < classes; j++) {
+                float g = apply(UnaryOp.EXP, lp[lo + j]);
+                if (smoothing != 0) g = g + offset;
+                if (j == t) g = (float) (g - onehot);
+                dx[o + j] = accumulate ? dx[o + j] + scale * g : scale * g;
+            }
+        }
+    }
+
+    @Override
     protected void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                         float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
         for (int r = 0; r < rows; r++) {

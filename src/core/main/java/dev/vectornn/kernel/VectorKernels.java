@@ -440,6 +440,97 @@ public final class VectorKernels extends AbstractKernels {
     }
 
     @Override
+    protected void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
+                                          int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
+                                          boolean accumulate) {
+        // one section for the whole batch: per-row kernel calls each split a 33278-class row
+        // over the threads, 1400 hand-offs per word-LM step
+        int parts = VectorParallel.parts((long) rows * classes, VectorParallel.MIN_HEAVY, rows);
+        if (VectorParallel.begin(parts)) {
+            CrossEntropyTask t = CrossEntropyTask.INSTANCE;
+            try {
+                t.classes = classes; t.lp = lp; t.lpOff = lpOff; t.targets = targets; t.tOff = tOff;
+                t.ignoreIndex = ignoreIndex; t.smoothing = smoothing; t.scale = scale; t.dx = dx; t.dxOff = dxOff;
+                t.accumulate = accumulate;
+                t.runSplit(rows, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        crossEntropyRows(0, rows, classes, lp, lpOff, targets, tOff, ignoreIndex, smoothing, scale, dx, dxOff,
+                accumulate);
+    }
+
+    /**
+     * {@link #doCrossEntropyBackward} over rows {@code [r0, r1)}. Overwriting, the row is built in
+     * {@code dx} itself; accumulating, it goes through a per-thread chunk. Both are the element
+     * operations of EXP, then the smoothing offset, the target, and scale or axpy, in that order.
+     */
+    private static void crossEntropyRows(int r0, int r1, int classes, float[] lp, int lpOff, int[] targets, int tOff,
+                                         int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
+                                         boolean accumulate) {
+        float offset = (float) (-(double) smoothing / classes);
+        double onehot = 1.0 - smoothing;
+        float[] chunk = accumulate ? VectorUnary.scratch().ce : null;
+        for (int r = r0; r < r1; r++) {
+            int t = targets[tOff + r];
+            int o = dxOff + r * classes;
+            if (t == ignoreIndex) {
+                if (!accumulate) fillRange(classes, 0f, dx, o);
+                continue;
+            }
+            int lo = lpOff + r * classes;
+            if (!accumulate) {
+                VectorUnary.unaryRange(UnaryOp.EXP, classes, lp, lo, dx, o);
+                if (smoothing != 0) addScalarRange(classes, offset, dx, o);
+                dx[o + t] = (float) (dx[o + t] - onehot);
+                scaleRange(classes, scale, dx, o, dx, o);
+                continue;
+            }
+            for (int c = 0; c < classes; c += chunk.length) {
+                int m = Math.min(chunk.length, classes - c);
+                VectorUnary.unaryRange(UnaryOp.EXP, m, lp, lo + c, chunk, 0);
+                if (smoothing != 0) addScalarRange(m, offset, chunk, 0);
+                if (t >= c && t < c + m) chunk[t - c] = (float) (chunk[t - c] - onehot);
+                axpyRange(m, scale, chunk, 0, dx, o + c);
+            }
+        }
+    }
+
+    /** {@code x[i] += v} in place. */
+    private static void addScalarRange(int n, float v, float[] x, int xOff) {
+        int i = 0;
+        for (int b = F.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).add(v).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] = x[xOff + i] + v;
+        }
+    }
+
+    /** The arguments of one split {@link #doCrossEntropyBackward} (guarded by the pool's lock). */
+    private static final class CrossEntropyTask extends VectorParallel.RangeTask {
+        static final CrossEntropyTask INSTANCE = new CrossEntropyTask();
+        int classes, lpOff, tOff, ignoreIndex, dxOff;
+        float smoothing, scale;
+        boolean accumulate;
+        float[] lp, dx;
+        int[] targets;
+
+        @Override
+        void range(int from, int to) {
+            crossEntropyRows(from, to, classes, lp, lpOff, targets, tOff, ignoreIndex, smoothing, scale, dx, dxOff,
+                    accumulate);
+        }
+
+        @Override
+        void clear() {
+            lp = null; dx = null; targets = null;
+        }
+    }
+
+    @Override
     protected void doAttentionSoftmax(int rows, int cols, float scale, boolean causal, float[] x, int xOff,
                                       float[] keyMask, int keyMaskOff, float[] y, int yOff) {
         VectorAttention.forward(rows, cols, scale, causal, x, xOff, keyMask, keyMaskOff, y, yOff);

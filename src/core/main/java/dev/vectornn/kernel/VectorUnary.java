@@ -241,6 +241,8 @@ final class VectorUnary {
         final float[] bandMax = new float[L], bandSum = new float[L];
         /** Vectors of partial sums handed out of VectorRows' exp loops: one, or one per band row. */
         final float[] lanes = new float[L], bandLanes = new float[L * L];
+        /** Cross-entropy's accumulating VJP builds each chunk of a row here (VectorKernels). */
+        final float[] ce = new float[CHUNK_U];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

@@ -83,6 +83,28 @@ class KernelArgumentsTest {
         bad.add(new Bad("softmaxBackward null dx", npe, k -> k.softmaxBackward(1, 2, a, 0, 2, b, 0, 2, null, 0, 2), "softmaxBackward", "dx"));
         bad.add(new Bad("logSoftmaxBackward dy ld < cols", iae, k -> k.logSoftmaxBackward(2, 3, a, 0, 3, b, 0, 2, c, 0, 3),
                 "logSoftmaxBackward", "dy", "2", "3"));
+        int[] t2 = {1, 4};
+        bad.add(new Bad("crossEntropyBackward target out of range", IndexOutOfBoundsException.class,
+                k -> k.crossEntropyBackward(2, 5, a, 0, new int[] {1, 7}, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "target 7", "row 1", "[0, 5)", "-100"));
+        bad.add(new Bad("crossEntropyBackward negative target", IndexOutOfBoundsException.class,
+                k -> k.crossEntropyBackward(2, 5, a, 0, new int[] {-1, 0}, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "target -1", "row 0"));
+        bad.add(new Bad("crossEntropyBackward dx past end", iae,
+                k -> k.crossEntropyBackward(2, 5, a, 0, t2, 0, -100, 0f, 1f, b, 1, false),
+                "crossEntropyBackward", "dx", "10", "1"));
+        bad.add(new Bad("crossEntropyBackward targets too short", iae,
+                k -> k.crossEntropyBackward(2, 5, a, 0, new int[] {1}, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "targets", "2", "1"));
+        bad.add(new Bad("crossEntropyBackward dx overlaps lp", iae,
+                k -> k.crossEntropyBackward(1, 5, a, 0, t2, 0, -100, 0f, 1f, a, 3, false),
+                "crossEntropyBackward", "overlaps", "[3, 8)", "[0, 5)"));
+        bad.add(new Bad("crossEntropyBackward smoothing above 1", iae,
+                k -> k.crossEntropyBackward(2, 5, a, 0, t2, 0, -100, 1.5f, 1f, b, 0, false),
+                "crossEntropyBackward", "smoothing", "1.5"));
+        bad.add(new Bad("crossEntropyBackward null targets", npe,
+                k -> k.crossEntropyBackward(2, 5, a, 0, null, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "targets"));
         bad.add(new Bad("layerNorm gamma shorter than cols", iae,
                 k -> k.layerNorm(1, 5, a, 0, new float[4], 0, null, 0, 1e-5f, b, 0, null, 0, null, 0), "layerNorm", "gamma", "5", "4"));
         bad.add(new Bad("layerNorm negative eps", iae,

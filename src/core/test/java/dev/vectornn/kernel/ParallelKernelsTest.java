@@ -270,6 +270,26 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void crossEntropyBackward() {
+        // word-LM rows (split), short rows, and one row (never split)
+        int[][] shapes = {{6, 33278 / 3 + 1, 1}, {129, 67, 1}, {1, 3 * HEAVY, 0}};
+        for (int[] sh : shapes) {
+            int rows = sh[0], classes = sh[1], split = sh[2];
+            float[] lp = random(rows * classes + 1, -12, 0);
+            int[] t = new int[rows];
+            for (int r = 0; r < rows; r++) t[r] = r % 5 == 3 ? -100 : (r * 7919) % classes;
+            float[] start = random(rows * classes + 2, -1, 1);
+            for (boolean acc : new boolean[] {false, true}) {
+                check("crossEntropyBackward " + rows + "x" + classes + " acc=" + acc, split, () -> {
+                    float[] dx = start.clone();
+                    v.crossEntropyBackward(rows, classes, lp, 1, t, 0, -100, 0.1f, 1f / rows, dx, 2, acc);
+                    return new float[][] {dx};
+                });
+            }
+        }
+    }
+
+    @Test
     void layerNorm() {
         // 77 x 203 (odd tails), a GPT-like 96 x 128, and just under the threshold
         int[][] shapes = {{77, 203, 1}, {96, 128, 1}, {2, HEAVY / 2 - 1, 0}};

@@ -171,6 +171,43 @@ class VectorKernelsTest {
     }
 
     @Test
+    void crossEntropyBackward() {
+        // classes: a tail only, vector + tail, more than one 256-element chunk (the accumulating
+        // path's chunking), a word-LM row; targets at both ends, in the middle and ignored
+        int[] classesList = {L - 1, 3 * L + 5, 600, 33278};
+        for (int classes : classesList) {
+            int rows = 4;
+            float[] logits = random(rows * classes, 6);
+            float[] lp = new float[rows * classes + 2];
+            s.logSoftmax(rows, classes, logits, 0, classes, lp, 2, classes);
+            int[] t = {classes - 1, -100, 0, classes / 2};
+            for (float smoothing : new float[] {0f, 0.1f}) {
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] start = random(rows * classes + 3, 1);
+                    float[] ds = start.clone(), dv = start.clone();
+                    s.crossEntropyBackward(rows, classes, lp, 2, t, 0, -100, smoothing, 0.25f, ds, 3, acc);
+                    v.crossEntropyBackward(rows, classes, lp, 2, t, 0, -100, smoothing, 0.25f, dv, 3, acc);
+                    String what = "crossEntropyBackward classes=" + classes + " smoothing=" + smoothing + " acc=" + acc;
+                    assertUlps(ds, dv, 2, 1e-9, what);
+                    // the ignored row: zero, or untouched when accumulating
+                    for (int j = 0; j < classes; j++) {
+                        float want = acc ? start[3 + classes + j] : 0f;
+                        if (dv[3 + classes + j] != want) {
+                            throw new AssertionError(what + ": ignored row element " + j + " is " + dv[3 + classes + j]);
+                        }
+                    }
+                    // a written row sums to scale * (1 - 1) = 0, up to rounding
+                    if (!acc) {
+                        double sum = 0;
+                        for (int j = 0; j < classes; j++) sum += dv[3 + j];
+                        if (Math.abs(sum) > 1e-5) throw new AssertionError(what + ": row 0 gradient sums to " + sum);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void attentionSoftmax() {
         int[] sizes = {1, L - 1, L + 1, 2 * L + 3, 70};
         for (int t : sizes) {
