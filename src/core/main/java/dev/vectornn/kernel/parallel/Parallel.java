@@ -127,22 +127,34 @@ public final class Parallel {
         }
         long deadline = 0;
         for (int spins = 1; PENDING.get() != 0; spins++) {
-            if ((spins & (CLOCK_EVERY - 1)) != 0) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + SPIN_NANOS;
-            } else if (now - deadline >= 0) {
-                LockSupport.park(Parallel.class);
-            }
+            deadline = waitStep(spins, deadline, Parallel.class);
         }
         task = null;
         Throwable f = mine != null ? mine : failure;
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error er) throw er;
         if (f != null) throw new IllegalStateException("kernel pool worker failed", f);
+    }
+
+    /**
+     * One turn of a wait loop whose condition the caller tests: spins, reading the clock every
+     * {@value #CLOCK_EVERY} turns; the first reading sets the spin deadline ({@code SPIN_NANOS}
+     * on), and once it has passed each clock turn parks until unparked. Returns the deadline to
+     * pass to the next turn (0 before the first reading).
+     */
+    private static long waitStep(int spins, long deadline, Object blocker) {
+        if ((spins & (CLOCK_EVERY - 1)) != 0) {
+            Thread.onSpinWait();
+            return deadline;
+        }
+        long now = System.nanoTime();
+        if (deadline == 0) {
+            return now + SPIN_NANOS;
+        }
+        if (now - deadline >= 0) {
+            LockSupport.park(blocker);
+        }
+        return deadline;
     }
 
     /** Takes the current section's next unclaimed part, or returns -1 when none is left. */
@@ -199,16 +211,7 @@ public final class Parallel {
             while (true) {
                 long deadline = 0;
                 for (int spins = 1; ticket == seen || workersHeld; spins++) {
-                    if ((spins & (CLOCK_EVERY - 1)) != 0) {
-                        Thread.onSpinWait();
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    if (deadline == 0) {
-                        deadline = now + SPIN_NANOS;
-                    } else if (now - deadline >= 0) {
-                        LockSupport.park(this);
-                    }
+                    deadline = waitStep(spins, deadline, this);
                 }
                 seen = ticket;
                 for (int p; (p = claim()) >= 0; ) {
