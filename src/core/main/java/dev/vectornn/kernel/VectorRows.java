@@ -163,7 +163,7 @@ final class VectorRows {
         } catch (Throwable e) {
             throw rethrow(e);
         }
-        return Simd.sumLanes(FloatVector.fromArray(F, lanes, 0));
+        return Simd.sumLanes(lanes, 0);
     }
 
     /** {@link #sumExpLoop}, never inlined. */
@@ -174,7 +174,7 @@ final class VectorRows {
         } catch (Throwable e) {
             throw rethrow(e);
         }
-        return Simd.sumLanes(FloatVector.fromArray(F, lanes, 0));
+        return Simd.sumLanes(lanes, 0);
     }
 
     /** {@link #subExpScaledLoop}, never inlined. */
@@ -200,7 +200,7 @@ final class VectorRows {
             throw rethrow(e);
         }
         for (int r = 0; r < k; r++) {
-            sums[r] = Simd.sumLanes(FloatVector.fromArray(F, lanes, r * L));
+            sums[r] = Simd.sumLanes(lanes, r * L);
         }
     }
 
@@ -251,8 +251,9 @@ final class VectorRows {
 
     /**
      * Stores {@code exp(x - m)} for {@code len} (a multiple of L) elements, and the vector of their
-     * partial sums in {@code lanes} (the caller adds its lanes: a call after the exp would be
-     * parsed past C2's node budget and box the vector).
+     * partial sums in {@code lanes}. The caller adds the lanes in scalar code: a call after the exp
+     * would be parsed close to C2's node budget, and a vector passed to a call in the caller's
+     * (larger) compilation could box the same way.
      */
     private static void expSumLoop(int len, float[] x, int xo, float[] y, int yo, float m, float[] lanes) {
         FloatVector s = FloatVector.zero(F);

@@ -79,6 +79,20 @@ public final class Simd {
         return v.lane(0);
     }
 
+    /**
+     * {@link #sumLanes(FloatVector)} of the vector stored at {@code a[off .. off + LANES)}, with the
+     * same additions in the same order (so the same bits), in scalar code: for callers that must
+     * not pass a vector to a method C2 might leave un-inlined. Overwrites the stored lanes.
+     */
+    public static float sumLanes(float[] a, int off) {
+        for (int h = LANES / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) {
+                a[off + i] = a[off + i] + a[off + i + h];
+            }
+        }
+        return a[off];
+    }
+
     /** One line for logs and {@code vectornn info}, e.g. "512-bit float vectors, 16 lanes". */
     public static String describe() {
         String s = BITS + "-bit float vectors, " + LANES + " lanes (machine's preferred: " + PREFERRED_BITS + " bits";
