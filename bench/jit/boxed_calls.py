@@ -24,14 +24,16 @@ for m in re.finditer(r"<task ([^>]*)>(.*?)</task>", s, re.S):
     for mm in re.finditer(r"<method id='(\d+)' holder='(\d+)' name='([^']*)' (?:return='(\d+)' )?(?:arguments='([^']*)' )?",b):
         ids=[mm.group(4) or '']+(mm.group(5) or '').split()
         vec=any('incubator/vector' in kl.get(i,'') or 'incubator.vector' in kl.get(i,'') for i in ids if i)
-        meths[mm.group(1)]=(kl.get(mm.group(2),'?').split('/')[-1].split('.')[-1]+'.'+mm.group(3), vec)
+        holder=kl.get(mm.group(2),'?').replace('/','.')
+        # the Vector API's own methods are force-inlined; the ones it leaves out are error paths
+        meths[mm.group(1)]=(holder.split('.')[-1]+'.'+mm.group(3), vec and not holder.startswith('jdk.'))
     # a call followed (possibly after other elements) by inline_fail before the next call
     for cm in re.finditer(r"<call method='(\d+)'[^>]*/>(.*?)(?=<call method=|</parse>|$)", b, re.S):
         name,vec=meths.get(cm.group(1),('?',False))
         body=cm.group(2)
         f=re.search(r"<inline_fail reason='([^']*)'",body)
         ok=re.search(r"<inline_success|<intrinsic|late_inline",body)
-        if vec and f and not ok and 'incubator' not in name:
+        if vec and f and not ok:
             out[(meth.split(' ')[0].split('.')[-1]+'.'+meth.split(' ')[1], name, f.group(1))]+=1
 for k,v in out.most_common(): print(v,*k)
 print('read', len(s), 'bytes of', sys.argv[1])

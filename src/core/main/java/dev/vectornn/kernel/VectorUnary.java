@@ -259,12 +259,12 @@ final class VectorUnary {
             GELU_TAIL = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
             GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, SIGMOID_FINISH_A = 12,
             GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16,
-            TANH_EXP = 17, EXP_NEG_ABS_X = 18, EXP_NEG_B = 19;
+            TANH_EXP = 17, EXP_NEG_ABS_X = 18, EXP_NEG_B = 19, LOG_POLYNOMIAL = 20;
     private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
             "geluTailFactor", "geluHalfSquare", "geluGaussianFix", "geluFinish",
             "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "sigmoidFinishA",
             "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish",
-            "tanhExp", "expNegAbsX", "expNegB"};
+            "tanhExp", "expNegAbsX", "expNegB", "logPolynomial"};
     private static final MethodHandle[] STAGES = stages();
 
     private static MethodHandle[] stages() {
@@ -328,7 +328,8 @@ final class VectorUnary {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
                     stage(LOG_REDUCE, m, x, xo + c, null, 0, s.a, s.b, null, 0);
-                    stage(LOG_FINISH, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
+                    stage(LOG_POLYNOMIAL, m, null, 0, null, 0, s.a, s.b, null, 0);
+                    stage(LOG_FINISH, m, x, xo + c, null, 0, s.a, null, y, yo + c);
                 }
             }
             case GELU -> {
@@ -447,10 +448,17 @@ final class VectorUnary {
         }
     }
 
+    /** {@code a = e ln2 + log(1 + f)} from {@code a = f}, {@code b = e}. */
+    private static void logPolynomial(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.logPolynomial(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i)).intoArray(a, i);
+        }
+    }
+
+    /** {@code y = log(x)} from {@code a} (the polynomial) and x's special values. */
     private static void logFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
-            VectorMath.logFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
-                    FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
+            VectorMath.logSpecials(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i)).intoArray(y, yo + i);
         }
     }
 

@@ -206,7 +206,21 @@ public final class VectorMath {
 
     /** Stage 2 of {@link #log}: {@code e ln2 + log(1 + f)}, then the special inputs of x. */
     public static FloatVector logFinish(FloatVector x, FloatVector f, FloatVector ef) {
-        FloatVector r = logReduced(f, ef);
+        return logSpecials(x, logPolynomial(f, ef));
+    }
+
+    /**
+     * Stage 2a of {@link #log}: {@code e ln2 + log(1 + f)}. Stages 2a and 2b are separate loops in
+     * the kernels: C2 compiles a function like this on its own first when its loop is still
+     * interpreted, and refuses to inline code it compiled above InlineSmallCode (2500 bytes);
+     * logFinish with both inside was seen at 3808 bytes, its calls then boxing every vector.
+     */
+    public static FloatVector logPolynomial(FloatVector f, FloatVector ef) {
+        return logReduced(f, ef);
+    }
+
+    /** Stage 2b of {@link #log}: {@code r = log(x)} for finite x > 0; the specials of x replace it. */
+    public static FloatVector logSpecials(FloatVector x, FloatVector r) {
         r = r.blend(bc(Float.POSITIVE_INFINITY), x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         r = r.blend(bc(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
         return r.blend(bc(Float.NaN), x.compare(VectorOperators.GE, 0f).not());   // x < 0 or NaN
