@@ -241,7 +241,7 @@ final class VectorUnary {
         final float[] bandMax = new float[L], bandSum = new float[L];
         /** Vectors of partial sums handed out of VectorRows' exp loops: one, or one per band row. */
         final float[] lanes = new float[L], bandLanes = new float[L * L];
-        /** Cross-entropy's accumulating VJP builds each chunk of a row here (VectorKernels). */
+        /** Cross-entropy's VJP builds each chunk of a row here (VectorKernels). */
         final float[] ce = new float[CHUNK_U];
     }
 
@@ -257,14 +257,14 @@ final class VectorUnary {
     // indexed from 0; unused arguments are ignored.
     private static final int EXP = 0, TANH = 1, SIGMOID = 2, LOG_REDUCE = 3, LOG_FINISH = 4,
             GELU_TAIL = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
-            GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, SIGMOID_FINISH_A = 12,
+            GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, LOG_POLYNOMIAL = 12,
             GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16,
-            TANH_EXP = 17, EXP_NEG_ABS_X = 18, EXP_NEG_B = 19, LOG_POLYNOMIAL = 20;
+            TANH_EXP = 17, EXP_NEG_B = 18;
     private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
             "geluTailFactor", "geluHalfSquare", "geluGaussianFix", "geluFinish",
-            "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "sigmoidFinishA",
+            "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "logPolynomial",
             "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish",
-            "tanhExp", "expNegAbsX", "expNegB", "logPolynomial"};
+            "tanhExp", "expNegB"};
     private static final MethodHandle[] STAGES = stages();
 
     private static MethodHandle[] stages() {
@@ -320,7 +320,7 @@ final class VectorUnary {
             case SIGMOID -> {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
-                    stage(EXP_NEG_ABS_X, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    stage(EXP_NEG_ABS, m, x, xo + c, null, 0, null, s.b, null, 0);
                     stage(SIGMOID, m, x, xo + c, null, 0, null, s.b, y, yo + c);
                 }
             }
@@ -346,8 +346,9 @@ final class VectorUnary {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
                     stage(GELU_TANH_ARG2, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(EXP_NEG_ABS, m, null, 0, null, 0, s.a, s.b, null, 0);
-                    stage(SIGMOID_FINISH_A, m, null, 0, null, 0, s.a, s.b, null, 0);
+                    // a = sigmoid(a), in place
+                    stage(EXP_NEG_ABS, m, s.a, 0, null, 0, null, s.b, null, 0);
+                    stage(SIGMOID, m, s.a, 0, null, 0, null, s.b, s.a, 0);
                     stage(GELU_TANH_FINISH, m, x, xo + c, null, 0, s.a, null, y, yo + c);
                 }
             }
@@ -389,7 +390,7 @@ final class VectorUnary {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
                     stage(GELU_TANH_GRAD_ARG2, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(EXP_NEG_ABS, m, null, 0, null, 0, s.a, s.b, null, 0);
+                    stage(EXP_NEG_ABS, m, s.a, 0, null, 0, null, s.b, null, 0);
                     stage(GELU_TANH_GRAD_FINISH, m, x, xo + c, dy, dyo + c, s.a, s.b, dx, dxo + c);
                 }
             }
@@ -419,24 +420,10 @@ final class VectorUnary {
         }
     }
 
-    /** {@code b = e^{-|x|}}. */
-    private static void expNegAbsX(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
-        for (int i = 0; i < len; i += L) {
-            VectorMath.exp(FloatVector.fromArray(F, x, xo + i).abs().neg()).intoArray(b, i);
-        }
-    }
-
-    /** {@code y = sigmoid(x)} given {@code b = e^{-|x|}}. */
+    /** {@code y = sigmoid(x)} given {@code b = e^{-|x|}}; {@code y} may be {@code x}. */
     private static void sigmoid(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
             VectorMath.sigmoidFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
-        }
-    }
-
-    /** {@code a = sigmoid(a)} given {@code b = e^{-|a|}}. */
-    private static void sigmoidFinishA(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
-        for (int i = 0; i < len; i += L) {
-            VectorMath.sigmoidFinish(FloatVector.fromArray(F, a, i), FloatVector.fromArray(F, b, i)).intoArray(a, i);
         }
     }
 
@@ -528,10 +515,10 @@ final class VectorUnary {
         }
     }
 
-    /** {@code b = e^{-|a|}}. */
+    /** {@code b = e^{-|x|}}. */
     private static void expNegAbs(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
-            VectorMath.exp(FloatVector.fromArray(F, a, i).abs().neg()).intoArray(b, i);
+            VectorMath.exp(FloatVector.fromArray(F, x, xo + i).abs().neg()).intoArray(b, i);
         }
     }
 

@@ -209,16 +209,6 @@ public final class VectorMath {
         return logSpecials(x, logPolynomial(f, ef));
     }
 
-    /**
-     * Stage 2a of {@link #log}: {@code e ln2 + log(1 + f)}. Stages 2a and 2b are separate loops in
-     * the kernels: C2 compiles a function like this on its own first when its loop is still
-     * interpreted, and refuses to inline code it compiled above InlineSmallCode (2500 bytes);
-     * logFinish with both inside was seen at 3808 bytes, its calls then boxing every vector.
-     */
-    public static FloatVector logPolynomial(FloatVector f, FloatVector ef) {
-        return logReduced(f, ef);
-    }
-
     /** Stage 2b of {@link #log}: {@code r = log(x)} for finite x > 0; the specials of x replace it. */
     public static FloatVector logSpecials(FloatVector x, FloatVector r) {
         r = r.blend(bc(Float.POSITIVE_INFINITY), x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
@@ -227,10 +217,13 @@ public final class VectorMath {
     }
 
     /**
-     * {@code e ln2 + log(1 + f)} for f in [-0.29, 0.41] (Cephes logf's polynomial); separate from
-     * {@link #log} to keep each method under C2's inlining size limit for hot methods.
+     * Stage 2a of {@link #log}: {@code e ln2 + log(1 + f)} for f in [-0.29, 0.41] (Cephes logf's
+     * polynomial). Stages 2a and 2b are separate loops in the kernels: C2 compiles a function
+     * like this on its own first while its loop is still interpreted, and refuses to inline code
+     * it compiled above InlineSmallCode (2500 bytes); logFinish with both inside was seen at 3808
+     * bytes, its calls then boxing every vector.
      */
-    private static FloatVector logReduced(FloatVector f, FloatVector ef) {
+    public static FloatVector logPolynomial(FloatVector f, FloatVector ef) {
         FloatVector z = f.mul(f);
         FloatVector p = mad(f, 7.0376836292E-2f, bc(-1.1514610310E-1f));
         p = mad(p, f, 1.1676998740E-1f);
