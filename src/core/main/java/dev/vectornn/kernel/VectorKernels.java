@@ -463,16 +463,16 @@ public final class VectorKernels extends AbstractKernels {
     }
 
     /**
-     * {@link #doCrossEntropyBackward} over rows {@code [r0, r1)}. Overwriting, the row is built in
-     * {@code dx} itself; accumulating, it goes through a per-thread chunk. Both are the element
-     * operations of EXP, then the smoothing offset, the target, and scale or axpy, in that order.
+     * {@link #doCrossEntropyBackward} over rows {@code [r0, r1)}: each chunk of a row is built in a
+     * per-thread L1 chunk (EXP, then the smoothing offset, then the target) and written to
+     * {@code dx} once, by scale or axpy.
      */
     private static void crossEntropyRows(int r0, int r1, int classes, float[] lp, int lpOff, int[] targets, int tOff,
                                          int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
                                          boolean accumulate) {
         float offset = (float) (-(double) smoothing / classes);
         double onehot = 1.0 - smoothing;
-        float[] chunk = accumulate ? VectorUnary.scratch().ce : null;
+        float[] chunk = VectorUnary.scratch().ce;
         for (int r = r0; r < r1; r++) {
             int t = targets[tOff + r];
             int o = dxOff + r * classes;
@@ -481,19 +481,13 @@ public final class VectorKernels extends AbstractKernels {
                 continue;
             }
             int lo = lpOff + r * classes;
-            if (!accumulate) {
-                VectorUnary.unaryRange(UnaryOp.EXP, classes, lp, lo, dx, o);
-                if (smoothing != 0) addScalarRange(classes, offset, dx, o);
-                dx[o + t] = (float) (dx[o + t] - onehot);
-                scaleRange(classes, scale, dx, o, dx, o);
-                continue;
-            }
             for (int c = 0; c < classes; c += chunk.length) {
                 int m = Math.min(chunk.length, classes - c);
                 VectorUnary.unaryRange(UnaryOp.EXP, m, lp, lo + c, chunk, 0);
                 if (smoothing != 0) addScalarRange(m, offset, chunk, 0);
                 if (t >= c && t < c + m) chunk[t - c] = (float) (chunk[t - c] - onehot);
-                axpyRange(m, scale, chunk, 0, dx, o + c);
+                if (accumulate) axpyRange(m, scale, chunk, 0, dx, o + c);
+                else scaleRange(m, scale, chunk, 0, dx, o + c);
             }
         }
     }
