@@ -84,7 +84,18 @@ final class MatmulOps {
             Dims d = (Dims) f.prep;
             Backend b = f.b;
             int mn = d.m() * d.n();
-            if (f.needGrad[0]) {
+            if (f.needGrad[0] && d.sa() != 0 && d.batch() > 1) {
+                // one disjoint dA entry per batch entry: the batched kernel spreads them over the threads
+                double beta = f.acc[0] ? 1.0 : 0.0;
+                int sdA = d.m() * d.k();
+                if (d.ta() == Transpose.N) {
+                    b.gemmBatched(Transpose.N, flip(d.tb()), d.batch(), d.m(), d.k(), d.n(), 1.0, f.gOut, f.gOutOff, mn,
+                            d.n(), f.in[1], f.inOff[1], d.sb(), d.ldb(), beta, f.gIn[0], f.gInOff[0], sdA, d.k());
+                } else {
+                    b.gemmBatched(d.tb(), Transpose.T, d.batch(), d.k(), d.m(), d.n(), 1.0, f.in[1], f.inOff[1], d.sb(),
+                            d.ldb(), f.gOut, f.gOutOff, mn, d.n(), beta, f.gIn[0], f.gInOff[0], sdA, d.m());
+                }
+            } else if (f.needGrad[0]) {
                 int sdA = d.sa() == 0 ? 0 : d.m() * d.k();
                 for (int i = 0; i < d.batch(); i++) {
                     // a shared A (stride 0) sums its gradient over the batch
@@ -101,7 +112,17 @@ final class MatmulOps {
                     }
                 }
             }
-            if (f.needGrad[1]) {
+            if (f.needGrad[1] && d.sb() != 0 && d.batch() > 1) {
+                double beta = f.acc[1] ? 1.0 : 0.0;
+                int sdB = d.k() * d.n();
+                if (d.tb() == Transpose.N) {
+                    b.gemmBatched(flip(d.ta()), Transpose.N, d.batch(), d.k(), d.n(), d.m(), 1.0, f.in[0], f.inOff[0],
+                            d.sa(), d.lda(), f.gOut, f.gOutOff, mn, d.n(), beta, f.gIn[1], f.gInOff[1], sdB, d.n());
+                } else {
+                    b.gemmBatched(Transpose.T, d.ta(), d.batch(), d.n(), d.k(), d.m(), 1.0, f.gOut, f.gOutOff, mn, d.n(),
+                            f.in[0], f.inOff[0], d.sa(), d.lda(), beta, f.gIn[1], f.gInOff[1], sdB, d.k());
+                }
+            } else if (f.needGrad[1]) {
                 int sdB = d.sb() == 0 ? 0 : d.k() * d.n();
                 for (int i = 0; i < d.batch(); i++) {
                     double beta = f.acc[1] || (sdB == 0 && i > 0) ? 1.0 : 0.0;

@@ -156,6 +156,12 @@ public final class OpSamples {
         add(Ops.MATMUL, "[3,4] @ [5,4]^T", (g, f) ->
                 g.matmul(f.in(g, "a", -1, 1, 3, 4), f.in(g, "b", -1, 1, 5, 4), false, true));
         add(Ops.MATMUL, "[2,3,4] @ [2,4,5]", (g, f) -> g.matmul(f.in(g, "a", -1, 1, 2, 3, 4), f.in(g, "b", -1, 1, 2, 4, 5)));
+        add(Ops.MATMUL, "[2,4,3]^T @ [2,5,4]^T", (g, f) ->
+                g.matmul(f.in(g, "a", -1, 1, 2, 4, 3), f.in(g, "b", -1, 1, 2, 5, 4), true, true));
+        add(Ops.MATMUL, "[2,3,4] @ [2,5,4]^T", (g, f) ->
+                g.matmul(f.in(g, "a", -1, 1, 2, 3, 4), f.in(g, "b", -1, 1, 2, 5, 4), false, true));
+        add(Ops.MATMUL, "[2,4,3]^T @ [2,4,5]", (g, f) ->
+                g.matmul(f.in(g, "a", -1, 1, 2, 4, 3), f.in(g, "b", -1, 1, 2, 4, 5), true, false));
         add(Ops.MATMUL, "[2,3,4] @ [4,5] (shared b)", (g, f) ->
                 g.matmul(f.in(g, "a", -1, 1, 2, 3, 4), f.in(g, "b", -1, 1, 4, 5)));
         add(Ops.MATMUL, "[4,3] @ [2,4,5]^T.. (shared a^T, b^T)", (g, f) ->
