@@ -52,6 +52,11 @@ final class ElementwiseOps {
         }
 
         @Override
+        boolean vjpIdentity(int i, Shape[] in, Shape out, Object attrs) {
+            return (kind == BinaryOp.ADD || (kind == BinaryOp.SUB && i == 0)) && in[i].equals(out);
+        }
+
+        @Override
         int scratchSize(Frame f) {
             return kind == BinaryOp.MUL || kind == BinaryOp.DIV ? f.n() : 0;
         }
@@ -74,8 +79,8 @@ final class ElementwiseOps {
             Backend b = f.b;
             switch (kind) {
                 case ADD, SUB -> {
-                    if (f.needGrad[0]) b.reduceTo(g.toA(), 1.0, f.gOut, f.gOutOff, f.gIn[0], f.gInOff[0], f.acc[0]);
-                    if (f.needGrad[1]) {
+                    if (f.needGrad[0] && !f.sharesGrad(0)) b.reduceTo(g.toA(), 1.0, f.gOut, f.gOutOff, f.gIn[0], f.gInOff[0], f.acc[0]);
+                    if (f.needGrad[1] && !f.sharesGrad(1)) {
                         b.reduceTo(g.toB(), kind == BinaryOp.ADD ? 1.0 : -1.0, f.gOut, f.gOutOff, f.gIn[1], f.gInOff[1], f.acc[1]);
                     }
                 }
@@ -162,13 +167,18 @@ final class ElementwiseOps {
         }
 
         @Override
+        boolean vjpIdentity(int i, Shape[] in, Shape out, Object attrs) {
+            return true;
+        }
+
+        @Override
         void forward(Frame f) {
             f.b.addScalar(f.n(), ((Scalar) f.attrs).value(), f.in[0], f.inOff[0], f.out, f.outOff);
         }
 
         @Override
         void vjp(Frame f) {
-            f.b.copy(f.n(), f.gOut, f.gOutOff, f.gIn[0], f.gInOff[0], f.acc[0]);
+            if (!f.sharesGrad(0)) f.b.copy(f.n(), f.gOut, f.gOutOff, f.gIn[0], f.gInOff[0], f.acc[0]);
         }
     }
 

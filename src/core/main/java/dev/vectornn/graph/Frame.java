@@ -63,6 +63,14 @@ final class Frame {
         this.acc = new boolean[n];
     }
 
+    /**
+     * Whether input slot {@code i}'s gradient is this node's own gradient storage (planned by
+     * {@link OpDef#vjpIdentity}): the VJP has nothing to write there.
+     */
+    boolean sharesGrad(int i) {
+        return gIn[i] == gOut && gInOff[i] == gOutOff;
+    }
+
     /** Number of output elements. */
     int n() {
         return outShape.numel();

@@ -98,6 +98,17 @@ public abstract class OpDef {
         return -1;
     }
 
+    /**
+     * Whether the VJP's gradient for input slot {@code i} is the output gradient itself, element
+     * for element (an add whose input has the output's shape, a reshape). When that input gets
+     * no other gradient, the planner gives it the output gradient's storage, and the VJP must
+     * then leave that slot alone ({@link Frame#sharesGrad}): the copy it would make is already
+     * there.
+     */
+    boolean vjpIdentity(int i, Shape[] in, Shape out, Object attrs) {
+        return false;
+    }
+
     /** Where the view of {@link #aliasOf} starts in the aliased input's storage, in elements. */
     int aliasOffset(Shape[] in, Object attrs) {
         return 0;

@@ -126,23 +126,54 @@ final class PlanCompiler {
             if (n.kind == Node.Kind.INPUT) valHandle[n.id] = al.add(n.shape.numel(), 0, ArenaAllocator.FOREVER);
             if (n.kind == Node.Kind.OP && aliasOf(n) < 0) valHandle[n.id] = al.add(n.shape.numel(), opIdx[n.id], end[n.id]);
         }
-        for (Node n : nodes) {
-            if (!hasGrad[n.id] || n.kind == Node.Kind.PARAM) continue;
-            int start = Integer.MAX_VALUE;
-            if (n == loss) start = k;
-            for (Node c : ops) {
-                if (!hasGrad[c.id]) continue;
-                for (int s = 0; s < c.inputs.length; s++) {
-                    if (c.inputs[s] == n && c.op.differentiable(s)) start = Math.min(start, 2 * k - 1 - opIdx[c.id]);
+        // Gradient storage. An op node whose one gradient contribution is an identity VJP (an add
+        // of its shape, a reshape) shares its consumer's gradient storage: the copy would be a
+        // full pass over the gradient for nothing. The shared storage lives from the first
+        // writer of the chain's root to the last VJP that reads it.
+        int[] gStart = new int[total], gStop = new int[total], gradUses = new int[total], shareWith = new int[total];
+        java.util.Arrays.fill(shareWith, -1);
+        java.util.Arrays.fill(gStart, Integer.MAX_VALUE);
+        if (loss != null) gStart[loss.id] = k;
+        for (Node c : ops) {
+            if (!hasGrad[c.id]) continue;
+            for (int s = 0; s < c.inputs.length; s++) {
+                Node in = c.inputs[s];
+                if (!c.op.differentiable(s) || !hasGrad[in.id]) continue;
+                gStart[in.id] = Math.min(gStart[in.id], 2 * k - 1 - opIdx[c.id]);
+                gradUses[in.id]++;
+            }
+        }
+        for (Node c : ops) {
+            if (!hasGrad[c.id]) continue;
+            for (int s = 0; s < c.inputs.length; s++) {
+                Node in = c.inputs[s];
+                if (in.kind == Node.Kind.OP && in != loss && hasGrad[in.id] && gradUses[in.id] == 1
+                        && c.op.differentiable(s) && c.op.vjpIdentity(s, inShapes(c), c.shape, c.attrs)) {
+                    shareWith[in.id] = c.id;
                 }
             }
+        }
+        for (Node n : ops) {
+            if (!hasGrad[n.id]) continue;
+            gStop[n.id] = Math.max(gStart[n.id], 2 * k - 1 - opIdx[n.id]);
+        }
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (shareWith[n.id] < 0) continue;
+            int root = gradRoot(n.id, shareWith);
+            gStop[root] = Math.max(gStop[root], gStop[n.id]);
+        }
+        for (Node n : nodes) {
+            if (!hasGrad[n.id] || n.kind == Node.Kind.PARAM) continue;
             if (n.kind == Node.Kind.INPUT) {
                 // read by the caller between steps, so it must survive the next forward too: live throughout
                 gradHandle[n.id] = al.add(n.shape.numel(), 0, ArenaAllocator.FOREVER);
-                continue;
+            } else if (shareWith[n.id] < 0) {
+                gradHandle[n.id] = al.add(n.shape.numel(), gStart[n.id], gStop[n.id]);
             }
-            int stop = 2 * k - 1 - opIdx[n.id];
-            gradHandle[n.id] = al.add(n.shape.numel(), start, Math.max(start, stop));
+        }
+        for (Node n : nodes) {
+            if (shareWith[n.id] >= 0) gradHandle[n.id] = gradHandle[gradRoot(n.id, shareWith)];
         }
         int[] savedHandle = new int[k];
         int maxScratch = 0;
@@ -275,6 +306,13 @@ final class PlanCompiler {
             if (n.op.differentiable(s) && rg[n.inputs[s].id]) return true;
         }
         return false;
+    }
+
+    /** The node whose gradient storage {@code id} shares, following {@code shareWith} to its end. */
+    private static int gradRoot(int id, int[] shareWith) {
+        int r = id;
+        while (shareWith[r] >= 0) r = shareWith[r];
+        return r;
     }
 
     private static int occurrences(Node consumer, Node in, boolean[] hasGrad) {

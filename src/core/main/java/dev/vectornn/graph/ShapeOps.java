@@ -69,13 +69,18 @@ final class ShapeOps {
         }
 
         @Override
+        boolean vjpIdentity(int i, Shape[] in, Shape out, Object attrs) {
+            return true;
+        }
+
+        @Override
         void forward(Frame f) {
             // the output is a view of the input: nothing to compute
         }
 
         @Override
         void vjp(Frame f) {
-            f.b.copy(f.n(), f.gOut, f.gOutOff, f.gIn[0], f.gInOff[0], f.acc[0]);
+            if (!f.sharesGrad(0)) f.b.copy(f.n(), f.gOut, f.gOutOff, f.gIn[0], f.gInOff[0], f.acc[0]);
         }
     }
 
