@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Level-1 kernels and reductions, scalar vs vector: {@code dot}, {@code axpy}, {@code scale},
- * {@code fill}, {@code sum}, {@code max}, {@code argmax}.
+ * {@code fill}, {@code sum}, {@code max}, {@code argmax}, and {@code gatherRows} (the copy of a
+ * permutation).
  *
  * <p>Each (impl, size) pair runs in its own fork, so the {@link Kernels} call site sees one
  * implementation only, as in production where the provider's choice is a {@code static final}.
@@ -44,6 +45,7 @@ public class BlasLevel1Benchmark {
     private float[] y;
     private float[] out;
     private float alpha;
+    private int[] headSplit;
 
     /** Builds the kernels and inputs once per trial (never inside the timed region). */
     @Setup(Level.Trial)
@@ -55,6 +57,12 @@ public class BlasLevel1Benchmark {
         // axpy accumulates into y on every call; a small alpha keeps y far from overflow for
         // any realistic number of calls (it grows by at most 1e-3 per call).
         alpha = 1e-3f;
+        // the attention head split [T, H, D] -> [H, T, D] with H = 8, D = 32 (a 64-float size is 2 x 1 x 32)
+        int d = 32, h = Math.min(8, size / d), t = size / (h * d);
+        headSplit = new int[h * t];
+        for (int hi = 0, r = 0; hi < h; hi++) {
+            for (int ti = 0; ti < t; ti++) headSplit[r++] = (ti * h + hi) * d;
+        }
     }
 
     /** {@code x . y}: 2n FLOPs, 8n bytes read. */
@@ -91,6 +99,12 @@ public class BlasLevel1Benchmark {
     @Benchmark
     public float max() {
         return k.max(size, x, 0);
+    }
+
+    /** {@code out} = rows of {@code x} in head-split order: 8n bytes. */
+    @Benchmark
+    public void gatherRows() {
+        k.gatherRows(headSplit.length, 32, x, 0, headSplit, 1, out, 0, false);
     }
 
     /** First index of {@code max x}: 4n bytes. */

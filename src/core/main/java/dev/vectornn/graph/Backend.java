@@ -73,6 +73,11 @@ abstract class Backend {
     /** {@code dst[do+i] = alpha * src[so+i*ss]}, or {@code +=} when {@code acc}. */
     abstract void stridedCopy(int n, double alpha, Object src, int so, int ss, Object dst, int dOff, boolean acc);
 
+    /** {@code dst}'s row {@code r} (+)= the {@code cols} elements of {@code src} from {@code so + rowOffsets[r]}, {@code inc} apart. */
+    void gatherRows(int rows, int cols, Object src, int so, int[] rowOffsets, int inc, Object dst, int dOff, boolean acc) {
+        for (int r = 0; r < rows; r++) stridedCopy(cols, 1.0, src, so + rowOffsets[r], inc, dst, dOff + r * cols, acc);
+    }
+
     /** {@code y = f(x)} element-wise. */
     abstract void unary(UnaryOp op, int n, Object x, int xo, Object y, int yo);
 
@@ -286,12 +291,7 @@ abstract class Backend {
 
     /** {@code dst (+)= permute(src)}; {@code g} from {@link Geometry#permute}. */
     final void permute(Geometry g, Object src, int so, Object dst, int dOff, boolean acc) {
-        int i0 = g.inner0();
-        g.begin();
-        for (int r = 0; r < g.rows; r++) {
-            g.row();
-            stridedCopy(g.cols, 1.0, src, so + g.off0, i0, dst, dOff + r * g.cols, acc);
-        }
+        gatherRows(g.rows, g.cols, src, so, g.rowOffsets0(), g.inner0(), dst, dOff, acc);
     }
 
     // ---------------------------------------------------------------- accumulate variants

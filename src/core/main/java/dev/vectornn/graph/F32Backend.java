@@ -106,6 +106,11 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void gatherRows(int rows, int cols, Object src, int so, int[] rowOffsets, int inc, Object dst, int dOff, boolean acc) {
+        K.gatherRows(rows, cols, (float[]) src, so, rowOffsets, inc, (float[]) dst, dOff, acc);
+    }
+
+    @Override
     void stridedCopy(int n, double alpha, Object src, int so, int ss, Object dst, int dOff, boolean acc) {
         float[] s = (float[]) src;
         float[] d = (float[]) dst;

@@ -36,6 +36,8 @@ final class Geometry {
     final int[] s0;
     final int[] s1;
     private final int[] ctr;
+    /** Source 0's row offsets in walk order, built on first use (permutations: a gather's table). */
+    private int[] rowOffsets0;
     /** Row offsets of sources 0 and 1 after {@link #row}. */
     int off0;
     int off1;
@@ -84,7 +86,9 @@ final class Geometry {
             dims[i] = src.dim(perm[i]);
             s[i] = st[perm[i]];
         }
-        return new Geometry(Kind.GENERAL, dims, s, new int[perm.length]);
+        Geometry g = new Geometry(Kind.GENERAL, dims, s, new int[perm.length]);
+        g.rowOffsets0(); // at compile time: a plan step allocates nothing
+        return g;
     }
 
     private static Kind classify(Shape a, Shape b, Shape out) {
@@ -131,6 +135,23 @@ final class Geometry {
             if (++ctr[d] < dims[d]) break;
             ctr[d] = 0;
         }
+    }
+
+    /**
+     * Source 0's offset of every row, in walk order: the table a row gather needs, so the rows
+     * can be split over threads. Built once (at plan compile time, from {@link #permute}).
+     */
+    int[] rowOffsets0() {
+        if (rowOffsets0 == null) {
+            int[] t = new int[rows];
+            begin();
+            for (int r = 0; r < rows; r++) {
+                row();
+                t[r] = off0;
+            }
+            rowOffsets0 = t;
+        }
+        return rowOffsets0;
     }
 
     /** Stride of source 0 along a row. */

@@ -187,15 +187,25 @@ final class ShapeOps {
         }
 
         @Override
+        void prepare(Frame f) {
+            SliceAttrs s = (SliceAttrs) f.attrs;
+            Shape x = f.inShapes[0];
+            if (contiguous(x, s)) return;
+            // where each of the outer blocks starts in x: a row gather, split over the threads
+            int outer = x.sizeBefore(s.axis()), inner = x.sizeFrom(s.axis() + 1), dim = x.dim(s.axis());
+            int[] starts = new int[outer];
+            for (int o = 0; o < outer; o++) starts[o] = (o * dim + s.start()) * inner;
+            f.prep = starts;
+        }
+
+        @Override
         void forward(Frame f) {
             SliceAttrs s = (SliceAttrs) f.attrs;
             Shape x = f.inShapes[0];
             if (contiguous(x, s)) return; // a view: the plan points the output at the input's elements
-            int outer = x.sizeBefore(s.axis()), inner = x.sizeFrom(s.axis() + 1);
-            int dim = x.dim(s.axis()), block = (s.end() - s.start()) * inner;
-            for (int o = 0; o < outer; o++) {
-                System.arraycopy(f.in[0], f.inOff[0] + (o * dim + s.start()) * inner, f.out, f.outOff + o * block, block);
-            }
+            int[] starts = (int[]) f.prep;
+            int block = (s.end() - s.start()) * x.sizeFrom(s.axis() + 1);
+            f.b.gatherRows(starts.length, block, f.in[0], f.inOff[0], starts, 1, f.out, f.outOff, false);
         }
 
         @Override

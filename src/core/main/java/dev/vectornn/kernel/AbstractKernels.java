@@ -63,6 +63,42 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void gatherRows(int rows, int cols, float[] src, int srcOff, int[] rowOffsets, int srcInc,
+                                 float[] dst, int dstOff, boolean accumulate) {
+        String k = "gatherRows";
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        size(k, "srcInc", srcInc);
+        notNull(k, "src", src);
+        notNull(k, "rowOffsets", rowOffsets);
+        if (rowOffsets.length < rows) {
+            throw new IllegalArgumentException(k + ": rowOffsets has " + rowOffsets.length + " entries for " + rows + " rows");
+        }
+        vector(k, "dst", dst, dstOff, rowsTimesCols(k, rows, cols));
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        // every source row inside src; their hull must not meet dst
+        long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE, span = (long) (cols - 1) * srcInc;
+        for (int r = 0; r < rows; r++) {
+            long first = (long) srcOff + rowOffsets[r];
+            if (first < 0 || first + span >= src.length) {
+                throw new IllegalArgumentException(k + ": row " + r + " reads src [" + first + ", " + (first + span)
+                        + "] (srcOff " + srcOff + ", rowOffsets[" + r + "] " + rowOffsets[r] + ", srcInc " + srcInc
+                        + ") but its length is " + src.length);
+            }
+            lo = Math.min(lo, first);
+            hi = Math.max(hi, first + span);
+        }
+        long dEnd = (long) dstOff + (long) rows * cols;
+        if (src == dst && lo < dEnd && dstOff <= hi) {
+            throw new IllegalArgumentException(k + ": dst [" + dstOff + ", " + dEnd + ") overlaps the source rows, which span ["
+                    + lo + ", " + hi + "] of the same array");
+        }
+        doGatherRows(rows, cols, src, srcOff, rowOffsets, srcInc, dst, dstOff, accumulate);
+    }
+
+    @Override
     public final void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         size("scale", "n", n);
         vector("scale", "x", x, xOff, n);
@@ -593,6 +629,27 @@ abstract class AbstractKernels implements Kernels {
     protected void doAddRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
             doAxpy(cols, alpha, a, aOff + r * lda, y, yOff);
+        }
+    }
+
+    /** {@link #gatherRows} after the checks: row by row, unless an implementation does better. */
+    protected void doGatherRows(int rows, int cols, float[] src, int srcOff, int[] rowOffsets, int srcInc,
+                                float[] dst, int dstOff, boolean accumulate) {
+        gatherRowRange(0, rows, cols, src, srcOff, rowOffsets, srcInc, dst, dstOff, accumulate);
+    }
+
+    /** Rows {@code [r0, r1)} of {@link #gatherRows}, one element at a time. */
+    static void gatherRowRange(int r0, int r1, int cols, float[] src, int srcOff, int[] rowOffsets, int srcInc,
+                               float[] dst, int dstOff, boolean accumulate) {
+        for (int r = r0; r < r1; r++) {
+            int s = srcOff + rowOffsets[r], d = dstOff + r * cols;
+            if (accumulate) {
+                for (int i = 0; i < cols; i++) dst[d + i] += src[s + i * srcInc];
+            } else if (srcInc == 1) {
+                System.arraycopy(src, s, dst, d, cols);
+            } else {
+                for (int i = 0; i < cols; i++) dst[d + i] = src[s + i * srcInc];
+            }
         }
     }
 

@@ -55,6 +55,17 @@ public interface Kernels {
      */
     void addRows(int rows, int cols, float alpha, float[] a, int aOff, int lda, float[] y, int yOff);
 
+    /**
+     * Row gather, the copy of a permutation or a strided slice: for each row {@code r < rows},
+     * {@code dst[dstOff + r*cols + i]} is set to ({@code accumulate}: increased by)
+     * {@code src[srcOff + rowOffsets[r] + i*srcInc]} for {@code i < cols}. Source rows may
+     * overlap one another (they are only read); {@code dst}'s {@code rows*cols} elements must not
+     * overlap any of them. Exact: one add per element when accumulating, none otherwise, so every
+     * implementation and thread count gives the same bits.
+     */
+    void gatherRows(int rows, int cols, float[] src, int srcOff, int[] rowOffsets, int srcInc,
+                    float[] dst, int dstOff, boolean accumulate);
+
     /** {@code y[i] = alpha * x[i]}; {@code y} may be {@code x} at the same offset. */
     void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

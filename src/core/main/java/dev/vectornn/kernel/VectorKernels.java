@@ -189,6 +189,57 @@ public final class VectorKernels extends AbstractKernels {
         addRowsColumns(rows, 0, cols, alpha, a, aOff, lda, y, yOff);
     }
 
+    @Override
+    protected void doGatherRows(int rows, int cols, float[] src, int srcOff, int[] rowOffsets, int srcInc,
+                                float[] dst, int dstOff, boolean accumulate) {
+        int parts = VectorParallel.parts((long) rows * cols, VectorParallel.MIN_ARITHMETIC, rows);
+        if (VectorParallel.begin(parts)) {
+            GatherRowsTask t = GatherRowsTask.INSTANCE;
+            try {
+                t.cols = cols; t.src = src; t.srcOff = srcOff; t.rowOffsets = rowOffsets; t.srcInc = srcInc;
+                t.dst = dst; t.dstOff = dstOff; t.accumulate = accumulate;
+                t.runSplit(rows, 1, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        vectorGatherRowRange(0, rows, cols, src, srcOff, rowOffsets, srcInc, dst, dstOff, accumulate);
+    }
+
+    /** Rows {@code [r0, r1)} of {@link #doGatherRows}; contiguous rows accumulate through the vector axpy. */
+    private static void vectorGatherRowRange(int r0, int r1, int cols, float[] src, int srcOff, int[] rowOffsets, int srcInc,
+                                       float[] dst, int dstOff, boolean accumulate) {
+        if (!accumulate || srcInc != 1) {
+            AbstractKernels.gatherRowRange(r0, r1, cols, src, srcOff, rowOffsets, srcInc, dst, dstOff, accumulate);
+            return;
+        }
+        for (int r = r0; r < r1; r++) {
+            axpyRange(cols, 1f, src, srcOff + rowOffsets[r], dst, dstOff + r * cols);
+        }
+    }
+
+    /** The arguments of one split {@link #doGatherRows} (guarded by the pool's lock). */
+    private static final class GatherRowsTask extends VectorParallel.RangeTask {
+        static final GatherRowsTask INSTANCE = new GatherRowsTask();
+        int cols, srcOff, srcInc, dstOff;
+        int[] rowOffsets;
+        float[] src, dst;
+        boolean accumulate;
+
+        @Override
+        void range(int from, int to) {
+            vectorGatherRowRange(from, to, cols, src, srcOff, rowOffsets, srcInc, dst, dstOff, accumulate);
+        }
+
+        @Override
+        void clear() {
+            src = null;
+            dst = null;
+            rowOffsets = null;
+        }
+    }
+
     /** Column block of the running sums: stays in L1 while all the rows are added into it. */
     private static final int ADD_ROWS_BLOCK = 1024;
 

@@ -72,6 +72,22 @@ class KernelArgumentsTest {
         bad.add(new Bad("addRows y shorter than cols", iae, k -> k.addRows(1, 4, 1f, a, 0, 4, b, 7), "addRows", "y", "4", "7"));
         bad.add(new Bad("addRows y inside a", iae, k -> k.addRows(2, 3, 1f, a, 0, 3, a, 4), "addRows", "y", "[4, 7)", "[0, 6)"));
         bad.add(new Bad("addRows null a", npe, k -> k.addRows(1, 2, 1f, null, 0, 2, b, 0), "addRows", "a"));
+        bad.add(new Bad("gatherRows row past src", iae, k -> k.gatherRows(2, 3, a, 1, new int[] {0, 7}, 1, b, 0, false),
+                "gatherRows", "row 1", "[8, 10]", "10"));
+        bad.add(new Bad("gatherRows strided row past src", iae, k -> k.gatherRows(1, 3, a, 0, new int[] {2}, 4, b, 0, false),
+                "gatherRows", "row 0", "[2, 10]", "srcInc 4"));
+        bad.add(new Bad("gatherRows negative start", iae, k -> k.gatherRows(1, 2, a, 1, new int[] {-3}, 1, b, 0, true),
+                "gatherRows", "row 0", "-2"));
+        bad.add(new Bad("gatherRows too few offsets", iae, k -> k.gatherRows(3, 1, a, 0, new int[] {0, 1}, 1, b, 0, false),
+                "gatherRows", "rowOffsets", "2", "3"));
+        bad.add(new Bad("gatherRows dst past end", iae, k -> k.gatherRows(2, 3, a, 0, new int[] {0, 3}, 1, b, 5, false),
+                "gatherRows", "dst", "6", "5"));
+        bad.add(new Bad("gatherRows dst over a source row", iae, k -> k.gatherRows(2, 2, a, 0, new int[] {0, 6}, 1, a, 3, false),
+                "gatherRows", "dst [3, 7)", "[0, 7]"));
+        bad.add(new Bad("gatherRows negative srcInc", iae, k -> k.gatherRows(1, 2, a, 0, new int[] {0}, -1, b, 0, false),
+                "gatherRows", "srcInc", "-1"));
+        bad.add(new Bad("gatherRows null offsets", npe, k -> k.gatherRows(1, 2, a, 0, null, 1, b, 0, false),
+                "gatherRows", "rowOffsets"));
         // reductions
         bad.add(new Bad("sum past end", iae, k -> k.sum(4, a, 7), "sum", "x", "4", "7", "10"));
         bad.add(new Bad("max n == 0", iae, k -> k.max(0, a, 0), "max", "n", "0"));

@@ -141,6 +141,46 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void gatherRows() {
+        // the attention head split [B, T, H, D] -> [B, H, T, D] (scaled down), a strided gather,
+        // and just under the threshold; each copying and accumulating
+        int[][] shapes = {{8, 64, 4, 32, 1, 1}, {6, 40, 4, 40, 3, 1}, {2, 8, 2, ARITH / 32 - 1, 1, 0}};
+        Kernels scalar = KernelProvider.scalar();
+        for (int[] sh : shapes) {
+            int b = sh[0], t = sh[1], h = sh[2], d = sh[3], inc = sh[4];
+            int rows = b * h * t, cols = d, srcLen = b * t * h * d * inc + 7;
+            int[] offsets = new int[rows];
+            for (int bi = 0, r = 0; bi < b; bi++) {
+                for (int hi = 0; hi < h; hi++) {
+                    for (int ti = 0; ti < t; ti++) offsets[r++] = ((bi * t + ti) * h + hi) * d * inc;
+                }
+            }
+            float[] src = random(srcLen, -1, 1), y0 = random(rows * cols + 9, -1, 1);
+            for (boolean acc : new boolean[] {false, true}) {
+                String s = rows + "x" + cols + " inc " + inc + (acc ? " accumulating" : "");
+                float[] want = y0.clone(), gotScalar = y0.clone();
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < cols; i++) {
+                        float x = src[3 + offsets[r] + i * inc];
+                        want[4 + r * cols + i] = acc ? want[4 + r * cols + i] + x : x;
+                    }
+                }
+                scalar.gatherRows(rows, cols, src, 3, offsets, inc, gotScalar, 4, acc);
+                assertBits("scalar gatherRows " + s + " against the definition", new float[][] {want}, new float[][] {gotScalar});
+                KernelThreads.setThreads(1);
+                float[] got = y0.clone();
+                v.gatherRows(rows, cols, src, 3, offsets, inc, got, 4, acc);
+                assertBits("gatherRows " + s + " against the definition", new float[][] {want}, new float[][] {got});
+                check("gatherRows " + s, sh[5], () -> {
+                    float[] y = y0.clone();
+                    v.gatherRows(rows, cols, src, 3, offsets, inc, y, 4, acc);
+                    return new float[][] {y};
+                });
+            }
+        }
+    }
+
+    @Test
     void dotAndSum() {
         // chunk counts: below the threshold, a partial last chunk, and many chunks with an odd tail
         int[][] cases = {{ARITH - 1, 0}, {ARITH + 4096 + 17, 1}, {61 * 4096 + 2 * L + 5, 1}};

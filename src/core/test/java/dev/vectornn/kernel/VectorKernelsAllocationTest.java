@@ -151,6 +151,10 @@ class VectorKernelsAllocationTest {
         cs.add(new Case("fill", () -> k.fill(n, 2f, y, 0)));
         float[] colSums = new float[cols];
         cs.add(new Case("addRows", () -> k.addRows(rows, cols, 0.5f, x, 0, cols, colSums, 0)));
+        int[] reversed = new int[rows];
+        for (int i = 0; i < rows; i++) reversed[i] = (rows - 1 - i) * cols;
+        cs.add(new Case("gatherRows", () -> k.gatherRows(rows, cols, x, 0, reversed, 1, y, 0, false)));
+        cs.add(new Case("gatherRows accumulating", () -> k.gatherRows(rows, cols, x, 0, reversed, 1, acc, 0, true)));
         for (BinaryOp op : BinaryOp.values()) {
             cs.add(new Case("binary " + op, () -> k.binary(op, n, x, 1, pos, 0, y, 0)));
             cs.add(new Case("binaryRow " + op, () -> k.binaryRow(op, rows, cols, x, 0, cols, pos, 0, y, 0, cols)));

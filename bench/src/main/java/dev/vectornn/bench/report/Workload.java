@@ -74,6 +74,7 @@ public record Workload(String kernel, long size, double flops, double bytes, Uni
             case "BlasLevel1Benchmark.sum" -> new Workload("sum", n, n, 4.0 * n, Unit.GBPS);
             case "BlasLevel1Benchmark.max" -> new Workload("max", n, 0, 4.0 * n, Unit.GBPS);
             case "BlasLevel1Benchmark.argmax" -> new Workload("argmax", n, 0, 4.0 * n, Unit.GBPS);
+            case "BlasLevel1Benchmark.gatherRows" -> new Workload("gatherRows", n, 0, 8.0 * n, Unit.GBPS);
             case "BinaryBenchmark.binary" -> new Workload(op, n, n, 12.0 * n, Unit.GBPS);
             case "UnaryBenchmark.unary" -> new Workload(op, n, 0, 8.0 * n, Unit.GELEMS);
             case "UnaryBenchmark.unaryBackward" -> new Workload(op + " backward", n, 0, 16.0 * n, Unit.GELEMS);
