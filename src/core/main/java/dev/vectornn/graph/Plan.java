@@ -11,6 +11,9 @@ import java.util.Map;
  * A graph compiled for fixed shapes and one dtype (see {@link Graph#compile}): ops in
  * topological order, every intermediate value, gradient and saved state packed into one arena
  * array by liveness, so a steady {@link #forward()} + {@link #backward()} step allocates nothing.
+ * Reshapes and contiguous slices are views of their input; an intermediate whose only gradient
+ * passes through an identity VJP (an add of its own shape, a reshape, a scalar add) shares its
+ * consumer's gradient storage rather than receiving a copy.
  *
  * <p>Use: {@link #feed} every input, {@link #forward()}, read {@link #output}/{@link #scalar},
  * then (training plans) {@link #backward()}, which seeds the loss gradient with 1 and
