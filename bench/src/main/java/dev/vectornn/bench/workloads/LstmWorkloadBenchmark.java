@@ -88,7 +88,10 @@ public class LstmWorkloadBenchmark {
     // Methods that run once per step (the head's GEMV, the loss, the optimizer's per-parameter
     // calls) reach C2 only after HotSpot's minimum invocation count; until then their C1 code
     // boxes vectors (about 240 KB per step). Measured here with a plain loop: 245 KB per step
-    // until step ~460, 124 KB until ~800, then 3.8 KB; a 5 x 1 s warm-up measured the first phase.
+    // until step ~460, 124 KB until ~800, then 3.8 KB, falling to 0.0 KB from step 7000 as the
+    // last of them (the MSE loss's dot, the head bias's sum and broadcast add, each called once
+    // per step) are compiled. A 5 x 1 s warm-up measured the first phase; reaching step 7000
+    // would take an 8-minute warm-up per fork, so JMH reports the 3.8 KB phase.
     /** One Adam step: zeroGrad, forward, backward through time, update; returns the loss. */
     @Warmup(iterations = 6, time = 10)
     @Benchmark
