@@ -82,61 +82,60 @@ final class MatmulOps {
         @Override
         void vjp(Frame f) {
             Dims d = (Dims) f.prep;
-            Backend b = f.b;
             int mn = d.m() * d.n();
-            if (f.needGrad[0] && d.sa() != 0 && d.batch() > 1) {
-                // one disjoint dA entry per batch entry: the batched kernel spreads them over the threads
-                double beta = f.acc[0] ? 1.0 : 0.0;
-                int sdA = d.m() * d.k();
-                if (d.ta() == Transpose.N) {
-                    b.gemmBatched(Transpose.N, flip(d.tb()), d.batch(), d.m(), d.k(), d.n(), 1.0, f.gOut, f.gOutOff, mn,
-                            d.n(), f.in[1], f.inOff[1], d.sb(), d.ldb(), beta, f.gIn[0], f.gInOff[0], sdA, d.k());
+            if (f.needGrad[0]) {
+                if (d.sa() != 0 || d.batch() == 1) {
+                    // one disjoint dA entry per batch entry: the batched kernel spreads them over the threads
+                    gradA(f, d, d.batch(), f.gOutOff, f.inOff[1], d.sb(), f.acc[0] ? 1.0 : 0.0, f.gInOff[0], d.m() * d.k());
                 } else {
-                    b.gemmBatched(d.tb(), Transpose.T, d.batch(), d.k(), d.m(), d.n(), 1.0, f.in[1], f.inOff[1], d.sb(),
-                            d.ldb(), f.gOut, f.gOutOff, mn, d.n(), beta, f.gIn[0], f.gInOff[0], sdA, d.m());
-                }
-            } else if (f.needGrad[0]) {
-                int sdA = d.sa() == 0 ? 0 : d.m() * d.k();
-                for (int i = 0; i < d.batch(); i++) {
-                    // a shared A (stride 0) sums its gradient over the batch
-                    double beta = f.acc[0] || (sdA == 0 && i > 0) ? 1.0 : 0.0;
-                    int gy = f.gOutOff + i * mn, bo = f.inOff[1] + i * d.sb(), da = f.gInOff[0] + i * sdA;
-                    if (d.ta() == Transpose.N) {
-                        // dA = dC op(B)^T
-                        b.gemm(Transpose.N, flip(d.tb()), d.m(), d.k(), d.n(), 1.0, f.gOut, gy, d.n(),
-                                f.in[1], bo, d.ldb(), beta, f.gIn[0], da, d.k());
-                    } else {
-                        // A stored k x m: dA = op(B) dC^T
-                        b.gemm(d.tb(), Transpose.T, d.k(), d.m(), d.n(), 1.0, f.in[1], bo, d.ldb(),
-                                f.gOut, gy, d.n(), beta, f.gIn[0], da, d.m());
+                    // a shared A (stride 0) sums its gradient over the batch, entry by entry
+                    for (int i = 0; i < d.batch(); i++) {
+                        gradA(f, d, 1, f.gOutOff + i * mn, f.inOff[1] + i * d.sb(), 0, f.acc[0] || i > 0 ? 1.0 : 0.0,
+                                f.gInOff[0], 0);
                     }
                 }
             }
-            if (f.needGrad[1] && d.sb() != 0 && d.batch() > 1) {
-                double beta = f.acc[1] ? 1.0 : 0.0;
-                int sdB = d.k() * d.n();
-                if (d.tb() == Transpose.N) {
-                    b.gemmBatched(flip(d.ta()), Transpose.N, d.batch(), d.k(), d.n(), d.m(), 1.0, f.in[0], f.inOff[0],
-                            d.sa(), d.lda(), f.gOut, f.gOutOff, mn, d.n(), beta, f.gIn[1], f.gInOff[1], sdB, d.n());
+            if (f.needGrad[1]) {
+                if (d.sb() != 0 || d.batch() == 1) {
+                    gradB(f, d, d.batch(), f.gOutOff, f.inOff[0], d.sa(), f.acc[1] ? 1.0 : 0.0, f.gInOff[1], d.k() * d.n());
                 } else {
-                    b.gemmBatched(Transpose.T, d.ta(), d.batch(), d.n(), d.k(), d.m(), 1.0, f.gOut, f.gOutOff, mn, d.n(),
-                            f.in[0], f.inOff[0], d.sa(), d.lda(), beta, f.gIn[1], f.gInOff[1], sdB, d.k());
-                }
-            } else if (f.needGrad[1]) {
-                int sdB = d.sb() == 0 ? 0 : d.k() * d.n();
-                for (int i = 0; i < d.batch(); i++) {
-                    double beta = f.acc[1] || (sdB == 0 && i > 0) ? 1.0 : 0.0;
-                    int gy = f.gOutOff + i * mn, ao = f.inOff[0] + i * d.sa(), db = f.gInOff[1] + i * sdB;
-                    if (d.tb() == Transpose.N) {
-                        // dB = op(A)^T dC
-                        b.gemm(flip(d.ta()), Transpose.N, d.k(), d.n(), d.m(), 1.0, f.in[0], ao, d.lda(),
-                                f.gOut, gy, d.n(), beta, f.gIn[1], db, d.n());
-                    } else {
-                        // B stored n x k: dB = dC^T op(A)
-                        b.gemm(Transpose.T, d.ta(), d.n(), d.k(), d.m(), 1.0, f.gOut, gy, d.n(),
-                                f.in[0], ao, d.lda(), beta, f.gIn[1], db, d.k());
+                    for (int i = 0; i < d.batch(); i++) {
+                        gradB(f, d, 1, f.gOutOff + i * mn, f.inOff[0] + i * d.sa(), 0, f.acc[1] || i > 0 ? 1.0 : 0.0,
+                                f.gInOff[1], 0);
                     }
                 }
+            }
+        }
+
+        /**
+         * dA for {@code count} batch entries: dC from {@code gy} (entries m*n apart), B from
+         * {@code bo} ({@code sb} apart), dA written (beta 0) or added (beta 1) from {@code da}
+         * ({@code sda} apart).
+         */
+        private static void gradA(Frame f, Dims d, int count, int gy, int bo, int sb, double beta, int da, int sda) {
+            int mn = d.m() * d.n();
+            if (d.ta() == Transpose.N) {
+                // dA = dC op(B)^T
+                f.b.gemmBatched(Transpose.N, flip(d.tb()), count, d.m(), d.k(), d.n(), 1.0, f.gOut, gy, mn, d.n(),
+                        f.in[1], bo, sb, d.ldb(), beta, f.gIn[0], da, sda, d.k());
+            } else {
+                // A stored k x m: dA = op(B) dC^T
+                f.b.gemmBatched(d.tb(), Transpose.T, count, d.k(), d.m(), d.n(), 1.0, f.in[1], bo, sb, d.ldb(),
+                        f.gOut, gy, mn, d.n(), beta, f.gIn[0], da, sda, d.m());
+            }
+        }
+
+        /** dB for {@code count} batch entries, as {@link #gradA} with A from {@code ao} ({@code sa} apart). */
+        private static void gradB(Frame f, Dims d, int count, int gy, int ao, int sa, double beta, int db, int sdb) {
+            int mn = d.m() * d.n();
+            if (d.tb() == Transpose.N) {
+                // dB = op(A)^T dC
+                f.b.gemmBatched(flip(d.ta()), Transpose.N, count, d.k(), d.n(), d.m(), 1.0, f.in[0], ao, sa, d.lda(),
+                        f.gOut, gy, mn, d.n(), beta, f.gIn[1], db, sdb, d.n());
+            } else {
+                // B stored n x k: dB = dC^T op(A)
+                f.b.gemmBatched(Transpose.T, d.ta(), count, d.n(), d.k(), d.m(), 1.0, f.gOut, gy, mn, d.n(),
+                        f.in[0], ao, sa, d.lda(), beta, f.gIn[1], db, sdb, d.k());
             }
         }
 
