@@ -189,6 +189,58 @@ class GemmTest {
         }
     }
 
+    /**
+     * A TN problem at least SWAP_MIN_RATIO times taller than wide is computed as C^T = B^T A and
+     * written back transposed: against the double reference, and bit for bit equal to the same
+     * problem run untransposed (which the orientation must not change), at 1 to 3 threads, with
+     * padded strides, offsets, beta 0 (C not read) and beta != 0, several k blocks, n = 2, and a
+     * batch whose entries are transposed.
+     */
+    @Test
+    void tallWeightGradientIsComputedTransposedWithTheSameBits() {
+        Random r = new Random(23);
+        int ratio = VectorGemm.SWAP_MIN_RATIO, mr = VectorGemm.MR;
+        int[][] shapes = {{ratio * 40, 40, 300}, {ratio * (mr + 1) + 7, mr + 1, VectorGemm.KC + 37},
+                {2 * ratio, 2, 9}, {1000, 33, 70}, {VectorGemm.MC + 5, 9, 7}};
+        for (int[] sh : shapes) {
+            assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, sh[0], sh[1]), Arrays.toString(sh));
+            for (float beta : new float[] {0f, 1.25f}) {
+                Problem p = new Problem(r, Transpose.T, Transpose.N, sh[0], sh[1], sh[2], 0.5f, beta);
+                KernelThreads.setThreads(1);
+                float[] untransposed = p.c0.clone();
+                VectorGemm.single(p.ta, p.tb, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                        p.beta, untransposed, p.cOff, p.ldc, 1);
+                for (int t : new int[] {1, 2, 3}) {
+                    KernelThreads.setThreads(t);
+                    float[] c = p.vector();
+                    p.check("VectorGemm transposed, threads=" + t, c);
+                    assertArrayEquals(untransposed, c, p + " threads=" + t + ": transposed C changed the bits");
+                }
+            }
+        }
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * 40 - 1, 40));
+        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.N, 4000, 40));
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, 4000, 1));
+        int wide = VectorGemm.SWAP_MAX_COLS;
+        assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * wide, wide));
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * (wide + 1), wide + 1));
+        int batch = 3, m = ratio * 30, n = 30, k = 50;
+        float[] a = random(r, batch * k * m), b = random(r, batch * k * n), c0 = random(r, batch * m * n);
+        float[] want = c0.clone();
+        KernelThreads.setThreads(1);
+        for (int e = 0; e < batch; e++) {
+            VectorGemm.single(Transpose.T, Transpose.N, m, n, k, 1.5f, a, e * k * m, m, b, e * k * n, n,
+                    0.5f, want, e * m * n, n, 1);
+        }
+        for (int t : new int[] {1, 2, 3}) {
+            KernelThreads.setThreads(t);
+            float[] c = c0.clone();
+            VectorGemm.gemmBatched(Transpose.T, Transpose.N, batch, m, n, k, 1.5f, a, 0, k * m, m, b, 0, k * n, n,
+                    0.5f, c, 0, m * n, n);
+            assertArrayEquals(want, c, "batched transposed entries, threads=" + t);
+        }
+    }
+
     /** k is cut into the fewest blocks of at most KC, as equal as possible. */
     @Test
     void depthBlocksKEvenly() {
