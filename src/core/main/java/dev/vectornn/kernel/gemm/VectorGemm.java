@@ -35,7 +35,8 @@ import jdk.incubator.vector.FloatVector;
  * when not) and only a partial last panel is packed; the arithmetic is the same.
  *
  * <p><b>Tall, skinny weight gradients.</b> {@code C = A^T B} with {@code m >= }{@link
- * #SWAP_MIN_RATIO}{@code  * n} and {@code n <= }{@link #SWAP_MAX_COLS} (a layer's
+ * #SWAP_MIN_RATIO}{@code  * n}, {@code n <= }{@link #SWAP_MAX_COLS} and {@code k >= }{@link
+ * #SWAP_MIN_DEPTH} (a layer's
  * {@code dW = dY^T X} with many more outputs than inputs, such as an LM decoder's [33278 x 200])
  * is computed as {@code C^T = B^T A}, with each tile written back transposed: the wide
  * {@code C^T} packs well and runs at the speed of a square problem, where the skinny {@code C}
@@ -102,6 +103,13 @@ public final class VectorGemm {
     static final int SWAP_MIN_RATIO = 4;
     /** Widest C computed transposed: 8 column panels (256 columns at 512 bits). */
     static final int SWAP_MAX_COLS = 8 * NR;
+    /**
+     * Shallowest k computed transposed. The transposed write-back is scalar, about as costly per
+     * element as a few dozen FMAs' share of a tile, so a shallow problem loses: measured with
+     * beta 1 on the LSTM's per-step recurrent gradient (1024 x 256, k 32) 0.66x, k 128 0.9x,
+     * k 256 0.97x.
+     */
+    static final int SWAP_MIN_DEPTH = 512;
 
     /** Below this many multiply-adds ({@code m*n*k}) one thread is faster than handing work off. */
     static final long PARALLEL_MIN = Long.getLong("vectornn.gemm.parallelMin", 1L << 20);
@@ -142,7 +150,7 @@ public final class VectorGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (transposeC(ta, tb, m, n)) {
+        if (transposeC(ta, tb, m, n, k)) {
             split(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc);
         } else {
             split(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1);
@@ -153,8 +161,9 @@ public final class VectorGemm {
      * Whether {@code op(A) op(B)} is computed as {@code (op(B)^T op(A)^T)^T} (class Javadoc, "Tall,
      * skinny weight gradients"): for {@code A^T B}, that is {@code B^T A}, again a TN problem.
      */
-    static boolean transposeC(Transpose ta, Transpose tb, int m, int n) {
-        return ta == Transpose.T && tb == Transpose.N && n > 1 && n <= SWAP_MAX_COLS && m >= (long) SWAP_MIN_RATIO * n;
+    static boolean transposeC(Transpose ta, Transpose tb, int m, int n, int k) {
+        return ta == Transpose.T && tb == Transpose.N && k >= SWAP_MIN_DEPTH && n > 1 && n <= SWAP_MAX_COLS
+                && m >= (long) SWAP_MIN_RATIO * n;
     }
 
     /**
@@ -178,7 +187,7 @@ public final class VectorGemm {
     private static void entry(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        if (transposeC(ta, tb, m, n)) {
+        if (transposeC(ta, tb, m, n, k)) {
             single(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc);
         } else {
             single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1);

@@ -194,16 +194,16 @@ class GemmTest {
      * written back transposed: against the double reference, and bit for bit equal to the same
      * problem run untransposed (which the orientation must not change), at 1 to 3 threads, with
      * padded strides, offsets, beta 0 (C not read) and beta != 0, several k blocks, n = 2, and a
-     * batch whose entries are transposed.
+     * batch whose entries are transposed; and the bounds of the rule (ratio, width, depth).
      */
     @Test
     void tallWeightGradientIsComputedTransposedWithTheSameBits() {
         Random r = new Random(23);
-        int ratio = VectorGemm.SWAP_MIN_RATIO, mr = VectorGemm.MR;
-        int[][] shapes = {{ratio * 40, 40, 300}, {ratio * (mr + 1) + 7, mr + 1, VectorGemm.KC + 37},
-                {2 * ratio, 2, 9}, {1000, 33, 70}, {VectorGemm.MC + 5, 9, 7}};
+        int ratio = VectorGemm.SWAP_MIN_RATIO, mr = VectorGemm.MR, depth = VectorGemm.SWAP_MIN_DEPTH;
+        int[][] shapes = {{ratio * 40, 40, depth + 3}, {ratio * (mr + 1) + 7, mr + 1, VectorGemm.KC + 37},
+                {2 * ratio, 2, depth}, {1000, 33, depth + 70}, {VectorGemm.MC + 5, 9, depth + 7}};
         for (int[] sh : shapes) {
-            assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, sh[0], sh[1]), Arrays.toString(sh));
+            assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, sh[0], sh[1], sh[2]), Arrays.toString(sh));
             for (float beta : new float[] {0f, 1.25f}) {
                 Problem p = new Problem(r, Transpose.T, Transpose.N, sh[0], sh[1], sh[2], 0.5f, beta);
                 KernelThreads.setThreads(1);
@@ -218,13 +218,14 @@ class GemmTest {
                 }
             }
         }
-        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * 40 - 1, 40));
-        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.N, 4000, 40));
-        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, 4000, 1));
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * 40 - 1, 40, depth));
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * 40, 40, depth - 1));
+        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.N, 4000, 40, depth));
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, 4000, 1, depth));
         int wide = VectorGemm.SWAP_MAX_COLS;
-        assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * wide, wide));
-        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * (wide + 1), wide + 1));
-        int batch = 3, m = ratio * 30, n = 30, k = 50;
+        assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * wide, wide, depth));
+        assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * (wide + 1), wide + 1, depth));
+        int batch = 3, m = ratio * 30, n = 30, k = depth + 1;
         float[] a = random(r, batch * k * m), b = random(r, batch * k * n), c0 = random(r, batch * m * n);
         float[] want = c0.clone();
         KernelThreads.setThreads(1);
