@@ -214,7 +214,10 @@ public final class Parallel {
                     deadline = waitStep(spins, deadline, this);
                 }
                 seen = ticket;
-                for (int p; (p = claim()) >= 0; ) {
+                // workersHeld again here: a worker descheduled between its wait loop and its
+                // first claim would otherwise take a part of a section started after the hold
+                // (seen once on a loaded machine, where the test seam then failed)
+                for (int p; !workersHeld && (p = claim()) >= 0; ) {
                     // The claim succeeded, so the section is still running and these fields
                     // are its own until this part is counted done.
                     Task t = task;
