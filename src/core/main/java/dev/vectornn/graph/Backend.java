@@ -177,14 +177,45 @@ abstract class Backend {
     abstract int firstNonFinite(int n, Object x, int xo);
 
     /**
-     * Cross-entropy's VJP from the saved log-softmax {@code lp} ({@code rows x classes}):
-     * {@code dx_r (+)= scale * (exp(lp_r) - eps/classes - (1 - eps) * onehot(t_r))} for rows whose
-     * target is not {@code ignore}; ignored rows are zeroed, or left alone when {@code acc}. This
-     * generic form goes row by row through {@link #tmp}; F32 overrides it with one
-     * {@code Kernels.crossEntropyBackward} call (one parallel section for all rows).
+     * The row statistics of {@link #logSoftmax}, 3 values per row at {@code stats[so + 3r]}: the
+     * row's max {@code m}, then {@code log(sum exp(x - m))} as {@code hi} (rounded to this dtype)
+     * and {@code lo} (the rest); {@code (0, 0, 0)} for an empty row. Cross-entropy saves these
+     * instead of its whole log-softmax. This generic form computes in double; F32 overrides it
+     * with {@code Kernels.logSoftmaxStats}.
      */
-    void crossEntropyBackward(int rows, int classes, Object lp, int lpo, int[] t, int ignore, double eps,
-                              double scale, Object dx, int dxo, boolean acc) {
+    void logSoftmaxStats(int rows, int cols, Object x, int xo, Object stats, int so) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols, o = so + 3 * r;
+            if (cols == 0) {
+                fill(3, 0.0, stats, o);
+                continue;
+            }
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) m = Math.max(m, get(x, xr + j));
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += Math.exp(get(x, xr + j) - m);
+            double ls = Math.log(s);
+            set(stats, o, m);
+            set(stats, o + 1, ls);
+            set(stats, o + 2, ls - get(stats, o + 1));
+        }
+    }
+
+    /** One log-softmax element from the logits and its row's {@link #logSoftmaxStats}: {@code ((x - m) - hi) - lo}. */
+    double logProb(Object x, int i, Object stats, int o) {
+        return ((get(x, i) - get(stats, o)) - get(stats, o + 1)) - get(stats, o + 2);
+    }
+
+    /**
+     * Cross-entropy's VJP from the logits {@code x} ({@code rows x classes}) and their {@link
+     * #logSoftmaxStats}: {@code dx_r (+)= scale * (softmax(x_r) - eps/classes - (1 - eps) *
+     * onehot(t_r))} for rows whose target is not {@code ignore}; ignored rows are zeroed, or left
+     * alone when {@code acc}. This generic form goes row by row through {@link #tmp}; F32
+     * overrides it with one {@code Kernels.crossEntropyBackward} call (one parallel section for
+     * all rows).
+     */
+    void crossEntropyBackward(int rows, int classes, Object x, int xo, Object stats, int so, int[] t, int ignore,
+                              double eps, double scale, Object dx, int dxo, boolean acc) {
         for (int r = 0; r < rows; r++) {
             int o = dxo + r * classes;
             if (t[r] == ignore) {
@@ -193,7 +224,11 @@ abstract class Backend {
             }
             // softmax row = exp(log-softmax row), minus the smoothed target distribution
             // (1 - eps) * onehot + eps / C, times dy / count
-            unary(UnaryOp.EXP, classes, lp, lpo + r * classes, tmp, 0);
+            int st = so + 3 * r;
+            addScalar(classes, -get(stats, st), x, xo + r * classes, tmp, 0);
+            addScalar(classes, -get(stats, st + 1), tmp, 0, tmp, 0);
+            addScalar(classes, -get(stats, st + 2), tmp, 0, tmp, 0);
+            unary(UnaryOp.EXP, classes, tmp, 0, tmp, 0);
             if (eps != 0) addScalar(classes, -eps / classes, tmp, 0, tmp, 0);
             set(tmp, t[r], get(tmp, t[r]) - (1.0 - eps));
             if (acc) axpy(classes, scale, tmp, 0, dx, o);

@@ -41,10 +41,22 @@ final class F32Backend extends Backend {
     }
 
     @Override
-    void crossEntropyBackward(int rows, int classes, Object lp, int lpo, int[] t, int ignore, double eps,
-                              double scale, Object dx, int dxo, boolean acc) {
-        K.crossEntropyBackward(rows, classes, (float[]) lp, lpo, t, 0, ignore, (float) eps, (float) scale,
-                (float[]) dx, dxo, acc);
+    void logSoftmaxStats(int rows, int cols, Object x, int xo, Object stats, int so) {
+        K.logSoftmaxStats(rows, cols, (float[]) x, xo, cols, (float[]) stats, so);
+    }
+
+    @Override
+    double logProb(Object x, int i, Object stats, int o) {
+        // the float arithmetic of the kernels' log-softmax, so the loss uses the same value as the VJP
+        float[] xs = (float[]) x, s = (float[]) stats;
+        return ((xs[i] - s[o]) - s[o + 1]) - s[o + 2];
+    }
+
+    @Override
+    void crossEntropyBackward(int rows, int classes, Object x, int xo, Object stats, int so, int[] t, int ignore,
+                              double eps, double scale, Object dx, int dxo, boolean acc) {
+        K.crossEntropyBackward(rows, classes, (float[]) x, xo, (float[]) stats, so, t, 0, ignore, (float) eps,
+                (float) scale, (float[]) dx, dxo, acc);
     }
 
     @Override

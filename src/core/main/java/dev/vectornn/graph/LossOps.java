@@ -29,8 +29,11 @@ final class LossOps {
      * and the loss is {@code sum_r l_r / count} over the {@code count} rows not ignored: torch
      * 1.13's {@code cross_entropy_loss_label_smoothing} zeroes the smoothing term of ignored
      * rows and divides it by the same count as the NLL term. With every row ignored the mean is
-     * 0/0 = NaN, as in PyTorch. The log-softmax is saved for the VJP
-     * {@code (softmax(logits_r) - eps/C - (1 - eps) * onehot(t_r)) / count}; ignored rows get 0.
+     * 0/0 = NaN, as in PyTorch. The VJP
+     * {@code (softmax(logits_r) - eps/C - (1 - eps) * onehot(t_r)) / count} (ignored rows get 0)
+     * reads the logits again with 3 saved values per row ({@link Backend#logSoftmaxStats}), not a
+     * saved log-softmax: for an LM decoder that is one write of rows x vocabulary floats less per
+     * step, and that much less memory.
      */
     static final class CrossEntropy extends OpDef {
         CrossEntropy() {
@@ -56,7 +59,7 @@ final class LossOps {
 
         @Override
         boolean vjpReadsInput(int i) {
-            return i == 1;
+            return true;
         }
 
         @Override
@@ -66,12 +69,15 @@ final class LossOps {
 
         @Override
         int savedSize(Frame f) {
-            return f.inShapes[0].numel();
+            return 3 * f.inShapes[1].numel();
         }
 
         @Override
         int scratchSize(Frame f) {
-            return f.inShapes[0].numel(); // log-softmax in inference plans, where nothing is saved
+            // the row statistics in inference plans, where nothing is saved; the log-softmax for
+            // the smoothing term's row sums
+            int lp = ((CrossEntropyAttrs) f.attrs).labelSmoothing() != 0 ? f.inShapes[0].numel() : 0;
+            return lp + 3 * f.inShapes[1].numel();
         }
 
         @Override
@@ -81,10 +87,14 @@ final class LossOps {
             CrossEntropyAttrs a = (CrossEntropyAttrs) f.attrs;
             int ignore = a.ignoreIndex();
             double eps = a.labelSmoothing();
-            Object lp = f.saved != null ? f.saved : f.scratch;
-            int lpo = f.saved != null ? f.savedOff : f.scratchOff;
             Backend b = f.b;
-            b.logSoftmax(rows, classes, f.in[0], f.inOff[0], lp, lpo);
+            Object x = f.in[0];
+            int xo = f.inOff[0];
+            int lpSize = eps != 0 ? rows * classes : 0;
+            Object st = f.saved != null ? f.saved : f.scratch;
+            int so = f.saved != null ? f.savedOff : f.scratchOff + lpSize;
+            b.logSoftmaxStats(rows, classes, x, xo, st, so);
+            if (eps != 0) b.logSoftmax(rows, classes, x, xo, f.scratch, f.scratchOff);
             int[] t = (int[]) f.in[1];
             // the two terms are summed separately and mixed once at the end, as PyTorch does, so
             // eps = 0 gives exactly the plain cross-entropy (no 1 * x rounding, no 0 * sum)
@@ -98,8 +108,8 @@ final class LossOps {
                             + " at position " + r + " is out of range [0, " + classes + ") and is not the ignore index "
                             + ignore);
                 }
-                nll -= b.get(lp, lpo + r * classes + c);
-                if (eps != 0) smooth -= b.sum(classes, lp, lpo + r * classes);
+                nll -= b.logProb(x, xo + r * classes + c, st, so + 3 * r);
+                if (eps != 0) smooth -= b.sum(classes, f.scratch, f.scratchOff + r * classes);
                 count++;
             }
             double loss = eps == 0 ? nll / count : (1 - eps) * (nll / count) + (eps / classes) * (smooth / count);
@@ -118,8 +128,8 @@ final class LossOps {
             int count = 0;
             for (int r = 0; r < rows; r++) if (t[r] != ignore) count++;
             double scale = b.get(f.gOut, f.gOutOff) / count;
-            b.crossEntropyBackward(rows, classes, f.saved, f.savedOff, t, ignore, eps, scale, f.gIn[0], f.gInOff[0],
-                    f.acc[0]);
+            b.crossEntropyBackward(rows, classes, f.in[0], f.inOff[0], f.saved, f.savedOff, t, ignore, eps, scale,
+                    f.gIn[0], f.gInOff[0], f.acc[0]);
         }
     }
 

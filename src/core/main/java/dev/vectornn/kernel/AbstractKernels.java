@@ -228,21 +228,66 @@ abstract class AbstractKernels implements Kernels {
     public final void crossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
                                            int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
                                            boolean accumulate) {
+        crossEntropyCheck("crossEntropyBackward", "lp", rows, classes, lp, lpOff, targets, tOff, ignoreIndex,
+                smoothing, dx, dxOff);
+        doCrossEntropyBackward(rows, classes, lp, lpOff, null, 0, targets, tOff, ignoreIndex, smoothing, scale,
+                dx, dxOff, accumulate);
+    }
+
+    @Override
+    public final void crossEntropyBackward(int rows, int classes, float[] x, int xOff, float[] stats, int statsOff,
+                                           int[] targets, int tOff, int ignoreIndex, float smoothing, float scale,
+                                           float[] dx, int dxOff, boolean accumulate) {
         String k = "crossEntropyBackward";
+        crossEntropyCheck(k, "x", rows, classes, x, xOff, targets, tOff, ignoreIndex, smoothing, dx, dxOff);
+        statsCheck(k, rows, x, xOff, rows * classes, stats, statsOff);
+        disjoint(k, "dx", dx, dxOff, rows * classes, "stats", stats, statsOff, 3 * rows);
+        doCrossEntropyBackward(rows, classes, x, xOff, stats, statsOff, targets, tOff, ignoreIndex, smoothing, scale,
+                dx, dxOff, accumulate);
+    }
+
+    @Override
+    public final void logSoftmaxStats(int rows, int cols, float[] x, int xOff, int ldx, float[] stats, int statsOff) {
+        String k = "logSoftmaxStats";
+        size(k, "rows", rows);
+        size(k, "cols", cols);
+        matrix(k, "x", x, xOff, rows, cols, ldx);
+        statsCheck(k, rows, x, xOff, rows == 0 ? 0 : (rows - 1) * ldx + cols, stats, statsOff);
+        doLogSoftmaxStats(rows, cols, x, xOff, ldx, stats, statsOff);
+    }
+
+    /** {@code stats} holds 3 floats per row and does not overlap the {@code span} floats of x. */
+    private static void statsCheck(String k, int rows, float[] x, int xOff, int span, float[] stats, int statsOff) {
+        if ((long) rows * 3 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(k + ": " + rows + " rows need more than 2^31 - 1 stats");
+        }
+        vector(k, "stats", stats, statsOff, 3 * rows);
+        disjoint(k, "stats", stats, statsOff, 3 * rows, "x", x, xOff, span);
+    }
+
+    /** Two ranges of the same array must not overlap. */
+    private static void disjoint(String k, String an, float[] a, int aOff, int aLen, String bn, float[] b, int bOff, int bLen) {
+        if (a == b && aLen > 0 && bLen > 0 && aOff < bOff + bLen && bOff < aOff + aLen) {
+            throw new IllegalArgumentException(k + ": " + an + " [" + aOff + ", " + (aOff + aLen) + ") overlaps " + bn
+                    + " [" + bOff + ", " + (bOff + bLen) + ") in the same array");
+        }
+    }
+
+    /** The checks both forms of crossEntropyBackward share; {@code in} names the input read. */
+    private static void crossEntropyCheck(String k, String in, int rows, int classes, float[] lp, int lpOff,
+                                          int[] targets, int tOff, int ignoreIndex, float smoothing,
+                                          float[] dx, int dxOff) {
         size(k, "rows", rows);
         size(k, "classes", classes);
         int total = rowsTimesCols(k, rows, classes);
-        vector(k, "lp", lp, lpOff, total);
+        vector(k, in, lp, lpOff, total);
         vector(k, "dx", dx, dxOff, total);
         Checks.notNull(k, "targets", targets);
         if (tOff < 0 || (long) tOff + rows > targets.length) {
             throw new IllegalArgumentException(k + ": targets needs " + rows + " elements from offset " + tOff
                     + " but its length is " + targets.length);
         }
-        if (lp == dx && total > 0 && lpOff < dxOff + total && dxOff < lpOff + total) {
-            throw new IllegalArgumentException(k + ": dx [" + dxOff + ", " + (dxOff + total) + ") overlaps lp ["
-                    + lpOff + ", " + (lpOff + total) + ") in the same array");
-        }
+        disjoint(k, "dx", dx, dxOff, total, in, lp, lpOff, total);
         if (!(smoothing >= 0 && smoothing <= 1)) {
             throw new IllegalArgumentException(k + ": smoothing must be in [0, 1], got " + smoothing);
         }
@@ -253,8 +298,6 @@ abstract class AbstractKernels implements Kernels {
                         + classes + ") and is not the ignore index " + ignoreIndex);
             }
         }
-        doCrossEntropyBackward(rows, classes, lp, lpOff, targets, tOff, ignoreIndex, smoothing, scale, dx, dxOff,
-                accumulate);
     }
 
     @Override
@@ -683,9 +726,13 @@ abstract class AbstractKernels implements Kernels {
                                                  float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
 
     /** {@link #crossEntropyBackward} after the checks (targets are valid). */
-    protected abstract void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets,
-                                                   int tOff, int ignoreIndex, float smoothing, float scale,
-                                                   float[] dx, int dxOff, boolean accumulate);
+    /** {@code stats == null}: {@code lp} is the log-softmax; else {@code lp} is the logits and stats their row statistics. */
+    protected abstract void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, float[] stats,
+                                                   int statsOff, int[] targets, int tOff, int ignoreIndex,
+                                                   float smoothing, float scale, float[] dx, int dxOff,
+                                                   boolean accumulate);
+
+    protected abstract void doLogSoftmaxStats(int rows, int cols, float[] x, int xOff, int ldx, float[] stats, int statsOff);
 
     protected abstract void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,
                                         float[] beta, int betaOff, float eps, float[] y, int yOff,

@@ -163,6 +163,31 @@ public interface Kernels {
                               int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff, boolean accumulate);
 
     /**
+     * The row statistics of {@link #logSoftmax}, so a caller can keep them instead of the whole
+     * output: for each row {@code r} of {@code x}, three floats at {@code stats[statsOff + 3r]}:
+     * {@code m} (the row's largest element), then {@code hi} and {@code lo}, the log of
+     * {@code sum_j exp(x_j - m)} as a float pair ({@code hi} the rounded value, {@code lo} the
+     * rest, so {@code hi + lo} carries about twice float's precision). The log-softmax element is
+     * then {@code ((x_j - m) - hi) - lo} in float: exactly what {@link #logSoftmax} returns in
+     * the vector implementation, and within its tolerance in the scalar one. An empty row
+     * ({@code cols == 0}) gets {@code (0, 0, 0)}. {@code stats} must not overlap {@code x}.
+     */
+    void logSoftmaxStats(int rows, int cols, float[] x, int xOff, int ldx, float[] stats, int statsOff);
+
+    /**
+     * {@link #crossEntropyBackward(int, int, float[], int, int[], int, int, float, float, float[],
+     * int, boolean) Cross-entropy's gradient} from the logits {@code x} ({@code rows x classes},
+     * contiguous) and their {@link #logSoftmaxStats row statistics}, instead of a saved
+     * log-softmax: each {@code lp[r, j]} is computed as {@code ((x[r, j] - m) - hi) - lo} in
+     * float and then used exactly as there. So a caller that saves 3 floats per row instead of
+     * the log-softmax gets the same bits (in the vector implementation, whose {@link #logSoftmax}
+     * rounds the same way). {@code dx} must not overlap {@code x} or {@code stats}.
+     */
+    void crossEntropyBackward(int rows, int classes, float[] x, int xOff, float[] stats, int statsOff,
+                              int[] targets, int tOff, int ignoreIndex, float smoothing, float scale,
+                              float[] dx, int dxOff, boolean accumulate);
+
+    /**
      * Attention weights of one score matrix, the scale, the masks and the softmax fused:
      * {@code x} and {@code y} are {@code rows x cols} and contiguous, row {@code r} holding one
      * query's scores against {@code cols} keys. Row {@code r} <em>sees</em> key {@code j} unless

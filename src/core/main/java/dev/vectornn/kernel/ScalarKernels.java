@@ -236,9 +236,9 @@ final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
-    protected void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
-                                          int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
-                                          boolean accumulate) {
+    protected void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, float[] stats, int statsOff,
+                                          int[] targets, int tOff, int ignoreIndex, float smoothing, float scale,
+                                          float[] dx, int dxOff, boolean accumulate) {
         float offset = (float) (-(double) smoothing / classes);
         double onehot = 1.0 - smoothing;
         for (int r = 0; r < rows; r++) {
@@ -249,12 +249,42 @@ final class ScalarKernels extends AbstractKernels {
                 continue;
             }
             int lo = lpOff + r * classes;
+            float m = 0f, hi = 0f, low = 0f;
+            if (stats != null) {
+                m = stats[statsOff + 3 * r];
+                hi = stats[statsOff + 3 * r + 1];
+                low = stats[statsOff + 3 * r + 2];
+            }
             for (int j = 0; j < classes; j++) {
-                float g = apply(UnaryOp.EXP, lp[lo + j]);
+                float v = stats == null ? lp[lo + j] : ((lp[lo + j] - m) - hi) - low;
+                float g = apply(UnaryOp.EXP, v);
                 if (smoothing != 0) g = g + offset;
                 if (j == t) g = (float) (g - onehot);
                 dx[o + j] = accumulate ? dx[o + j] + scale * g : scale * g;
             }
+        }
+    }
+
+    @Override
+    protected void doLogSoftmaxStats(int rows, int cols, float[] x, int xOff, int ldx, float[] stats, int statsOff) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * ldx, o = statsOff + 3 * r;
+            if (cols == 0) {
+                stats[o] = 0f;
+                stats[o + 1] = 0f;
+                stats[o + 2] = 0f;
+                continue;
+            }
+            float m = doMax(cols, x, xr);
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += Math.exp(x[xr + j] - m);
+            }
+            double logSum = Math.log(s);
+            float hi = (float) logSum;
+            stats[o] = m;
+            stats[o + 1] = hi;
+            stats[o + 2] = (float) (logSum - hi);
         }
     }
 

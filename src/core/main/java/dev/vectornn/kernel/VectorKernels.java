@@ -491,36 +491,42 @@ public final class VectorKernels extends AbstractKernels {
     }
 
     @Override
-    protected void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, int[] targets, int tOff,
-                                          int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
-                                          boolean accumulate) {
+    protected void doLogSoftmaxStats(int rows, int cols, float[] x, int xOff, int ldx, float[] stats, int statsOff) {
+        VectorRows.rows(VectorRows.LOG_SOFTMAX_STATS, rows, cols, x, xOff, ldx, null, 0, 0, stats, statsOff, 3);
+    }
+
+    @Override
+    protected void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, float[] stats, int statsOff,
+                                          int[] targets, int tOff, int ignoreIndex, float smoothing, float scale,
+                                          float[] dx, int dxOff, boolean accumulate) {
         // one section for the whole batch: per-row kernel calls each split a 33278-class row
         // over the threads, 1400 hand-offs per word-LM step
         int parts = VectorParallel.parts((long) rows * classes, VectorParallel.MIN_HEAVY, rows);
         if (VectorParallel.begin(parts)) {
             CrossEntropyTask t = CrossEntropyTask.INSTANCE;
             try {
-                t.classes = classes; t.lp = lp; t.lpOff = lpOff; t.targets = targets; t.tOff = tOff;
-                t.ignoreIndex = ignoreIndex; t.smoothing = smoothing; t.scale = scale; t.dx = dx; t.dxOff = dxOff;
-                t.accumulate = accumulate;
+                t.classes = classes; t.lp = lp; t.lpOff = lpOff; t.stats = stats; t.statsOff = statsOff;
+                t.targets = targets; t.tOff = tOff; t.ignoreIndex = ignoreIndex; t.smoothing = smoothing;
+                t.scale = scale; t.dx = dx; t.dxOff = dxOff; t.accumulate = accumulate;
                 t.runSplit(rows, 1, parts);
             } finally {
                 VectorParallel.end(t);
             }
             return;
         }
-        crossEntropyRows(0, rows, classes, lp, lpOff, targets, tOff, ignoreIndex, smoothing, scale, dx, dxOff,
-                accumulate);
+        crossEntropyRows(0, rows, classes, lp, lpOff, stats, statsOff, targets, tOff, ignoreIndex, smoothing, scale,
+                dx, dxOff, accumulate);
     }
 
     /**
      * {@link #doCrossEntropyBackward} over rows {@code [r0, r1)}: each chunk of a row is built in a
-     * per-thread L1 chunk (EXP, then the smoothing offset, then the target) and written to
-     * {@code dx} once, by scale or axpy.
+     * per-thread L1 chunk (the log-softmax from the logits and row statistics when {@code stats}
+     * is given, EXP, then the smoothing offset, then the target) and written to {@code dx} once,
+     * by scale or axpy.
      */
-    private static void crossEntropyRows(int r0, int r1, int classes, float[] lp, int lpOff, int[] targets, int tOff,
-                                         int ignoreIndex, float smoothing, float scale, float[] dx, int dxOff,
-                                         boolean accumulate) {
+    private static void crossEntropyRows(int r0, int r1, int classes, float[] lp, int lpOff, float[] stats,
+                                         int statsOff, int[] targets, int tOff, int ignoreIndex, float smoothing,
+                                         float scale, float[] dx, int dxOff, boolean accumulate) {
         float offset = (float) (-(double) smoothing / classes);
         double onehot = 1.0 - smoothing;
         float[] chunk = VectorUnary.scratch().ce;
@@ -534,7 +540,13 @@ public final class VectorKernels extends AbstractKernels {
             int lo = lpOff + r * classes;
             for (int c = 0; c < classes; c += chunk.length) {
                 int m = Math.min(chunk.length, classes - c);
-                VectorUnary.unaryRange(UnaryOp.EXP, m, lp, lo + c, chunk, 0);
+                if (stats == null) {
+                    VectorUnary.unaryRange(UnaryOp.EXP, m, lp, lo + c, chunk, 0);
+                } else {
+                    int so = statsOff + 3 * r;
+                    VectorRows.shift(m, lp, lo + c, stats[so], stats[so + 1], stats[so + 2], chunk, 0);
+                    VectorUnary.unaryRange(UnaryOp.EXP, m, chunk, 0, chunk, 0);
+                }
                 if (smoothing != 0) addScalarRange(m, offset, chunk, 0);
                 if (t >= c && t < c + m) chunk[t - c] = (float) (chunk[t - c] - onehot);
                 if (accumulate) axpyRange(m, scale, chunk, 0, dx, o + c);
@@ -557,21 +569,21 @@ public final class VectorKernels extends AbstractKernels {
     /** The arguments of one split {@link #doCrossEntropyBackward} (guarded by the pool's lock). */
     private static final class CrossEntropyTask extends VectorParallel.RangeTask {
         static final CrossEntropyTask INSTANCE = new CrossEntropyTask();
-        int classes, lpOff, tOff, ignoreIndex, dxOff;
+        int classes, lpOff, statsOff, tOff, ignoreIndex, dxOff;
         float smoothing, scale;
         boolean accumulate;
-        float[] lp, dx;
+        float[] lp, stats, dx;
         int[] targets;
 
         @Override
         void range(int from, int to) {
-            crossEntropyRows(from, to, classes, lp, lpOff, targets, tOff, ignoreIndex, smoothing, scale, dx, dxOff,
-                    accumulate);
+            crossEntropyRows(from, to, classes, lp, lpOff, stats, statsOff, targets, tOff, ignoreIndex, smoothing,
+                    scale, dx, dxOff, accumulate);
         }
 
         @Override
         void clear() {
-            lp = null; dx = null; targets = null;
+            lp = null; stats = null; dx = null; targets = null;
         }
     }
 

@@ -32,11 +32,12 @@ final class VectorRows {
 
     // ---------------------------------------------------------------- splitting over threads
 
-    static final int SOFTMAX = 0, LOG_SOFTMAX = 1, SOFTMAX_BACKWARD = 2, LOG_SOFTMAX_BACKWARD = 3;
+    static final int SOFTMAX = 0, LOG_SOFTMAX = 1, SOFTMAX_BACKWARD = 2, LOG_SOFTMAX_BACKWARD = 3, LOG_SOFTMAX_STATS = 4;
 
     /**
      * The softmax family over {@code rows} rows of {@code cols}: {@code kind} is {@link #SOFTMAX}
-     * or {@link #LOG_SOFTMAX} ({@code a = x}, {@code c = y}; {@code b} unused) or one of the
+     * or {@link #LOG_SOFTMAX} ({@code a = x}, {@code c = y}; {@code b} unused), {@link
+     * #LOG_SOFTMAX_STATS} ({@code a = x}, {@code c = stats} with {@code ldc = 3}) or one of the
      * backward kinds ({@code a = y}, {@code b = dy}, {@code c = dx}).
      */
     static void rows(int kind, int rows, int cols, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -66,6 +67,9 @@ final class VectorRows {
             }
             case LOG_SOFTMAX -> {
                 for (int r = r0; r < r1; r++) logSoftmax(cols, a, aOff + r * lda, c, cOff + r * ldc);
+            }
+            case LOG_SOFTMAX_STATS -> {
+                for (int r = r0; r < r1; r++) logSoftmaxStats(cols, a, aOff + r * lda, c, cOff + r * ldc);
             }
             case SOFTMAX_BACKWARD -> {
                 for (int r = r0; r < r1; r++) softmaxBackward(cols, a, aOff + r * lda, b, bOff + r * ldb, c, cOff + r * ldc);
@@ -305,17 +309,38 @@ final class VectorRows {
     /** Log-softmax of one row; {@code y} may be {@code x}. */
     static void logSoftmax(int n, float[] x, int xo, float[] y, int yo) {
         if (n == 0) return;
+        float[] st = VectorUnary.scratch().rowStats;
+        logSoftmaxStats(n, x, xo, st, 0);
+        shift(n, x, xo, st[0], st[1], st[2], y, yo);
+    }
+
+    /**
+     * One row's (max, hi, lo): the log-sum as a float pair, so (x - m) - logSum loses at most
+     * about one rounding; {@code (0, 0, 0)} for an empty row.
+     */
+    static void logSoftmaxStats(int n, float[] x, int xo, float[] s, int so) {
+        if (n == 0) {
+            s[so] = 0f;
+            s[so + 1] = 0f;
+            s[so + 2] = 0f;
+            return;
+        }
         float mf = VectorKernels.maxOf(n, x, xo);
         double logSum = Math.log(sumExp(n, x, xo, mf));
-        // log-sum as a float pair, so (x - m) - logSum loses at most about one rounding
         float hi = (float) logSum;
-        float lo = (float) (logSum - hi);
+        s[so] = mf;
+        s[so + 1] = hi;
+        s[so + 2] = (float) (logSum - hi);
+    }
+
+    /** {@code y = ((x - m) - hi) - lo} over {@code n} elements: the log-softmax from its row statistics. */
+    static void shift(int n, float[] x, int xo, float m, float hi, float lo, float[] y, int yo) {
         int i = 0;
         for (int b = F.loopBound(n); i < b; i += L) {
-            FloatVector.fromArray(F, x, xo + i).sub(mf).sub(hi).sub(lo).intoArray(y, yo + i);
+            FloatVector.fromArray(F, x, xo + i).sub(m).sub(hi).sub(lo).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
-            y[yo + i] = x[xo + i] - mf - hi - lo;
+            y[yo + i] = x[xo + i] - m - hi - lo;
         }
     }
 

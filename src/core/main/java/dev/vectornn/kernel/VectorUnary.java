@@ -243,6 +243,8 @@ final class VectorUnary {
         final float[] lanes = new float[L], bandLanes = new float[L * L];
         /** Cross-entropy's VJP builds each chunk of a row here (VectorKernels). */
         final float[] ce = new float[CHUNK_U];
+        /** One row's log-softmax statistics (VectorRows.logSoftmax). */
+        final float[] rowStats = new float[3];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

@@ -118,6 +118,28 @@ class KernelArgumentsTest {
         bad.add(new Bad("crossEntropyBackward smoothing above 1", iae,
                 k -> k.crossEntropyBackward(2, 5, a, 0, t2, 0, -100, 1.5f, 1f, b, 0, false),
                 "crossEntropyBackward", "smoothing", "1.5"));
+        float[] st6 = new float[6];
+        bad.add(new Bad("crossEntropyBackward from logits: stats too short", iae,
+                k -> k.crossEntropyBackward(2, 5, a, 0, new float[5], 0, t2, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "stats", "6", "5"));
+        bad.add(new Bad("crossEntropyBackward from logits: dx overlaps stats", iae,
+                k -> k.crossEntropyBackward(1, 3, a, 0, b, 0, new int[] {1}, 0, -100, 0f, 1f, b, 2, false),
+                "crossEntropyBackward", "dx", "overlaps", "stats", "[2, 5)", "[0, 3)"));
+        bad.add(new Bad("crossEntropyBackward from logits: dx overlaps x", iae,
+                k -> k.crossEntropyBackward(1, 5, a, 0, st6, 0, new int[] {1}, 0, -100, 0f, 1f, a, 4, false),
+                "crossEntropyBackward", "dx", "overlaps", "x", "[4, 9)", "[0, 5)"));
+        bad.add(new Bad("crossEntropyBackward from logits: stats overlaps x", iae,
+                k -> k.crossEntropyBackward(1, 5, a, 0, a, 4, new int[] {1}, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "stats", "overlaps", "x", "[4, 7)", "[0, 5)"));
+        bad.add(new Bad("crossEntropyBackward from logits: target out of range", IndexOutOfBoundsException.class,
+                k -> k.crossEntropyBackward(2, 5, a, 0, st6, 0, new int[] {1, 5}, 0, -100, 0f, 1f, b, 0, false),
+                "crossEntropyBackward", "target 5", "row 1"));
+        bad.add(new Bad("logSoftmaxStats stats too short", iae,
+                k -> k.logSoftmaxStats(2, 5, a, 0, 5, new float[5], 0), "logSoftmaxStats", "stats", "6", "5"));
+        bad.add(new Bad("logSoftmaxStats stats overlaps x", iae,
+                k -> k.logSoftmaxStats(1, 5, a, 0, 5, a, 3), "logSoftmaxStats", "stats", "overlaps", "x"));
+        bad.add(new Bad("logSoftmaxStats ldx < cols", iae,
+                k -> k.logSoftmaxStats(2, 5, a, 0, 4, st6, 0), "logSoftmaxStats", "x", "4", "5"));
         bad.add(new Bad("crossEntropyBackward null targets", npe,
                 k -> k.crossEntropyBackward(2, 5, a, 0, null, 0, -100, 0f, 1f, b, 0, false),
                 "crossEntropyBackward", "targets"));

@@ -330,6 +330,33 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void crossEntropyFromLogits() {
+        // word-LM rows (split), short rows, and one row (never split)
+        int[][] shapes = {{6, 33278 / 3 + 1, 1}, {129, 67, 1}, {1, 3 * HEAVY, 0}};
+        for (int[] sh : shapes) {
+            int rows = sh[0], classes = sh[1], split = sh[2];
+            float[] x = random(rows * classes + 1, -8, 8);
+            int[] t = new int[rows];
+            for (int r = 0; r < rows; r++) t[r] = r % 5 == 3 ? -100 : (r * 7919) % classes;
+            float[] start = random(rows * classes + 2, -1, 1);
+            check("logSoftmaxStats " + rows + "x" + classes, split, () -> {
+                float[] st = new float[3 * rows];
+                v.logSoftmaxStats(rows, classes, x, 1, classes, st, 0);
+                return new float[][] {st};
+            });
+            float[] st = new float[3 * rows];
+            v.logSoftmaxStats(rows, classes, x, 1, classes, st, 0);
+            for (boolean acc : new boolean[] {false, true}) {
+                check("crossEntropyBackward from logits " + rows + "x" + classes + " acc=" + acc, split, () -> {
+                    float[] dx = start.clone();
+                    v.crossEntropyBackward(rows, classes, x, 1, st, 0, t, 0, -100, 0.1f, 1f / rows, dx, 2, acc);
+                    return new float[][] {dx};
+                });
+            }
+        }
+    }
+
+    @Test
     void layerNorm() {
         // 77 x 203 (odd tails), a GPT-like 96 x 128, and just under the threshold
         int[][] shapes = {{77, 203, 1}, {96, 128, 1}, {2, HEAVY / 2 - 1, 0}};

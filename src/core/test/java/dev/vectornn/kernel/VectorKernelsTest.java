@@ -207,6 +207,43 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * logSoftmaxStats describes logSoftmax: the vector log-softmax is ((x - m) - hi) - lo of its
+     * statistics bit for bit, and cross-entropy's VJP from the logits and statistics gives the
+     * bits of the VJP from that saved log-softmax. Scalar and vector statistics agree.
+     */
+    @Test
+    void crossEntropyBackwardFromLogits() {
+        for (int classes : new int[] {L - 1, 3 * L + 5, 600, 33278}) {
+            int rows = 4;
+            float[] logits = random(rows * classes + 1, 6);
+            float[] sv = new float[3 * rows + 2], ss = new float[3 * rows + 2];
+            v.logSoftmaxStats(rows, classes, logits, 1, classes, sv, 2);
+            s.logSoftmaxStats(rows, classes, logits, 1, classes, ss, 2);
+            float[] lp = new float[rows * classes];
+            v.logSoftmax(rows, classes, logits, 1, classes, lp, 0, classes);
+            for (int r = 0; r < rows; r++) {
+                int o = 2 + 3 * r;
+                assertEquals(ss[o], sv[o], 0f, "max of row " + r);
+                assertEquals((double) ss[o + 1] + ss[o + 2], (double) sv[o + 1] + sv[o + 2], 1e-6, "log-sum of row " + r);
+                for (int j = 0; j < classes; j++) {
+                    float want = ((logits[1 + r * classes + j] - sv[o]) - sv[o + 1]) - sv[o + 2];
+                    assertEquals(want, lp[r * classes + j], 0f, "logSoftmax from its stats at " + r + "," + j);
+                }
+            }
+            int[] t = {classes - 1, -100, 0, classes / 2};
+            for (float smoothing : new float[] {0f, 0.1f}) {
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] start = random(rows * classes + 3, 1);
+                    float[] fromLp = start.clone(), fromLogits = start.clone();
+                    v.crossEntropyBackward(rows, classes, lp, 0, t, 0, -100, smoothing, 0.25f, fromLp, 3, acc);
+                    v.crossEntropyBackward(rows, classes, logits, 1, sv, 2, t, 0, -100, smoothing, 0.25f, fromLogits, 3, acc);
+                    assertArrayEquals(fromLp, fromLogits, "classes=" + classes + " smoothing=" + smoothing + " acc=" + acc);
+                }
+            }
+        }
+    }
+
     @Test
     void attentionSoftmax() {
         int[] sizes = {1, L - 1, L + 1, 2 * L + 3, 70};

@@ -82,4 +82,50 @@ class CrossEntropyProperties {
                     TranscendentalProperties.ULPS, tol);
         }
     }
+
+    /**
+     * The form that reads the logits and 3 saved floats per row ({@code logSoftmaxStats}) gives
+     * the bits of the form that reads a saved log-softmax, when that log-softmax is the one the
+     * statistics describe: the vector kernels' own {@code logSoftmax}, and for the scalar kernels
+     * {@code ((x - m) - hi) - lo} in float. Both kernels' statistics agree (max exactly, the
+     * log-sum to a few ulp).
+     */
+    @Property
+    void fromLogitsEqualsFromSavedLogSoftmax(@ForAll("cases") Case c) {
+        Statistics.label("classes").collect(Gen.sizeClass(c.classes()));
+        int rows = c.rows(), classes = c.classes();
+        float[] x = c.logits().data();
+        int xo = c.logits().off();
+        String what = "crossEntropyBackward from logits " + rows + "x" + classes + " smoothing=" + c.smoothing()
+                + " acc=" + c.accumulate();
+        float[][] stats = new float[2][];
+        for (int which = 0; which < 2; which++) {
+            Kernels k = which == 0 ? vector() : scalar();
+            float[] st = new float[3 * rows + 1];
+            k.logSoftmaxStats(rows, classes, x, xo, classes, st, 1);
+            stats[which] = st;
+            float[] lp = new float[rows * classes];
+            if (which == 0) {
+                k.logSoftmax(rows, classes, x, xo, classes, lp, 0, classes);
+            } else {
+                for (int i = 0; i < lp.length; i++) {
+                    int r = i / classes;
+                    lp[i] = ((x[xo + i] - st[1 + 3 * r]) - st[2 + 3 * r]) - st[3 + 3 * r];
+                }
+            }
+            float[] want = run(k, c, lp);
+            float[] got = c.dx().data().clone();
+            k.crossEntropyBackward(rows, classes, x, xo, st, 1, c.targets(), 0, -100, c.smoothing(), c.scale(), got,
+                    c.dx().off(), c.accumulate());
+            for (int i = 0; i < want.length; i++) {
+                Check.exact(what + (which == 0 ? " vector" : " scalar") + ", element " + i, want[i], got[i]);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = 1 + 3 * r;
+            Check.exact(what + " max of row " + r, stats[1][o], stats[0][o]);
+            double v = (double) stats[0][o + 1] + stats[0][o + 2], sc = (double) stats[1][o + 1] + stats[1][o + 2];
+            Check.close(what + " log-sum of row " + r, (float) sc, (float) v, 4, 4 * Check.U * Math.abs(sc) + 1e-6);
+        }
+    }
 }
