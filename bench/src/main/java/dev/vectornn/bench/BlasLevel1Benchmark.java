@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Level-1 kernels and reductions, scalar vs vector: {@code dot}, {@code axpy}, {@code scale},
- * {@code fill}, {@code sum}, {@code max}, {@code argmax}, and {@code gatherRows} (the copy of a
- * permutation).
+ * {@code fill}, {@code sum}, {@code max}, {@code argmax}, {@code gatherRows} (the copy of a
+ * permutation) and {@code addRows} (a bias gradient: the column sums of a {@code rows x cols}
+ * batch, split as the row kernels split it, {@code cols = min(size, 1024)}).
  *
  * <p>Each (impl, size) pair runs in its own fork, so the {@link Kernels} call site sees one
  * implementation only, as in production where the provider's choice is a {@code static final}.
@@ -46,6 +47,8 @@ public class BlasLevel1Benchmark {
     private float[] out;
     private float alpha;
     private int[] headSplit;
+    private int rows;
+    private int cols;
 
     /** Builds the kernels and inputs once per trial (never inside the timed region). */
     @Setup(Level.Trial)
@@ -54,8 +57,8 @@ public class BlasLevel1Benchmark {
         x = Fixtures.uniform(size, 1, -1f, 1f);
         y = Fixtures.uniform(size, 2, -1f, 1f);
         out = new float[size];
-        // axpy accumulates into y on every call; a small alpha keeps y far from overflow for
-        // any realistic number of calls (it grows by at most 1e-3 per call).
+        // axpy and addRows accumulate into y on every call; a small alpha keeps y far from
+        // overflow for any realistic number of calls (it grows by at most 1e-3 per call and row).
         alpha = 1e-3f;
         // the attention head split [T, H, D] -> [H, T, D] with H = 8, D = 32 (a 64-float size is 2 x 1 x 32)
         int d = 32, h = Math.min(8, size / d), t = size / (h * d);
@@ -63,6 +66,9 @@ public class BlasLevel1Benchmark {
         for (int hi = 0, r = 0; hi < h; hi++) {
             for (int ti = 0; ti < t; ti++) headSplit[r++] = (ti * h + hi) * d;
         }
+        // a batch of hidden-size rows, as a Linear layer's bias gradient sums them
+        cols = Fixtures.cols(size);
+        rows = Fixtures.rows(size);
     }
 
     /** {@code x . y}: 2n FLOPs, 8n bytes read. */
@@ -105,6 +111,15 @@ public class BlasLevel1Benchmark {
     @Benchmark
     public void gatherRows() {
         k.gatherRows(headSplit.length, 32, x, 0, headSplit, 1, out, 0, false);
+    }
+
+    /**
+     * {@code y[j] += alpha * x[r, j]} over the {@code rows} of {@code x} seen as {@code rows x cols}:
+     * 2n FLOPs, 4n bytes ({@code y} is one row, kept in cache).
+     */
+    @Benchmark
+    public void addRows() {
+        k.addRows(rows, cols, alpha, x, 0, cols, y, 0);
     }
 
     /** First index of {@code max x}: 4n bytes. */

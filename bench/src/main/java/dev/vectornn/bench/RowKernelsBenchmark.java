@@ -2,6 +2,7 @@ package dev.vectornn.bench;
 
 import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.Kernels;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,9 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Kernels that work row by row on a {@code rows x cols} matrix, scalar vs vector: softmax and
- * log-softmax (forward and backward), layer norm (forward and backward) and the row/column
- * broadcasts. {@code size} is the element count, split as {@code cols = min(size, 1024)},
- * {@code rows = size / cols} (see {@link Fixtures#cols}), so the sizes match the flat kernels'.
+ * log-softmax (forward and backward), layer norm (forward and backward), the row/column
+ * broadcasts and the cross-entropy gradient (one class per column). {@code size} is the element
+ * count, split as {@code cols = min(size, 1024)}, {@code rows = size / cols} (see
+ * {@link Fixtures#cols}), so the sizes match the flat kernels'.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -29,6 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
 @State(Scope.Thread)
 public class RowKernelsBenchmark {
+
+    /** PyTorch's default {@code ignore_index}, the padding target of the cross-entropy rows. */
+    private static final int IGNORE_INDEX = -100;
 
     /** {@code scalar} or {@code vector}. */
     @Param({"scalar", "vector"})
@@ -53,6 +58,9 @@ public class RowKernelsBenchmark {
     private float[] rstd;
     private float[] dgamma;
     private float[] dbeta;
+    private float[] logProbs;
+    private int[] targets;
+    private float ceScale;
 
     /** Builds the kernels, inputs and the forward outputs the backward passes need, once per trial. */
     @Setup(Level.Trial)
@@ -77,6 +85,21 @@ public class RowKernelsBenchmark {
         // and the layer-norm statistics.
         k.softmax(rows, cols, x, 0, cols, y, 0, cols);
         k.layerNorm(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, out, 0, mean, 0, rstd, 0);
+        // The cross-entropy gradient exponentiates its input, so it gets a real log-softmax of
+        // the logits x (a bounded exp, every row a distribution), and targets as a training batch
+        // has them: random classes, with one row in 32 padding (ignored) once there are 32 rows,
+        // so a single-row size still times a counted row.
+        logProbs = new float[size];
+        k.logSoftmax(rows, cols, x, 0, cols, logProbs, 0, cols);
+        targets = new int[rows];
+        SplittableRandom random = new SplittableRandom(13);
+        int counted = 0;
+        for (int r = 0; r < rows; r++) {
+            targets[r] = r % 32 == 31 ? IGNORE_INDEX : random.nextInt(cols);
+            if (targets[r] != IGNORE_INDEX) counted++;
+        }
+        // the mean over the counted rows, as the cross-entropy loss scales its gradient
+        ceScale = 1f / counted;
     }
 
     /** Row softmax: n elements, 8n bytes. */
@@ -120,6 +143,15 @@ public class RowKernelsBenchmark {
     public void layerNormBackward() {
         k.layerNormBackward(rows, cols, dy, 0, x, 0, mean, 0, rstd, 0, gamma, 0, out, 0,
                 dgamma, 0, dbeta, 0);
+    }
+
+    /**
+     * Cross-entropy gradient with respect to the logits from the saved log-softmax, without label
+     * smoothing, {@code dx} overwritten: n elements, 8n bytes.
+     */
+    @Benchmark
+    public void crossEntropyBackward() {
+        k.crossEntropyBackward(rows, cols, logProbs, 0, targets, 0, IGNORE_INDEX, 0f, ceScale, out, 0, false);
     }
 
     /** Bias add {@code c[r,j] = a[r,j] + b[j]} (row broadcast): n FLOPs, 8n bytes. */

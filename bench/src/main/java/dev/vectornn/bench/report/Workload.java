@@ -75,6 +75,7 @@ public record Workload(String kernel, long size, double flops, double bytes, Uni
             case "BlasLevel1Benchmark.max" -> new Workload("max", n, 0, 4.0 * n, Unit.GBPS);
             case "BlasLevel1Benchmark.argmax" -> new Workload("argmax", n, 0, 4.0 * n, Unit.GBPS);
             case "BlasLevel1Benchmark.gatherRows" -> new Workload("gatherRows", n, 0, 8.0 * n, Unit.GBPS);
+            case "BlasLevel1Benchmark.addRows" -> new Workload("addRows", n, 2.0 * n, 4.0 * n, Unit.GBPS);
             case "BinaryBenchmark.binary" -> new Workload(op, n, n, 12.0 * n, Unit.GBPS);
             case "UnaryBenchmark.unary" -> new Workload(op, n, 0, 8.0 * n, Unit.GELEMS);
             case "UnaryBenchmark.unaryBackward" -> new Workload(op + " backward", n, 0, 16.0 * n, Unit.GELEMS);
@@ -84,6 +85,7 @@ public record Workload(String kernel, long size, double flops, double bytes, Uni
             case "RowKernelsBenchmark.logSoftmaxBackward" -> new Workload("log-softmax backward", n, 0, 12.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.layerNorm" -> new Workload("layer-norm", n, 0, 8.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.layerNormBackward" -> new Workload("layer-norm backward", n, 0, 12.0 * n, Unit.GELEMS);
+            case "RowKernelsBenchmark.crossEntropyBackward" -> new Workload("cross-entropy backward", n, 0, 8.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.binaryRowAdd" -> new Workload("add, row broadcast", n, n, 8.0 * n, Unit.GBPS);
             case "RowKernelsBenchmark.binaryColMul" -> new Workload("mul, column broadcast", n, n, 8.0 * n, Unit.GBPS);
             case "OptimizerBenchmark.sgdMomentum" -> new Workload("sgd (momentum)", n, 0, 20.0 * n, Unit.GBPS);
