@@ -59,6 +59,7 @@ public class RowKernelsBenchmark {
     private float[] dgamma;
     private float[] dbeta;
     private float[] logProbs;
+    private float[] ceStats;
     private int[] targets;
     private float ceScale;
 
@@ -91,6 +92,8 @@ public class RowKernelsBenchmark {
         // so a single-row size still times a counted row.
         logProbs = new float[size];
         k.logSoftmax(rows, cols, x, 0, cols, logProbs, 0, cols);
+        ceStats = new float[3 * rows];
+        k.logSoftmaxStats(rows, cols, x, 0, cols, ceStats, 0);
         targets = new int[rows];
         SplittableRandom random = new SplittableRandom(13);
         int counted = 0;
@@ -152,6 +155,21 @@ public class RowKernelsBenchmark {
     @Benchmark
     public void crossEntropyBackward() {
         k.crossEntropyBackward(rows, cols, logProbs, 0, targets, 0, IGNORE_INDEX, 0f, ceScale, out, 0, false);
+    }
+
+    /**
+     * The same gradient from the logits and their 3 row statistics, as the graph's cross-entropy
+     * computes it (it saves the statistics, not the log-softmax): n elements, 8n bytes.
+     */
+    @Benchmark
+    public void crossEntropyBackwardFromLogits() {
+        k.crossEntropyBackward(rows, cols, x, 0, ceStats, 0, targets, 0, IGNORE_INDEX, 0f, ceScale, out, 0, false);
+    }
+
+    /** The log-softmax's row statistics only (max, log-sum): n elements read, 4n bytes. */
+    @Benchmark
+    public void logSoftmaxStats() {
+        k.logSoftmaxStats(rows, cols, x, 0, cols, ceStats, 0);
     }
 
     /** Bias add {@code c[r,j] = a[r,j] + b[j]} (row broadcast): n FLOPs, 8n bytes. */

@@ -86,6 +86,9 @@ public record Workload(String kernel, long size, double flops, double bytes, Uni
             case "RowKernelsBenchmark.layerNorm" -> new Workload("layer-norm", n, 0, 8.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.layerNormBackward" -> new Workload("layer-norm backward", n, 0, 12.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.crossEntropyBackward" -> new Workload("cross-entropy backward", n, 0, 8.0 * n, Unit.GELEMS);
+            case "RowKernelsBenchmark.crossEntropyBackwardFromLogits" ->
+                    new Workload("cross-entropy backward from logits", n, 0, 8.0 * n, Unit.GELEMS);
+            case "RowKernelsBenchmark.logSoftmaxStats" -> new Workload("log-softmax stats", n, 0, 4.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.binaryRowAdd" -> new Workload("add, row broadcast", n, n, 8.0 * n, Unit.GBPS);
             case "RowKernelsBenchmark.binaryColMul" -> new Workload("mul, column broadcast", n, n, 8.0 * n, Unit.GBPS);
             case "OptimizerBenchmark.sgdMomentum" -> new Workload("sgd (momentum)", n, 0, 20.0 * n, Unit.GBPS);
