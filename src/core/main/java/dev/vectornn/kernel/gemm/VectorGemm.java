@@ -85,11 +85,21 @@ public final class VectorGemm {
      * Widest block of C (columns) for which full panels of A are read in place instead of packed.
      * Packing A pays off over the {@code nc / NR} column panels that reuse each packed panel;
      * with few of them (the skinny {@code n} of a weight gradient or an LM decoder's input
-     * gradient) the copy costs more than the strided reads it saves. Measured at 512 bits, A in
-     * place ran the 200-column word-LM decoder gradients 1.15x (N) and 1.2x (T) as fast as
-     * packed, 128 columns 1.13x (N), but 256 columns 0.95x (N) and 512 columns 0.82x (N).
+     * gradient) the copy costs more than the strided reads it saves. Measured at 512 bits with
+     * one thread after warm-up: at 8 panels (256 columns) A in place ran the attention
+     * workload's projection gradients 1.15x (256 x 256, k 2048, TN) and 1.17x (768 x 256) and
+     * its input gradient 1.06x (2048 x 256, k 768, NN) as fast as packed; at 12 or 16 panels it
+     * was 0.9x to 1.04x. At 256 bits, 8 panels (128 columns) ran 1.15x to 1.3x.
      */
-    static final int DIRECT_A_MAX_COLS = 7 * NR;
+    static final int DIRECT_A_MAX_COLS = 8 * NR;
+
+    /**
+     * Widest block read in place when A's stride is a multiple of 1024 floats (4 KB): the 12
+     * rows of a panel then fall in the same L1 sets. At 8 panels the LSTM's recurrent input
+     * gradient (32 x 256, k 1024, lda 1024) ran 0.95x in place (1.04x with a padded stride),
+     * while at 4 panels (2048 x 128, k 1024) in place still beat packing, 1.1x.
+     */
+    static final int DIRECT_A_ALIASED_MAX_COLS = 7 * NR;
 
     /**
      * A {@code TN} problem at least this many times taller than wide, and at most {@link
@@ -361,10 +371,12 @@ public final class VectorGemm {
      * {@link #DIRECT_A_MAX_COLS}); either way every product and sum is the same, so the choice
      * never changes a bit. A transposed A in place takes one row of A per {@code p}: when its
      * stride is a multiple of 2 KB those rows share a few L2 sets and evict one another
-     * (measured: no gain at lda 1024), so such an A is packed.
+     * (measured: no gain at lda 1024), so such an A is packed; so is any A with a 4 KB-multiple
+     * stride in a block wider than {@link #DIRECT_A_ALIASED_MAX_COLS}.
      */
     static boolean directA(Transpose ta, int lda, int nc) {
         if (nc > DIRECT_A_MAX_COLS) return false;
+        if (nc > DIRECT_A_ALIASED_MAX_COLS && lda % 1024 == 0) return false;
         return ta == Transpose.N || lda % 512 != 0;
     }
 

@@ -167,6 +167,9 @@ class GemmTest {
         Random r = new Random(17);
         KernelThreads.setThreads(1);
         int narrow = VectorGemm.DIRECT_A_MAX_COLS, wide = narrow + VectorGemm.NR + 5;
+        int aliased = VectorGemm.DIRECT_A_ALIASED_MAX_COLS;
+        assertTrue(!VectorGemm.directA(Transpose.N, 1024, aliased + 1) && VectorGemm.directA(Transpose.N, 1024, aliased));
+        assertTrue(VectorGemm.directA(Transpose.N, 1027, narrow) && !VectorGemm.directA(Transpose.T, 2048, aliased));
         for (Transpose ta : TS) {
             for (Transpose tb : TS) {
                 for (int[] mk : new int[][] {{4 * VectorGemm.MR + 5, VectorGemm.KC + 37}, {VectorGemm.MC + VectorGemm.MR, 300}, {512, 70}}) {
