@@ -52,12 +52,8 @@ abstract class AbstractKernels implements Kernels {
         size(k, "cols", cols);
         matrix(k, "a", a, aOff, rows, cols, lda);
         vector(k, "y", y, yOff, cols);
-        if (a == y && rows > 0 && cols > 0) {
-            long aEnd = aOff + (long) (rows - 1) * lda + cols;
-            if (yOff < aEnd && aOff < yOff + cols) {
-                throw new IllegalArgumentException(k + ": y [" + yOff + ", " + (yOff + cols) + ") overlaps a ["
-                        + aOff + ", " + aEnd + ") in the same array");
-            }
+        if (rows > 0) {
+            disjoint(k, "y", y, yOff, cols, "a", a, aOff, (rows - 1) * lda + cols);
         }
         doAddRows(rows, cols, alpha, a, aOff, lda, y, yOff);
     }
@@ -359,10 +355,7 @@ abstract class AbstractKernels implements Kernels {
             int m = (int) maskLen;
             vector(k, "keyMask", keyMask, keyMaskOff, m);
             // as for one matrix: the output is written while the mask is read
-            if (keyMask == out && keyMaskOff < outOff + n && outOff < keyMaskOff + m && n > 0 && m > 0) {
-                throw new IllegalArgumentException(k + ": keyMask [" + keyMaskOff + ", " + (keyMaskOff + m) + ") overlaps "
-                        + outName + " [" + outOff + ", " + (outOff + n) + ") in the same array");
-            }
+            disjoint(k, "keyMask", keyMask, keyMaskOff, m, outName, out, outOff, n);
         }
     }
 
@@ -387,10 +380,7 @@ abstract class AbstractKernels implements Kernels {
             vector(k, "keyMask", keyMask, keyMaskOff, cols);
             // the kernels write the output row by row while they read the mask: a shared span
             // would change the mask under them
-            if (keyMask == out && keyMaskOff < outOff + n && outOff < keyMaskOff + cols && n > 0 && cols > 0) {
-                throw new IllegalArgumentException(k + ": keyMask [" + keyMaskOff + ", " + (keyMaskOff + cols) + ") overlaps "
-                        + outName + " [" + outOff + ", " + (outOff + n) + ") in the same array");
-            }
+            disjoint(k, "keyMask", keyMask, keyMaskOff, cols, outName, out, outOff, n);
         }
     }
 
@@ -725,13 +715,17 @@ abstract class AbstractKernels implements Kernels {
     protected abstract void doLogSoftmaxBackward(int rows, int cols, float[] y, int yOff, int ldy,
                                                  float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx);
 
-    /** {@link #crossEntropyBackward} after the checks (targets are valid). */
-    /** {@code stats == null}: {@code lp} is the log-softmax; else {@code lp} is the logits and stats their row statistics. */
+    /**
+     * {@link #crossEntropyBackward} after the checks (targets are valid). {@code stats == null}:
+     * {@code lp} is the log-softmax; else {@code lp} is the logits and {@code stats} their row
+     * statistics.
+     */
     protected abstract void doCrossEntropyBackward(int rows, int classes, float[] lp, int lpOff, float[] stats,
                                                    int statsOff, int[] targets, int tOff, int ignoreIndex,
                                                    float smoothing, float scale, float[] dx, int dxOff,
                                                    boolean accumulate);
 
+    /** {@link #logSoftmaxStats} after the checks. */
     protected abstract void doLogSoftmaxStats(int rows, int cols, float[] x, int xOff, int ldx, float[] stats, int statsOff);
 
     protected abstract void doLayerNorm(int rows, int cols, float[] x, int xOff, float[] gamma, int gammaOff,

@@ -162,6 +162,9 @@ class KernelArgumentsTest {
                 k -> k.attentionSoftmax(1, 2, Float.NaN, false, a, 0, null, 0, b, 0), "attentionSoftmax", "scale", "NaN"));
         bad.add(new Bad("attentionSoftmax null y", npe,
                 k -> k.attentionSoftmax(1, 2, 1f, false, a, 0, null, 0, null, 0), "attentionSoftmax", "y"));
+        bad.add(new Bad("attentionSoftmaxBatched keyMask inside y", iae,
+                k -> k.attentionSoftmaxBatched(2, 2, 2, 1f, false, a, 0, b, 2, 1, b, 0),
+                "attentionSoftmaxBatched", "keyMask", "[2, 6)", "y", "[0, 8)"));
         bad.add(new Bad("attentionSoftmax keyMask inside y", iae,
                 k -> k.attentionSoftmax(2, 2, 1f, false, a, 0, b, 3, b, 0), "attentionSoftmax", "keyMask", "[3, 5)", "y", "[0, 4)"));
         bad.add(new Bad("attentionSoftmaxBackward dy past end", iae,
