@@ -2,6 +2,7 @@ package dev.vectornn.graph;
 
 import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.DType;
 
@@ -99,6 +100,14 @@ abstract class Backend {
     /** BLAS gemm, as {@code Kernels.gemm}. */
     abstract void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
                        Object b, int bo, int ldb, double beta, Object c, int co, int ldc);
+
+    /**
+     * Batched gemm with a triangle known to be zero, as {@code Kernels.gemmBatched(Triangle, ...)}
+     * ({@link Triangle#FULL} is {@link #gemmBatched}).
+     */
+    abstract void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
+                              Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
+                              double beta, Object c, int co, int sc, int ldc);
 
     /** Batched gemm, as {@code Kernels.gemmBatched} (stride 0 reuses a matrix). */
     void gemmBatched(Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,

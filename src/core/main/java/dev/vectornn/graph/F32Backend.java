@@ -4,6 +4,7 @@ import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.KernelProvider;
 import dev.vectornn.kernel.Kernels;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.DType;
 
@@ -183,6 +184,14 @@ final class F32Backend extends Backend {
               Object b, int bo, int ldb, double beta, Object c, int co, int ldc) {
         K.gemm(ta, tb, m, n, k, (float) alpha, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float) beta,
                 (float[]) c, co, ldc);
+    }
+
+    @Override
+    void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
+                     Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
+                     double beta, Object c, int co, int sc, int ldc) {
+        K.gemmBatched(tri, ta, tb, batch, m, n, k, (float) alpha, (float[]) a, ao, sa, lda, (float[]) b, bo, sb, ldb,
+                (float) beta, (float[]) c, co, sc, ldc);
     }
 
     @Override

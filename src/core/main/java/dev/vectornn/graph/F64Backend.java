@@ -3,6 +3,7 @@ package dev.vectornn.graph;
 import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.ScalarMath;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.DType;
 
@@ -174,6 +175,32 @@ final class F64Backend extends Backend {
                 int ci = co + i * ldc + j;
                 // BLAS: beta == 0 overwrites without reading C (which may hold NaN)
                 cs[ci] = beta == 0 ? alpha * s : alpha * s + beta * cs[ci];
+            }
+        }
+    }
+
+    @Override
+    void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
+                     Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
+                     double beta, Object c, int co, int sc, int ldc) {
+        double[] as = (double[]) a, bs = (double[]) b, cs = (double[]) c;
+        boolean tA = ta == Transpose.T, tB = tb == Transpose.T;
+        for (int e = 0; e < batch; e++) {
+            int ae = ao + e * sa, be = bo + e * sb, ce = co + e * sc;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        // the stored A's upper triangle (column > row) counts as 0
+                        if (tri == Triangle.LOWER_A && (tA ? i > p : p > i)) continue;
+                        double av = tA ? as[ae + p * lda + i] : as[ae + i * lda + p];
+                        double bv = tB ? bs[be + j * ldb + p] : bs[be + p * ldb + j];
+                        s += av * bv;
+                    }
+                    if (tri == Triangle.LOWER_RESULT && j > i) s = 0;
+                    int ci = ce + i * ldc + j;
+                    cs[ci] = beta == 0 ? alpha * s : alpha * s + beta * cs[ci];
+                }
             }
         }
     }

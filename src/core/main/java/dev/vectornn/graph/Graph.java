@@ -1,5 +1,6 @@
 package dev.vectornn.graph;
 
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.ShapeException;
 import dev.vectornn.tensor.Tensor;
@@ -218,6 +219,23 @@ public final class Graph {
     /** {@code op(a) @ op(b)} where {@code op} transposes the last two dimensions when asked. */
     public Node matmul(Node a, Node b, boolean transA, boolean transB) {
         return apply(Ops.MATMUL, new MatmulOps.Attrs(transA, transB), a, b);
+    }
+
+    /**
+     * A product with a triangle known to be zero, skipped by the kernel (about half the work when
+     * the matrices are square): causal attention's scores and weighted sum.
+     * {@link Triangle#LOWER_RESULT}: {@code tril(a @ b^T)} (transA false, transB true), the scores
+     * of queries by keys with the future cut off. {@link Triangle#LOWER_A}: {@code op(tril(a)) @ b}
+     * (transB false), a weighted sum whose weights are zero above the diagonal; a's upper triangle
+     * is ignored, whatever it holds. {@code tril} keeps row index {@code >=} column index of the
+     * last two dimensions; {@link Triangle#FULL} is the plain product.
+     *
+     * @throws dev.vectornn.tensor.ShapeException if the shapes do not fit, or the triangle does
+     *         not allow the transposes
+     */
+    public Node matmul(Node a, Node b, boolean transA, boolean transB, Triangle triangle) {
+        return apply(Ops.MATMUL, new MatmulOps.Attrs(transA, transB, java.util.Objects.requireNonNull(triangle,
+                "matmul: triangle")), a, b);
     }
 
     /** Sum over {@code axes} (all axes if none given), dropping them. */

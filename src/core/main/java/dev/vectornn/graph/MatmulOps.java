@@ -1,6 +1,7 @@
 package dev.vectornn.graph;
 
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.ShapeException;
 
@@ -8,19 +9,28 @@ import dev.vectornn.tensor.ShapeException;
  * Matrix products on the kernels' GEMM: {@code op(a) @ op(b)} for 2-D operands, batched for 3-D
  * ones ({@code [B, m, k] @ [B, k, n]}), with a 2-D operand shared across the batch (a linear
  * layer on a sequence: {@code [B, T, d] @ [d, h]}). {@code op} transposes the last two
- * dimensions when the attribute asks for it.
+ * dimensions when the attribute asks for it. A {@link Triangle} attribute makes it a causal
+ * product that skips a zero triangle ({@link Graph#matmul(Node, Node, boolean, boolean, Triangle)}).
  */
 final class MatmulOps {
     private MatmulOps() {}
 
-    /** Whether each operand is used transposed (its last two dimensions swapped). */
-    record Attrs(boolean transA, boolean transB) {}
+    /**
+     * Whether each operand is used transposed (its last two dimensions swapped), and which
+     * triangle the product skips.
+     */
+    record Attrs(boolean transA, boolean transB, Triangle triangle) {
+        Attrs(boolean transA, boolean transB) {
+            this(transA, transB, Triangle.FULL);
+        }
+    }
 
     /**
      * Resolved sizes: {@code batch} products of {@code m x k} by {@code k x n}; {@code sa}/{@code sb}
      * are batch strides (0 for a shared operand); {@code lda}/{@code ldb} the stored row lengths.
      */
-    record Dims(int batch, int m, int n, int k, int lda, int ldb, int sa, int sb, Transpose ta, Transpose tb) {}
+    record Dims(int batch, int m, int n, int k, int lda, int ldb, int sa, int sb, Transpose ta, Transpose tb,
+                Triangle tri) {}
 
     static final class Matmul extends OpDef {
         Matmul() {
@@ -40,6 +50,13 @@ final class MatmulOps {
                 throw new ShapeException("a" + (t.transA() ? "^T" : "") + " is " + a + ", b" + (t.transB() ? "^T" : "")
                         + " is " + b + "; inner dimensions " + ak + " and " + bk + " differ");
             }
+            // the gradient of a triangular product is again one only in these orientations
+            if (t.triangle() == Triangle.LOWER_RESULT && (t.transA() || !t.transB())) {
+                throw new ShapeException("a triangle LOWER_RESULT product must be a @ b^T (transA false, transB true)");
+            }
+            if (t.triangle() == Triangle.LOWER_A && t.transB()) {
+                throw new ShapeException("a triangle LOWER_A product must not transpose b");
+            }
             if (a.rank() == 3 && b.rank() == 3 && a.dim(0) != b.dim(0)) {
                 throw new ShapeException("a is " + a + ", b is " + b + "; batch dimensions " + a.dim(0) + " and "
                         + b.dim(0) + " differ");
@@ -58,13 +75,13 @@ final class MatmulOps {
             int batch = f.outShape.rank() == 3 ? f.outShape.dim(0) : 1;
             int sa = a.rank() == 3 ? m * k : 0, sb = b.rank() == 3 ? k * n : 0;
             Transpose ta = t.transA() ? Transpose.T : Transpose.N, tb = t.transB() ? Transpose.T : Transpose.N;
-            if (batch > 1 && sb == 0 && !t.transA()) {
+            if (batch > 1 && sb == 0 && !t.transA() && t.triangle() == Triangle.FULL) {
                 // [B, m, k] @ [k, n] is one [B*m, k] @ [k, n] product: bigger GEMM, and dB sums over B for free
                 m *= batch;
                 batch = 1;
                 sa = 0;
             }
-            f.prep = new Dims(batch, m, n, k, a.dim(-1), b.dim(-1), sa, sb, ta, tb);
+            f.prep = new Dims(batch, m, n, k, a.dim(-1), b.dim(-1), sa, sb, ta, tb, t.triangle());
         }
 
         @Override
@@ -75,7 +92,7 @@ final class MatmulOps {
         @Override
         void forward(Frame f) {
             Dims d = (Dims) f.prep;
-            f.b.gemmBatched(d.ta(), d.tb(), d.batch(), d.m(), d.n(), d.k(), 1.0, f.in[0], f.inOff[0], d.sa(), d.lda(),
+            f.b.gemmBatched(d.tri(), d.ta(), d.tb(), d.batch(), d.m(), d.n(), d.k(), 1.0, f.in[0], f.inOff[0], d.sa(), d.lda(),
                     f.in[1], f.inOff[1], d.sb(), d.ldb(), 0.0, f.out, f.outOff, d.m() * d.n(), d.n());
         }
 
@@ -114,13 +131,20 @@ final class MatmulOps {
          */
         private static void gradA(Frame f, Dims d, int count, int gy, int bo, int sb, double beta, int da, int sda) {
             int mn = d.m() * d.n();
+            // C = tril(A B^T): dA = tril(dC) B. C = tril(A) op(B): dA = tril(dC op(B)^T), also when A is
+            // stored transposed (the triangle is the stored A's)
+            Triangle tri = switch (d.tri()) {
+                case FULL -> Triangle.FULL;
+                case LOWER_RESULT -> Triangle.LOWER_A;
+                case LOWER_A -> Triangle.LOWER_RESULT;
+            };
             if (d.ta() == Transpose.N) {
                 // dA = dC op(B)^T
-                f.b.gemmBatched(Transpose.N, flip(d.tb()), count, d.m(), d.k(), d.n(), 1.0, f.gOut, gy, mn, d.n(),
+                f.b.gemmBatched(tri, Transpose.N, flip(d.tb()), count, d.m(), d.k(), d.n(), 1.0, f.gOut, gy, mn, d.n(),
                         f.in[1], bo, sb, d.ldb(), beta, f.gIn[0], da, sda, d.k());
             } else {
                 // A stored k x m: dA = op(B) dC^T
-                f.b.gemmBatched(d.tb(), Transpose.T, count, d.k(), d.m(), d.n(), 1.0, f.in[1], bo, sb, d.ldb(),
+                f.b.gemmBatched(tri, d.tb(), Transpose.T, count, d.k(), d.m(), d.n(), 1.0, f.in[1], bo, sb, d.ldb(),
                         f.gOut, gy, mn, d.n(), beta, f.gIn[0], da, sda, d.m());
             }
         }
@@ -128,13 +152,16 @@ final class MatmulOps {
         /** dB for {@code count} batch entries, as {@link #gradA} with A from {@code ao} ({@code sa} apart). */
         private static void gradB(Frame f, Dims d, int count, int gy, int ao, int sa, double beta, int db, int sdb) {
             int mn = d.m() * d.n();
+            // C = tril(A B^T): dB = tril(dC)^T A. C = tril(A) B: dB = tril(A)^T dC. Either way the
+            // product's first operand, as stored, is the triangular one
+            Triangle tri = d.tri() == Triangle.FULL ? Triangle.FULL : Triangle.LOWER_A;
             if (d.tb() == Transpose.N) {
                 // dB = op(A)^T dC
-                f.b.gemmBatched(flip(d.ta()), Transpose.N, count, d.k(), d.n(), d.m(), 1.0, f.in[0], ao, sa, d.lda(),
+                f.b.gemmBatched(tri, flip(d.ta()), Transpose.N, count, d.k(), d.n(), d.m(), 1.0, f.in[0], ao, sa, d.lda(),
                         f.gOut, gy, mn, d.n(), beta, f.gIn[1], db, sdb, d.n());
             } else {
                 // B stored n x k: dB = dC^T op(A)
-                f.b.gemmBatched(Transpose.T, d.ta(), count, d.n(), d.k(), d.m(), 1.0, f.gOut, gy, mn, d.n(),
+                f.b.gemmBatched(tri, Transpose.T, d.ta(), count, d.n(), d.k(), d.m(), 1.0, f.gOut, gy, mn, d.n(),
                         f.in[0], ao, sa, d.lda(), beta, f.gIn[1], db, sdb, d.k());
             }
         }

@@ -1,5 +1,6 @@
 package dev.vectornn.graph;
 
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Tensor;
 import java.util.ArrayList;
@@ -155,6 +156,12 @@ public final class OpSamples {
                 g.matmul(f.in(g, "a", -1, 1, 4, 3), f.in(g, "b", -1, 1, 5, 4), true, true));
         add(Ops.MATMUL, "[3,4] @ [5,4]^T", (g, f) ->
                 g.matmul(f.in(g, "a", -1, 1, 3, 4), f.in(g, "b", -1, 1, 5, 4), false, true));
+        add(Ops.MATMUL, "tril([2,5,3] @ [2,4,3]^T)", (g, f) -> g.matmul(f.in(g, "a", -1, 1, 2, 5, 3),
+                f.in(g, "b", -1, 1, 2, 4, 3), false, true, Triangle.LOWER_RESULT));
+        add(Ops.MATMUL, "tril([2,4,4]) @ [2,4,3]", (g, f) -> g.matmul(f.in(g, "a", -1, 1, 2, 4, 4),
+                f.in(g, "b", -1, 1, 2, 4, 3), false, false, Triangle.LOWER_A));
+        add(Ops.MATMUL, "tril([5,3])^T @ [5,2]", (g, f) -> g.matmul(f.in(g, "a", -1, 1, 5, 3),
+                f.in(g, "b", -1, 1, 5, 2), true, false, Triangle.LOWER_A));
         add(Ops.MATMUL, "[2,3,4] @ [2,4,5]", (g, f) -> g.matmul(f.in(g, "a", -1, 1, 2, 3, 4), f.in(g, "b", -1, 1, 2, 4, 5)));
         add(Ops.MATMUL, "[2,4,3]^T @ [2,5,4]^T", (g, f) ->
                 g.matmul(f.in(g, "a", -1, 1, 2, 4, 3), f.in(g, "b", -1, 1, 2, 5, 4), true, true));

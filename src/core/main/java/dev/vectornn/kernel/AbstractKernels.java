@@ -560,7 +560,17 @@ abstract class AbstractKernels implements Kernels {
                                   float[] a, int aOff, int strideA, int lda,
                                   float[] b, int bOff, int strideB, int ldb,
                                   float beta, float[] c, int cOff, int strideC, int ldc) {
+        gemmBatched(Triangle.FULL, transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                beta, c, cOff, strideC, ldc);
+    }
+
+    @Override
+    public final void gemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n, int k,
+                                  float alpha, float[] a, int aOff, int strideA, int lda,
+                                  float[] b, int bOff, int strideB, int ldb,
+                                  float beta, float[] c, int cOff, int strideC, int ldc) {
         String kn = "gemmBatched";
+        notNull(kn, "triangle", triangle);
         size(kn, "batch", batch);
         size(kn, "strideA", strideA);
         size(kn, "strideB", strideB);
@@ -590,8 +600,13 @@ abstract class AbstractKernels implements Kernels {
         }
         gemmDisjoint(kn, transA, transB, batch, m, n, k, a, aOff, strideA, lda, b, bOff, strideB, ldb,
                 c, cOff, strideC, ldc);
-        doGemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
-                beta, c, cOff, strideC, ldc);
+        if (triangle == Triangle.FULL) {
+            doGemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                    beta, c, cOff, strideC, ldc);
+        } else {
+            doGemmTriangular(triangle, transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB,
+                    ldb, beta, c, cOff, strideC, ldc);
+        }
     }
 
     private static void gemmCheck(String kn, Transpose transA, Transpose transB, int m, int n, int k,
@@ -793,6 +808,15 @@ abstract class AbstractKernels implements Kernels {
     protected abstract void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * {@link #gemmBatched} with {@code triangle} {@link Triangle#LOWER_RESULT} or {@link
+     * Triangle#LOWER_A}, arguments checked.
+     */
+    protected abstract void doGemmTriangular(Triangle triangle, Transpose transA, Transpose transB, int batch, int m,
+                                             int n, int k, float alpha, float[] a, int aOff, int strideA, int lda,
+                                             float[] b, int bOff, int strideB, int ldb,
+                                             float beta, float[] c, int cOff, int strideC, int ldc);
 
     /** Default: one {@link #doGemm} per entry; implementations may parallelize across the batch. */
     protected void doGemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,

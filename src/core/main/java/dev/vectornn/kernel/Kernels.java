@@ -391,4 +391,20 @@ public interface Kernels {
                      float[] a, int aOff, int strideA, int lda,
                      float[] b, int bOff, int strideB, int ldb,
                      float beta, float[] c, int cOff, int strideC, int ldc);
+
+    /**
+     * {@link #gemmBatched} with a {@link Triangle} known to be zero, which the kernel skips:
+     * {@link Triangle#LOWER_RESULT} computes only C's lower triangle (above it C becomes
+     * {@code beta * C}), {@link Triangle#LOWER_A} reads only the stored A's lower triangle (the
+     * rest counts as 0). Causal attention's score and weight products do about half the work
+     * this way. Any shape is allowed (the diagonal is {@code row == column}); {@link
+     * Triangle#FULL} is {@link #gemmBatched}. The result has the same bits as {@link #gemmBatched} of
+     * the operands with the skipped triangle zeroed (and then, for {@code LOWER_RESULT}, C's upper
+     * triangle set to {@code beta * C}), except perhaps the sign of a zero, or where a skipped
+     * product would have been {@code 0 * inf}.
+     */
+    void gemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int strideA, int lda,
+                     float[] b, int bOff, int strideB, int ldb,
+                     float beta, float[] c, int cOff, int strideC, int ldc);
 }

@@ -2,6 +2,7 @@ package dev.vectornn.nn;
 
 import dev.vectornn.graph.Graph;
 import dev.vectornn.graph.Node;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.ShapeException;
 import dev.vectornn.tensor.Tensor;
@@ -22,7 +23,9 @@ import java.util.random.RandomGenerator;
  * ({@link Graph#attentionSoftmax}): masked keys get weight exactly 0, as with PyTorch's
  * {@code -inf}, except for a query that may attend to nothing, which gets a uniform average over
  * the keys the causal mask allows it (and no gradient) here, NaN in PyTorch. Attention-weight
- * dropout (training plans) as PyTorch's {@code dropout} argument.
+ * dropout (training plans) as PyTorch's {@code dropout} argument. With the causal mask both
+ * products skip the future's triangle ({@link Triangle}): about half their multiply-adds, and
+ * the same bits as the full products.
  */
 public class MultiheadAttention extends Module {
     private final int embedDim;
@@ -121,12 +124,14 @@ public class MultiheadAttention extends Module {
             k = Linear.apply(g, key, ws[1], bs[1]);
             v = Linear.apply(g, value, ws[2], bs[2]);
         }
-        Node scores = g.matmul(splitHeads(g, q), splitHeads(g, k), false, true); // [B*H, T, S]
+        // causal: the products skip the future's triangle, which the softmax zeroes anyway
+        Triangle tri = causal ? Triangle.LOWER_RESULT : Triangle.FULL;
+        Node scores = g.matmul(splitHeads(g, q), splitHeads(g, k), false, true, tri); // [B*H, T, S]
         // scale, both masks and the softmax in one op: the [B*H, T, S] matrices are batch-major,
         // so the mask's row b covers matrices b*H .. b*H + H-1
         Node attn = g.attentionSoftmax(scores, 1.0 / Math.sqrt(hd), causal, keyPaddingMask);
         if (dropout > 0) attn = g.dropout(attn, dropout);
-        Node ctx = g.matmul(attn, splitHeads(g, v)); // [B*H, T, d]
+        Node ctx = g.matmul(attn, splitHeads(g, v), false, false, causal ? Triangle.LOWER_A : Triangle.FULL); // [B*H, T, d]
         if (heads > 1) ctx = g.permute(g.reshape(ctx, b, heads, t, hd), 0, 2, 1, 3);
         return outProj.forward(g, g.reshape(ctx, b, t, e));
     }

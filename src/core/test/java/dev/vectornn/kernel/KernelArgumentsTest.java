@@ -271,6 +271,12 @@ class KernelArgumentsTest {
                 k -> k.gemmBatched(Transpose.N, Transpose.N, -1, 2, 2, 2, 1f, a, 0, 4, 2, b, 0, 4, 2, 0f, c, 0, 4, 2), "gemmBatched", "batch", "-1"));
         bad.add(new Bad("gemmBatched null a with batch 0", npe,
                 k -> k.gemmBatched(Transpose.N, Transpose.N, 0, 2, 2, 2, 1f, null, 0, 4, 2, b, 0, 4, 2, 0f, c, 0, 4, 2), "gemmBatched", "a"));
+        bad.add(new Bad("gemmBatched null triangle", npe,
+                k -> k.gemmBatched(null, Transpose.N, Transpose.N, 1, 2, 2, 2, 1f, a, 0, 4, 2, b, 0, 4, 2, 0f, c, 0, 4, 2),
+                "gemmBatched", "triangle"));
+        bad.add(new Bad("triangular gemmBatched b too short", iae,
+                k -> k.gemmBatched(Triangle.LOWER_A, Transpose.N, Transpose.N, 1, 2, 4, 3, 1f, new float[6], 0, 0, 3,
+                        new float[11], 0, 0, 4, 0f, new float[8], 0, 0, 4), "gemmBatched", "b", "3x4", "11"));
         return bad;
     }
 

@@ -4,6 +4,7 @@ import static dev.vectornn.properties.graph.GraphGen.assertGradients;
 
 import dev.vectornn.graph.Graph;
 import dev.vectornn.graph.Node;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.properties.graph.GraphGen.Feeds;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Shape;
@@ -105,6 +106,24 @@ class OpGradientProperties {
             if (!sharedB) bd = new int[] {batch, bd[0], bd[1]};
         }
         assertGradients(g, g.matmul(f.in(g, "a", -1, 1, ad), f.in(g, "b", -1, 1, bd), ta, tb), f);
+    }
+
+    /** Causal products: tril(a @ b^T), and op(tril(a)) @ b with a's upper triangle ignored. */
+    @Property(tries = TRIES)
+    void triangularMatmul(@ForAll @IntRange(min = 1, max = 5) int m, @ForAll @IntRange(min = 1, max = 5) int k,
+                          @ForAll @IntRange(min = 1, max = 4) int n, @ForAll @IntRange(min = 0, max = 3) int batch,
+                          @ForAll boolean lowerResult, @ForAll boolean ta, @ForAll boolean sharedB, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        boolean transA = !lowerResult && ta, transB = lowerResult;
+        int[] ad = transA ? new int[] {k, m} : new int[] {m, k};
+        int[] bd = transB ? new int[] {n, k} : new int[] {k, n};
+        if (batch > 0) {
+            ad = new int[] {batch, ad[0], ad[1]};
+            if (!sharedB) bd = new int[] {batch, bd[0], bd[1]};
+        }
+        Triangle tri = lowerResult ? Triangle.LOWER_RESULT : Triangle.LOWER_A;
+        assertGradients(g, g.matmul(f.in(g, "a", -1, 1, ad), f.in(g, "b", -1, 1, bd), transA, transB, tri), f);
     }
 
     private static int[] axes(int[] d, int mask) {

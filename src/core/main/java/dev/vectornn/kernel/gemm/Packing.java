@@ -57,6 +57,51 @@ final class Packing {
         }
     }
 
+    /** Floats a {@link #packALower} buffer needs past its panels (whole vectors of a panel's last row). */
+    static final int LOWER_SLACK = (MR + L - 1) / L * L;
+
+    /**
+     * Copies the lower triangle of A (block rows {@code ic .. ic+mc}, depths {@code pc .. pc+kc})
+     * that the tiles of a {@link dev.vectornn.kernel.Triangle#LOWER_A} product read, with the
+     * entries above A's diagonal that a tile still covers set to 0. As stored ({@link
+     * Transpose#N}) the copy is row-major with row length {@code kc} (a row-kernel operand): row
+     * {@code i} up to the end of its tile's range {@code p < i0 + MR}, by {@code System.arraycopy}.
+     * Transposed, it is the packed panel layout from the tile's first depth {@code p >= i0} on,
+     * one vector copy per {@code p} where A and {@code ap} (with {@link #LOWER_SLACK}) have room:
+     * its spill past {@code MR} lands on the next {@code p}'s slots, written next, or on depths
+     * the next panel never reads. Nothing else of the buffer is written.
+     */
+    static void packALower(Transpose ta, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int i0 = ic + ir, base = ir * kc;
+            if (ta == Transpose.N) {
+                int end = Math.min(kc, i0 + MR - pc);
+                for (int r = 0; r < MR; r++) {
+                    int row = base + r * kc;
+                    int copied = r < mr ? Math.max(0, Math.min(end, i0 + r + 1 - pc)) : 0;
+                    if (copied > 0) System.arraycopy(a, aOff + (i0 + r) * lda + pc, ap, row, copied);
+                    for (int p = Math.max(copied, 0); p < end; p++) ap[row + p] = 0f;
+                }
+            } else {
+                int lo = Math.max(0, i0 - pc);
+                for (int p = lo; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i0, dst = base + p * MR;
+                    if (mr == MR && src + LOWER_SLACK <= a.length && dst + LOWER_SLACK <= ap.length) {
+                        for (int v = 0; v < LOWER_SLACK; v += L) {
+                            FloatVector.fromArray(F, a, src + v).intoArray(ap, dst + v);
+                        }
+                    } else {
+                        for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
+                        for (int r = mr; r < MR; r++) ap[dst + r] = 0f;
+                    }
+                    // op(A)(i0 + r, pc + p) = A[pc + p][i0 + r] is above A's diagonal for i0 + r > pc + p
+                    for (int r = Math.max(0, pc + p - i0 + 1); r < MR; r++) ap[dst + r] = 0f;
+                }
+            }
+        }
+    }
+
     /** Packs op(B)(pc .. pc+kc, jc .. jc+nc) into {@code bp}. */
     static void packB(Transpose tb, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {

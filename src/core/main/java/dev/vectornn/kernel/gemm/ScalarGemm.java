@@ -1,6 +1,7 @@
 package dev.vectornn.kernel.gemm;
 
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 
 /**
  * The scalar reference GEMM and GEMV: plain loops on one thread, the oracle the Vector API
@@ -63,6 +64,48 @@ public final class ScalarGemm {
                     }
                     c[ci + j] = beta == 0f ? alpha * s : alpha * s + beta * c[ci + j];
                 }
+            }
+        }
+    }
+
+    /**
+     * One GEMM with a {@link Triangle} known to be zero, as {@link
+     * dev.vectornn.kernel.Kernels#gemmBatched(Triangle, Transpose, Transpose, int, int, int, int,
+     * float, float[], int, int, int, float[], int, int, int, float, float[], int, int, int)}
+     * describes: a dot product per element of C over the part of {@code k} the triangle leaves,
+     * in index order.
+     */
+    public static void gemmTriangular(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                      float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            scaleMatrix(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int ars = ta == Transpose.N ? lda : 1;
+        int acs = ta == Transpose.N ? 1 : lda;
+        int brs = tb == Transpose.N ? ldb : 1;
+        int bcs = tb == Transpose.N ? 1 : ldb;
+        boolean lowerA = tri == Triangle.LOWER_A;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * ars;
+            int ci = cOff + i * ldc;
+            // op(A)'s row i is nonzero at p <= i (A as stored) or p >= i (A transposed)
+            int p0 = lowerA && ta == Transpose.T ? Math.min(i, k) : 0;
+            int p1 = lowerA && ta == Transpose.N ? Math.min(i + 1, k) : k;
+            for (int j = 0; j < n; j++) {
+                if (tri == Triangle.LOWER_RESULT && j > i) {
+                    c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+                    continue;
+                }
+                float s = 0f;
+                for (int p = p0; p < p1; p++) {
+                    s += a[ai + p * acs] * b[bOff + p * brs + j * bcs];
+                }
+                c[ci + j] = beta == 0f ? alpha * s : alpha * s + beta * c[ci + j];
             }
         }
     }

@@ -4,8 +4,10 @@ import static dev.vectornn.kernel.simd.Simd.F;
 
 import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.kernel.parallel.Parallel;
 import dev.vectornn.kernel.simd.Simd;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -42,6 +44,12 @@ import jdk.incubator.vector.FloatVector;
  * {@code C^T} packs well and runs at the speed of a square problem, where the skinny {@code C}
  * leaves most of each packed panel idle. Every element takes the same products in the same
  * order ({@code fma(a, b, acc)} equals {@code fma(b, a, acc)}), so the bits do not change.
+ *
+ * <p><b>Triangular products</b> ({@link Triangle}, for causal attention): the same blocked
+ * loops skip the tiles of C wholly above the diagonal ({@code LOWER_RESULT}) or cut each tile's
+ * {@code k} range to where its rows of {@code op(tril(A))} can be nonzero ({@code LOWER_A}, with
+ * A copied by {@link Packing#packALower}: only the triangle the tiles read, the rest zeroed). Each batch entry runs on one
+ * thread; entries spread over the threads as for any batch.
  *
  * <p><b>Tuning knobs</b> (for benchmarking; defaults measured on a Zen 4 EPYC, AVX-512):
  * {@code -Dvectornn.gemm.tile=12x2|6x4|6x2} (rows x vectors; default 12x2 at 512 bits, 6x2
@@ -221,7 +229,7 @@ public final class VectorGemm {
         long work = (long) m * n * k;
         if (threads > 1 && batch > 1 && work * batch >= PARALLEL_MIN && (batch >= threads || work < PARALLEL_MIN)) {
             BatchTask t = BatchTask.INSTANCE;
-            if (t.tryRun(Math.min(threads, batch), ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda,
+            if (t.tryRun(Math.min(threads, batch), Triangle.FULL, ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda,
                     b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc)) {
                 return;
             }
@@ -229,6 +237,49 @@ public final class VectorGemm {
         for (int i = 0; i < batch; i++) {
             gemm(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
                     beta, c, cOff + i * strideC, ldc);
+        }
+    }
+
+    /**
+     * {@link #gemmBatched} with a {@link Triangle} known to be zero (see {@link
+     * dev.vectornn.kernel.Kernels#gemmBatched(Triangle, Transpose, Transpose, int, int, int, int,
+     * float, float[], int, int, int, float[], int, int, int, float, float[], int, int, int)}).
+     * Entries are never split: several run in parallel, one per thread at a time.
+     */
+    public static void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k,
+                                   float alpha, float[] a, int aOff, int strideA, int lda,
+                                   float[] b, int bOff, int strideB, int ldb,
+                                   float beta, float[] c, int cOff, int strideC, int ldc) {
+        if (tri == Triangle.FULL) {
+            gemmBatched(ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                    beta, c, cOff, strideC, ldc);
+            return;
+        }
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        int threads = KernelThreads.threads();
+        if (threads > 1 && batch > 1 && (long) m * n * k * batch >= PARALLEL_MIN) {
+            BatchTask t = BatchTask.INSTANCE;
+            if (t.tryRun(Math.min(threads, batch), tri, ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda,
+                    b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc)) {
+                return;
+            }
+        }
+        for (int i = 0; i < batch; i++) {
+            triangular(tri, ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                    beta, c, cOff + i * strideC, ldc);
+        }
+    }
+
+    /** One triangular product on the calling thread. */
+    private static void triangular(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        if (alpha == 0f || k == 0) {
+            ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
+        } else {
+            blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, Scratch.get());
         }
     }
 
@@ -247,13 +298,13 @@ public final class VectorGemm {
                 ScalarGemm.scaleMatrix(n, m, beta, c, cOff, csc);
             }
         } else if (csc != 1) {
-            blocked(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, Scratch.get());
+            blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, Scratch.get());
         } else if (m == 1) {
             rowTimesMatrix(ta, tb, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff);
         } else if (n == 1) {
             matrixTimesColumn(ta, tb, m, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc);
         } else {
-            blocked(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, Scratch.get());
+            blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, Scratch.get());
         }
     }
 
@@ -310,18 +361,20 @@ public final class VectorGemm {
      * The packed, cache-blocked algorithm on the calling thread, for any shape (the parallel
      * split calls it on sub-blocks of C; its arithmetic per element does not depend on the
      * sub-block). Requires {@code alpha != 0} and {@code k > 0}. C has general strides as in
-     * {@link #split}.
+     * {@link #split}. A triangle other than {@link Triangle#FULL} needs the whole product (its
+     * diagonal is at row index == column index of this call) and a row-major C.
      */
-    static void blocked(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+    static void blocked(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int rsc, int csc, Scratch s) {
         int kcMax = depth(k);
-        float[] ap = s.a(roundUp(Math.min(m, MC), MR) * kcMax);
+        float[] ap = s.a(roundUp(Math.min(m, MC), MR) * kcMax + Packing.LOWER_SLACK);
         float[] bp = s.b(roundUp(Math.min(n, NC), NR) * kcMax);
         float[] tile = s.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            boolean direct = directA(ta, lda, nc);
+            // a triangular A is copied, with its upper triangle zeroed (Packing.packALower)
+            boolean direct = tri != Triangle.LOWER_A && directA(ta, lda, nc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
@@ -331,18 +384,36 @@ public final class VectorGemm {
                     // in place, only a partial last panel is packed (at ap[0]): the kernel
                     // reads MR rows, and a full panel is all inside A
                     int full = direct ? mc - mc % MR : 0;
-                    if (full < mc) Packing.packA(ta, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
+                    if (tri == Triangle.LOWER_A) {
+                        Packing.packALower(ta, a, aOff, lda, ic, mc, pc, kc, ap);
+                    } else if (full < mc) {
+                        Packing.packA(ta, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            if (ir >= full) {
-                                kernel(kc, ap, (ir - full) * kc, MR, bp, jr * kc, tile);
-                            } else if (ta == Transpose.T) {
-                                kernel(kc, a, aOff + pc * lda + ic + ir, lda, bp, jr * kc, tile);
-                            } else {
-                                rowsKernel(kc, a, aOff + (ic + ir) * lda + pc, lda, bp, jr * kc, tile);
+                            int i = ic + ir, j = jc + jr;
+                            // the tile's k range within this block: all of it but for LOWER_A
+                            int p0 = 0, kt = kc;
+                            if (tri == Triangle.LOWER_A) {
+                                p0 = ta == Transpose.N ? 0 : Math.max(0, i - pc);
+                                kt = (ta == Transpose.N ? Math.min(kc, i + mr - pc) : kc) - p0;
                             }
+                            if (kt <= 0 || tri == Triangle.LOWER_RESULT && j > i + mr - 1) {
+                                // nothing to add: only the first k block has a beta to apply
+                                if (pc > 0) continue;
+                                Arrays.fill(tile, 0f);
+                            } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
+                                rowsKernel(kt, ap, ir * kc, kc, bp, jr * kc, tile);
+                            } else if (ir >= full) {
+                                kernel(kt, ap, (ir - full) * kc + p0 * MR, MR, bp, jr * kc + p0 * NR, tile);
+                            } else if (ta == Transpose.T) {
+                                kernel(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, jr * kc + p0 * NR, tile);
+                            } else {
+                                rowsKernel(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, jr * kc + p0 * NR, tile);
+                            }
+                            if (tri == Triangle.LOWER_RESULT && j + nr - 1 > i) zeroAboveDiagonal(tile, i, mr, j, nr);
                             int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
                             if (csc == 1) {
                                 writeBack(tile, mr, nr, c, ci, rsc, alpha, betaBlock);
@@ -353,6 +424,13 @@ public final class VectorGemm {
                     }
                 }
             }
+        }
+    }
+
+    /** Zeroes the entries of a raw tile at (i, j) above C's diagonal (column > row). */
+    private static void zeroAboveDiagonal(float[] t, int i, int mr, int j, int nr) {
+        for (int r = 0; r < mr; r++) {
+            for (int col = Math.max(0, i + r + 1 - j); col < nr; col++) t[r * NR + col] = 0f;
         }
     }
 
@@ -487,13 +565,13 @@ public final class VectorGemm {
                 int i1 = Math.min(m, t1 * MR);
                 if (i0 >= i1) return;
                 int aSub = aOff + (ta == Transpose.N ? i0 * lda : i0);
-                blocked(ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, beta, c, cOff + i0 * rsc, rsc, csc, s);
+                blocked(Triangle.FULL, ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, beta, c, cOff + i0 * rsc, rsc, csc, s);
             } else {
                 int j0 = t0 * NR;
                 int j1 = Math.min(n, t1 * NR);
                 if (j0 >= j1) return;
                 int bSub = bOff + (tb == Transpose.N ? j0 : j0 * ldb);
-                blocked(ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, beta, c, cOff + j0 * csc, rsc, csc, s);
+                blocked(Triangle.FULL, ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, beta, c, cOff + j0 * csc, rsc, csc, s);
             }
         }
     }
@@ -501,19 +579,20 @@ public final class VectorGemm {
     /** The reusable descriptor of a batch spread over threads entry by entry. */
     private static final class BatchTask implements Parallel.Task {
         static final BatchTask INSTANCE = new BatchTask();
+        private Triangle tri;
         private Transpose ta, tb;
         private int batch, m, n, k, aOff, strideA, lda, bOff, strideB, ldb, cOff, strideC, ldc;
         private float alpha, beta;
         private float[] a, b, c;
 
-        boolean tryRun(int parts, Transpose ta, Transpose tb, int batch, int m, int n, int k, float alpha,
+        boolean tryRun(int parts, Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, float alpha,
                        float[] a, int aOff, int strideA, int lda, float[] b, int bOff, int strideB, int ldb,
                        float beta, float[] c, int cOff, int strideC, int ldc) {
             if (!Parallel.tryAcquire()) {
                 return false;
             }
             try {
-                this.ta = ta; this.tb = tb; this.batch = batch; this.m = m; this.n = n; this.k = k;
+                this.tri = tri; this.ta = ta; this.tb = tb; this.batch = batch; this.m = m; this.n = n; this.k = k;
                 this.alpha = alpha; this.a = a; this.aOff = aOff; this.strideA = strideA; this.lda = lda;
                 this.b = b; this.bOff = bOff; this.strideB = strideB; this.ldb = ldb;
                 this.beta = beta; this.c = c; this.cOff = cOff; this.strideC = strideC; this.ldc = ldc;
@@ -530,8 +609,13 @@ public final class VectorGemm {
             int e0 = (int) ((long) part * batch / parts);
             int e1 = (int) ((long) (part + 1) * batch / parts);
             for (int i = e0; i < e1; i++) {
-                entry(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                        beta, c, cOff + i * strideC, ldc);
+                if (tri == Triangle.FULL) {
+                    entry(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                            beta, c, cOff + i * strideC, ldc);
+                } else {
+                    triangular(tri, ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                            beta, c, cOff + i * strideC, ldc);
+                }
             }
         }
     }

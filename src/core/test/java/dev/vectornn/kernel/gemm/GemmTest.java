@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -242,6 +243,99 @@ class GemmTest {
             VectorGemm.gemmBatched(Transpose.T, Transpose.N, batch, m, n, k, 1.5f, a, 0, k * m, m, b, 0, k * n, n,
                     0.5f, c, 0, m * n, n);
             assertArrayEquals(want, c, "batched transposed entries, threads=" + t);
+        }
+    }
+
+    /**
+     * A triangular product equals the full product of the operands with the triangle zeroed
+     * (LOWER_RESULT: then C's upper triangle is beta * C), bit for bit, at 1, 2 and 3 threads, for
+     * every transpose pair, shapes around the tile sizes, several k blocks and both betas; the
+     * skipped triangle of A holds NaN, so reading it would show. The scalar reference agrees with
+     * a double triple loop over the triangle.
+     */
+    @Test
+    void triangularProductsEqualTheFullProductOfTheZeroedTriangle() {
+        Random r = new Random(31);
+        int mr = VectorGemm.MR, nr = VectorGemm.NR, kc = VectorGemm.KC;
+        int[][] shapes = {{1, 1, 1}, {13, 13, 13}, {mr + 1, nr + 3, 3 * mr}, {40, 70, 33}, {70, 40, 90},
+                {128, 128, 32}, {128, 32, 128}, {2 * mr + 5, 2 * nr + 1, kc + 37}, {5, 3, 60}};
+        int batch = 3;
+        for (Triangle tri : new Triangle[] {Triangle.LOWER_RESULT, Triangle.LOWER_A}) {
+            for (Transpose ta : TS) {
+                for (Transpose tb : TS) {
+                    for (int[] sh : shapes) {
+                        for (float beta : new float[] {0f, 1.25f}) {
+                            int m = sh[0], n = sh[1], k = sh[2];
+                            int aRows = ta == Transpose.N ? m : k, aCols = ta == Transpose.N ? k : m;
+                            int lda = aCols + 1, sa = aRows * lda + 2;
+                            int ldb = (tb == Transpose.N ? n : k) + 2, sb = (tb == Transpose.N ? k : n) * ldb + 1;
+                            int ldc = n + 1, sc = m * ldc + 3;
+                            float[] a = random(r, batch * sa), b = random(r, batch * sb);
+                            float[] c0 = beta == 0f ? new float[batch * sc] : random(r, batch * sc);
+                            if (beta == 0f) Arrays.fill(c0, Float.NaN);
+                            float[] zeroed = a.clone();
+                            if (tri == Triangle.LOWER_A) {
+                                for (int e = 0; e < batch; e++) {
+                                    for (int i = 0; i < aRows; i++) {
+                                        for (int j = i + 1; j < aCols; j++) {
+                                            a[e * sa + i * lda + j] = Float.NaN;
+                                            zeroed[e * sa + i * lda + j] = 0f;
+                                        }
+                                    }
+                                }
+                            }
+                            String what = tri + " " + ta + tb + " " + Arrays.toString(sh) + " beta " + beta;
+                            KernelThreads.setThreads(1);
+                            float[] want = c0.clone();
+                            VectorGemm.gemmBatched(ta, tb, batch, m, n, k, 0.75f, zeroed, 0, sa, lda, b, 0, sb, ldb,
+                                    beta, want, 0, sc, ldc);
+                            if (tri == Triangle.LOWER_RESULT) {
+                                for (int e = 0; e < batch; e++) {
+                                    for (int i = 0; i < m; i++) {
+                                        for (int j = i + 1; j < n; j++) {
+                                            int ci = e * sc + i * ldc + j;
+                                            want[ci] = beta == 0f ? 0f : 0.75f * 0f + beta * c0[ci];
+                                        }
+                                    }
+                                }
+                            }
+                            for (int t : new int[] {1, 2, 3}) {
+                                KernelThreads.setThreads(t);
+                                float[] c = c0.clone();
+                                VectorGemm.gemmBatched(tri, ta, tb, batch, m, n, k, 0.75f, a, 0, sa, lda, b, 0, sb, ldb,
+                                        beta, c, 0, sc, ldc);
+                                assertArrayEquals(want, c, what + ", threads " + t);
+                            }
+                            float[] c = c0.clone();
+                            for (int e = 0; e < batch; e++) {
+                                ScalarGemm.gemmTriangular(tri, ta, tb, m, n, k, 0.75f, a, e * sa, lda, b, e * sb, ldb,
+                                        beta, c, e * sc, ldc);
+                            }
+                            for (int e = 0; e < batch; e++) {
+                                for (int i = 0; i < m; i++) {
+                                    for (int j = 0; j < n; j++) {
+                                        double s = 0, mag = 0;
+                                        for (int p = 0; p < k; p++) {
+                                            double av = ta == Transpose.N ? zeroed[e * sa + i * lda + p]
+                                                    : zeroed[e * sa + p * lda + i];
+                                            double bv = tb == Transpose.N ? b[e * sb + p * ldb + j] : b[e * sb + j * ldb + p];
+                                            s += av * bv;
+                                            mag += Math.abs(av * bv);
+                                        }
+                                        if (tri == Triangle.LOWER_RESULT && j > i) s = 0;
+                                        int ci = e * sc + i * ldc + j;
+                                        double old = beta == 0f ? 0 : c0[ci];
+                                        double w = 0.75 * s + beta * old;
+                                        double tol = (k + 3) * 0x1p-24 * (0.75 * mag + Math.abs(beta * old)) + 1e-30;
+                                        assertTrue(Math.abs(c[ci] - w) <= tol, what + " scalar C[" + e + "][" + i + "][" + j
+                                                + "] = " + c[ci] + ", want " + w);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
