@@ -2,6 +2,7 @@ package dev.vectornn.bench;
 
 import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.Triangle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Batched GEMM as multi-head attention uses it: {@code batch} independent products per call,
  * scalar vs vector. 128x128x32 is {@code Q K^T} for 128 tokens and 32-wide heads (run it with
  * {@code -p trans=NT} for the layout attention really uses), 128x32x128 is the attention-weighted
- * sum of values.
+ * sum of values. {@code -p triangle=LOWER_RESULT} (with {@code trans=NT}) or {@code LOWER_A} times
+ * the causal forms that skip a zero triangle; the FLOP count stays that of the full product, so
+ * their GFLOP/s read as full-product equivalents.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -50,7 +53,12 @@ public class GemmBatchedBenchmark {
     @Param({"NN"})
     public String trans;
 
+    /** The triangle skipped: {@code FULL}, {@code LOWER_RESULT} or {@code LOWER_A} ({@link Triangle}). */
+    @Param({"FULL"})
+    public String triangle;
+
     private Kernels k;
+    private Triangle tri;
     private GemmOperands ops;
 
     /** Sets the thread count and builds the kernels and operands once per trial. */
@@ -59,11 +67,12 @@ public class GemmBatchedBenchmark {
         KernelThreads.setThreads(threads);
         k = Fixtures.kernels(impl);
         ops = new GemmOperands(GemmShape.parse(shape), trans, batch);
+        tri = Triangle.valueOf(triangle);
     }
 
     /** {@code batch} products: {@code 2mnk * batch} FLOPs. */
     @Benchmark
     public void gemmBatched() {
-        ops.gemmBatched(k);
+        ops.gemmBatched(k, tri);
     }
 }

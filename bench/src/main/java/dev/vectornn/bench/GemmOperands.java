@@ -1,6 +1,7 @@
 package dev.vectornn.bench;
 
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.kernel.Transpose;
 
 /**
@@ -58,9 +59,9 @@ final class GemmOperands {
         kern.gemm(ta, tb, shape.m(), shape.n(), shape.k(), 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc);
     }
 
-    /** {@code batch} products {@code C_i = A_i * B_i}. */
-    void gemmBatched(Kernels kern) {
-        kern.gemmBatched(ta, tb, batch, shape.m(), shape.n(), shape.k(), 1f,
+    /** {@code batch} products {@code C_i = A_i * B_i}, skipping {@code tri} (FULL: nothing). */
+    void gemmBatched(Kernels kern, Triangle tri) {
+        kern.gemmBatched(tri, ta, tb, batch, shape.m(), shape.n(), shape.k(), 1f,
                 a, 0, strideA, lda, b, 0, strideB, ldb, 0f, c, 0, strideC, ldc);
     }
 }
