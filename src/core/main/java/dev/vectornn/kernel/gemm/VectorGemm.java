@@ -48,8 +48,9 @@ import jdk.incubator.vector.FloatVector;
  * <p><b>Triangular products</b> ({@link Triangle}, for causal attention): the same blocked
  * loops skip the tiles of C wholly above the diagonal ({@code LOWER_RESULT}) or cut each tile's
  * {@code k} range to where its rows of {@code op(tril(A))} can be nonzero ({@code LOWER_A}, with
- * A copied by {@link Packing#packALower}: only the triangle the tiles read, the rest zeroed). Each batch entry runs on one
- * thread; entries spread over the threads as for any batch.
+ * A copied by {@link Packing#packALower}: only the triangle the tiles read, with the entries
+ * above the diagonal zeroed). Each batch entry runs on one thread; entries spread over the
+ * threads as for any batch.
  *
  * <p><b>Tuning knobs</b> (for benchmarking; defaults measured on a Zen 4 EPYC, AVX-512):
  * {@code -Dvectornn.gemm.tile=12x2|6x4|6x2} (rows x vectors; default 12x2 at 512 bits, 6x2
@@ -565,13 +566,15 @@ public final class VectorGemm {
                 int i1 = Math.min(m, t1 * MR);
                 if (i0 >= i1) return;
                 int aSub = aOff + (ta == Transpose.N ? i0 * lda : i0);
-                blocked(Triangle.FULL, ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, beta, c, cOff + i0 * rsc, rsc, csc, s);
+                blocked(Triangle.FULL, ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, beta, c, cOff + i0 * rsc,
+                        rsc, csc, s);
             } else {
                 int j0 = t0 * NR;
                 int j1 = Math.min(n, t1 * NR);
                 if (j0 >= j1) return;
                 int bSub = bOff + (tb == Transpose.N ? j0 : j0 * ldb);
-                blocked(Triangle.FULL, ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, beta, c, cOff + j0 * csc, rsc, csc, s);
+                blocked(Triangle.FULL, ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, beta, c, cOff + j0 * csc,
+                        rsc, csc, s);
             }
         }
     }
