@@ -560,7 +560,7 @@ final class ScalarKernels extends AbstractKernels {
                                     float[] b, int bOff, int strideB, int ldb,
                                     float beta, float[] c, int cOff, int strideC, int ldc) {
         for (int i = 0; i < batch; i++) {
-            ScalarGemm.gemmTriangular(triangle, transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
+            ScalarGemm.gemm(triangle, transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
                     b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);
         }
     }

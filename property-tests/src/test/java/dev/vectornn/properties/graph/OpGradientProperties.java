@@ -99,13 +99,19 @@ class OpGradientProperties {
                 @ForAll boolean ta, @ForAll boolean tb, @ForAll boolean sharedB, @ForAll long s) {
         Graph g = new Graph();
         Feeds f = new Feeds(s);
+        int[][] d = matmulOperands(m, k, n, batch, ta, tb, sharedB);
+        assertGradients(g, g.matmul(f.in(g, "a", -1, 1, d[0]), f.in(g, "b", -1, 1, d[1]), ta, tb), f);
+    }
+
+    /** The stored dims of a and b for an m x k by k x n product, batched (batch > 0) unless b is shared. */
+    private static int[][] matmulOperands(int m, int k, int n, int batch, boolean ta, boolean tb, boolean sharedB) {
         int[] ad = ta ? new int[] {k, m} : new int[] {m, k};
         int[] bd = tb ? new int[] {n, k} : new int[] {k, n};
         if (batch > 0) {
             ad = new int[] {batch, ad[0], ad[1]};
             if (!sharedB) bd = new int[] {batch, bd[0], bd[1]};
         }
-        assertGradients(g, g.matmul(f.in(g, "a", -1, 1, ad), f.in(g, "b", -1, 1, bd), ta, tb), f);
+        return new int[][] {ad, bd};
     }
 
     /** Causal products: tril(a @ b^T), and op(tril(a)) @ b with a's upper triangle ignored. */
@@ -116,14 +122,9 @@ class OpGradientProperties {
         Graph g = new Graph();
         Feeds f = new Feeds(s);
         boolean transA = !lowerResult && ta, transB = lowerResult;
-        int[] ad = transA ? new int[] {k, m} : new int[] {m, k};
-        int[] bd = transB ? new int[] {n, k} : new int[] {k, n};
-        if (batch > 0) {
-            ad = new int[] {batch, ad[0], ad[1]};
-            if (!sharedB) bd = new int[] {batch, bd[0], bd[1]};
-        }
+        int[][] d = matmulOperands(m, k, n, batch, transA, transB, sharedB);
         Triangle tri = lowerResult ? Triangle.LOWER_RESULT : Triangle.LOWER_A;
-        assertGradients(g, g.matmul(f.in(g, "a", -1, 1, ad), f.in(g, "b", -1, 1, bd), transA, transB, tri), f);
+        assertGradients(g, g.matmul(f.in(g, "a", -1, 1, d[0]), f.in(g, "b", -1, 1, d[1]), transA, transB, tri), f);
     }
 
     private static int[] axes(int[] d, int mask) {

@@ -26,6 +26,19 @@ public final class ScalarGemm {
     public static void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
+        gemm(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * One GEMM with a {@link Triangle} known to be zero, as {@link
+     * dev.vectornn.kernel.Kernels#gemmBatched(Triangle, Transpose, Transpose, int, int, int, int,
+     * float, float[], int, int, int, float[], int, int, int, float, float[], int, int, int)}
+     * describes: a triangular product takes a dot product per element of C over the part of
+     * {@code k} the triangle leaves, in index order; {@link Triangle#FULL} is {@link #gemm}.
+     */
+    public static void gemm(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -36,7 +49,9 @@ public final class ScalarGemm {
         // op(A)(i, p) = a[aOff + i*ars + p*acs]; likewise for B. One formula for all four cases.
         int ars = ta == Transpose.N ? lda : 1;
         int acs = ta == Transpose.N ? 1 : lda;
-        if (tb == Transpose.N) {
+        if (tri != Triangle.FULL) {
+            triangular(tri, ta, tb, m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (tb == Transpose.N) {
             // i-p-j order: the inner loop walks rows of B and C contiguously.
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * ldc;
@@ -68,25 +83,10 @@ public final class ScalarGemm {
         }
     }
 
-    /**
-     * One GEMM with a {@link Triangle} known to be zero, as {@link
-     * dev.vectornn.kernel.Kernels#gemmBatched(Triangle, Transpose, Transpose, int, int, int, int,
-     * float, float[], int, int, int, float[], int, int, int, float, float[], int, int, int)}
-     * describes: a dot product per element of C over the part of {@code k} the triangle leaves,
-     * in index order.
-     */
-    public static void gemmTriangular(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
-                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                      float beta, float[] c, int cOff, int ldc) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (alpha == 0f || k == 0) {
-            scaleMatrix(m, n, beta, c, cOff, ldc);
-            return;
-        }
-        int ars = ta == Transpose.N ? lda : 1;
-        int acs = ta == Transpose.N ? 1 : lda;
+    /** {@link #gemm}'s triangular case, with A's strides already resolved. */
+    private static void triangular(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
         int brs = tb == Transpose.N ? ldb : 1;
         int bcs = tb == Transpose.N ? 1 : ldb;
         boolean lowerA = tri == Triangle.LOWER_A;

@@ -308,7 +308,7 @@ class GemmTest {
                             }
                             float[] c = c0.clone();
                             for (int e = 0; e < batch; e++) {
-                                ScalarGemm.gemmTriangular(tri, ta, tb, m, n, k, 0.75f, a, e * sa, lda, b, e * sb, ldb,
+                                ScalarGemm.gemm(tri, ta, tb, m, n, k, 0.75f, a, e * sa, lda, b, e * sb, ldb,
                                         beta, c, e * sc, ldc);
                             }
                             for (int e = 0; e < batch; e++) {
