@@ -431,7 +431,8 @@ public final class VectorGemm {
     /** Zeroes the entries of a raw tile at (i, j) above C's diagonal (column > row). */
     private static void zeroAboveDiagonal(float[] t, int i, int mr, int j, int nr) {
         for (int r = 0; r < mr; r++) {
-            for (int col = Math.max(0, i + r + 1 - j); col < nr; col++) t[r * NR + col] = 0f;
+            int from = Math.max(0, i + r + 1 - j);
+            if (from < nr) Arrays.fill(t, r * NR + from, r * NR + nr, 0f);
         }
     }
 
