@@ -81,7 +81,7 @@ final class Packing {
                     int row = base + r * kc;
                     int copied = r < mr ? Math.max(0, Math.min(end, i0 + r + 1 - pc)) : 0;
                     if (copied > 0) System.arraycopy(a, aOff + (i0 + r) * lda + pc, ap, row, copied);
-                    for (int p = Math.max(copied, 0); p < end; p++) ap[row + p] = 0f;
+                    for (int p = copied; p < end; p++) ap[row + p] = 0f;
                 }
             } else {
                 int lo = Math.max(0, i0 - pc);
