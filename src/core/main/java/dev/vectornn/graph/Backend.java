@@ -97,26 +97,13 @@ abstract class Backend {
     /** {@code sum x[i]*y[i]}. */
     abstract double dot(int n, Object x, int xo, Object y, int yo);
 
-    /** BLAS gemm, as {@code Kernels.gemm}. */
-    abstract void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
-                       Object b, int bo, int ldb, double beta, Object c, int co, int ldc);
-
     /**
-     * Batched gemm with a triangle known to be zero, as {@code Kernels.gemmBatched(Triangle, ...)}
-     * ({@link Triangle#FULL} is {@link #gemmBatched}).
+     * Batched gemm, as {@code Kernels.gemmBatched(Triangle, ...)}: stride 0 reuses a matrix, and a
+     * triangle other than {@link Triangle#FULL} is known to be zero and skipped.
      */
     abstract void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
                               Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
                               double beta, Object c, int co, int sc, int ldc);
-
-    /** Batched gemm, as {@code Kernels.gemmBatched} (stride 0 reuses a matrix). */
-    void gemmBatched(Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
-                     Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
-                     double beta, Object c, int co, int sc, int ldc) {
-        for (int i = 0; i < batch; i++) {
-            gemm(ta, tb, m, n, k, alpha, a, ao + i * sa, lda, b, bo + i * sb, ldb, beta, c, co + i * sc, ldc);
-        }
-    }
 
     /** Row-wise softmax (y may be x). */
     abstract void softmax(int rows, int cols, Object x, int xo, Object y, int yo);

@@ -180,28 +180,13 @@ final class F32Backend extends Backend {
     }
 
     @Override
-    void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
-              Object b, int bo, int ldb, double beta, Object c, int co, int ldc) {
-        K.gemm(ta, tb, m, n, k, (float) alpha, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float) beta,
-                (float[]) c, co, ldc);
-    }
-
-    @Override
     void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
-                     Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
-                     double beta, Object c, int co, int sc, int ldc) {
-        K.gemmBatched(tri, ta, tb, batch, m, n, k, (float) alpha, (float[]) a, ao, sa, lda, (float[]) b, bo, sb, ldb,
-                (float) beta, (float[]) c, co, sc, ldc);
-    }
-
-    @Override
-    void gemmBatched(Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
                      Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
                      double beta, Object c, int co, int sc, int ldc) {
         // a plan keeps every buffer in one arena: the kernels accept that as long as C's range
         // does not overlap A's or B's, which liveness guarantees (an op's output never shares
         // storage with a live input)
-        K.gemmBatched(ta, tb, batch, m, n, k, (float) alpha, (float[]) a, ao, sa, lda, (float[]) b, bo, sb, ldb,
+        K.gemmBatched(tri, ta, tb, batch, m, n, k, (float) alpha, (float[]) a, ao, sa, lda, (float[]) b, bo, sb, ldb,
                 (float) beta, (float[]) c, co, sc, ldc);
     }
 

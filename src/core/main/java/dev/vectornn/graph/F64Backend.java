@@ -160,26 +160,6 @@ final class F64Backend extends Backend {
     }
 
     @Override
-    void gemm(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
-              Object b, int bo, int ldb, double beta, Object c, int co, int ldc) {
-        double[] as = (double[]) a, bs = (double[]) b, cs = (double[]) c;
-        boolean tA = ta == Transpose.T, tB = tb == Transpose.T;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    double av = tA ? as[ao + p * lda + i] : as[ao + i * lda + p];
-                    double bv = tB ? bs[bo + j * ldb + p] : bs[bo + p * ldb + j];
-                    s += av * bv;
-                }
-                int ci = co + i * ldc + j;
-                // BLAS: beta == 0 overwrites without reading C (which may hold NaN)
-                cs[ci] = beta == 0 ? alpha * s : alpha * s + beta * cs[ci];
-            }
-        }
-    }
-
-    @Override
     void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k, double alpha,
                      Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
                      double beta, Object c, int co, int sc, int ldc) {
@@ -199,6 +179,7 @@ final class F64Backend extends Backend {
                     }
                     if (tri == Triangle.LOWER_RESULT && j > i) s = 0;
                     int ci = ce + i * ldc + j;
+                    // BLAS: beta == 0 overwrites without reading C (which may hold NaN)
                     cs[ci] = beta == 0 ? alpha * s : alpha * s + beta * cs[ci];
                 }
             }

@@ -600,13 +600,8 @@ abstract class AbstractKernels implements Kernels {
         }
         gemmDisjoint(kn, transA, transB, batch, m, n, k, a, aOff, strideA, lda, b, bOff, strideB, ldb,
                 c, cOff, strideC, ldc);
-        if (triangle == Triangle.FULL) {
-            doGemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
-                    beta, c, cOff, strideC, ldc);
-        } else {
-            doGemmTriangular(triangle, transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB,
-                    ldb, beta, c, cOff, strideC, ldc);
-        }
+        doGemmBatched(triangle, transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                beta, c, cOff, strideC, ldc);
     }
 
     private static void gemmCheck(String kn, Transpose transA, Transpose transB, int m, int n, int k,
@@ -810,22 +805,11 @@ abstract class AbstractKernels implements Kernels {
                                    float beta, float[] c, int cOff, int ldc);
 
     /**
-     * {@link #gemmBatched} with {@code triangle} {@link Triangle#LOWER_RESULT} or {@link
-     * Triangle#LOWER_A}, arguments checked.
+     * {@link #gemmBatched} after the checks; an implementation may spread the entries over the
+     * kernel threads.
      */
-    protected abstract void doGemmTriangular(Triangle triangle, Transpose transA, Transpose transB, int batch, int m,
-                                             int n, int k, float alpha, float[] a, int aOff, int strideA, int lda,
-                                             float[] b, int bOff, int strideB, int ldb,
-                                             float beta, float[] c, int cOff, int strideC, int ldc);
-
-    /** Default: one {@link #doGemm} per entry; implementations may parallelize across the batch. */
-    protected void doGemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
-                                 float[] a, int aOff, int strideA, int lda,
-                                 float[] b, int bOff, int strideB, int ldb,
-                                 float beta, float[] c, int cOff, int strideC, int ldc) {
-        for (int i = 0; i < batch; i++) {
-            doGemm(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                    beta, c, cOff + i * strideC, ldc);
-        }
-    }
+    protected abstract void doGemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m,
+                                          int n, int k, float alpha, float[] a, int aOff, int strideA, int lda,
+                                          float[] b, int bOff, int strideB, int ldb,
+                                          float beta, float[] c, int cOff, int strideC, int ldc);
 }

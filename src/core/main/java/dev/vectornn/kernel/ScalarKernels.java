@@ -555,10 +555,10 @@ final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
-    protected void doGemmTriangular(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n,
-                                    int k, float alpha, float[] a, int aOff, int strideA, int lda,
-                                    float[] b, int bOff, int strideB, int ldb,
-                                    float beta, float[] c, int cOff, int strideC, int ldc) {
+    protected void doGemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n,
+                                 int k, float alpha, float[] a, int aOff, int strideA, int lda,
+                                 float[] b, int bOff, int strideB, int ldb,
+                                 float beta, float[] c, int cOff, int strideC, int ldc) {
         for (int i = 0; i < batch; i++) {
             ScalarGemm.gemm(triangle, transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
                     b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc);

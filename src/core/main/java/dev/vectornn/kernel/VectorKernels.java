@@ -686,19 +686,10 @@ public final class VectorKernels extends AbstractKernels {
     }
 
     @Override
-    protected void doGemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
-                                 float[] a, int aOff, int strideA, int lda,
+    protected void doGemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n,
+                                 int k, float alpha, float[] a, int aOff, int strideA, int lda,
                                  float[] b, int bOff, int strideB, int ldb,
                                  float beta, float[] c, int cOff, int strideC, int ldc) {
-        VectorGemm.gemmBatched(transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda,
-                b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc);
-    }
-
-    @Override
-    protected void doGemmTriangular(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n,
-                                    int k, float alpha, float[] a, int aOff, int strideA, int lda,
-                                    float[] b, int bOff, int strideB, int ldb,
-                                    float beta, float[] c, int cOff, int strideC, int ldc) {
         VectorGemm.gemmBatched(triangle, transA, transB, batch, m, n, k, alpha, a, aOff, strideA, lda,
                 b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc);
     }

@@ -202,11 +202,20 @@ public final class VectorGemm {
         single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc);
     }
 
-    /** One entry of a batch on the calling thread, oriented as {@link #gemm} would. */
-    private static void entry(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+    /**
+     * One entry of a batch on the calling thread: oriented as {@link #gemm} would, or, with a
+     * triangle, the blocked loops that skip it.
+     */
+    private static void entry(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        if (transposeC(ta, tb, m, n, k)) {
+        if (tri != Triangle.FULL) {
+            if (alpha == 0f || k == 0) {
+                ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
+            } else {
+                blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, Scratch.get());
+            }
+        } else if (transposeC(ta, tb, m, n, k)) {
             single(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc);
         } else {
             single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1);
@@ -223,44 +232,27 @@ public final class VectorGemm {
                                    float[] a, int aOff, int strideA, int lda,
                                    float[] b, int bOff, int strideB, int ldb,
                                    float beta, float[] c, int cOff, int strideC, int ldc) {
-        if (batch == 0 || m == 0 || n == 0) {
-            return;
-        }
-        int threads = KernelThreads.threads();
-        long work = (long) m * n * k;
-        if (threads > 1 && batch > 1 && work * batch >= PARALLEL_MIN && (batch >= threads || work < PARALLEL_MIN)) {
-            BatchTask t = BatchTask.INSTANCE;
-            if (t.tryRun(Math.min(threads, batch), Triangle.FULL, ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda,
-                    b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc)) {
-                return;
-            }
-        }
-        for (int i = 0; i < batch; i++) {
-            gemm(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                    beta, c, cOff + i * strideC, ldc);
-        }
+        gemmBatched(Triangle.FULL, ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
+                beta, c, cOff, strideC, ldc);
     }
 
     /**
      * {@link #gemmBatched} with a {@link Triangle} known to be zero (see {@link
      * dev.vectornn.kernel.Kernels#gemmBatched(Triangle, Transpose, Transpose, int, int, int, int,
      * float, float[], int, int, int, float[], int, int, int, float, float[], int, int, int)}).
-     * Entries are never split: several run in parallel, one per thread at a time.
+     * A triangular entry is never split: several run in parallel, one per thread at a time.
      */
     public static void gemmBatched(Triangle tri, Transpose ta, Transpose tb, int batch, int m, int n, int k,
                                    float alpha, float[] a, int aOff, int strideA, int lda,
                                    float[] b, int bOff, int strideB, int ldb,
                                    float beta, float[] c, int cOff, int strideC, int ldc) {
-        if (tri == Triangle.FULL) {
-            gemmBatched(ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB, ldb,
-                    beta, c, cOff, strideC, ldc);
-            return;
-        }
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
         int threads = KernelThreads.threads();
-        if (threads > 1 && batch > 1 && (long) m * n * k * batch >= PARALLEL_MIN) {
+        long work = (long) m * n * k;
+        boolean whole = tri != Triangle.FULL || batch >= threads || work < PARALLEL_MIN;
+        if (threads > 1 && batch > 1 && work * batch >= PARALLEL_MIN && whole) {
             BatchTask t = BatchTask.INSTANCE;
             if (t.tryRun(Math.min(threads, batch), tri, ta, tb, batch, m, n, k, alpha, a, aOff, strideA, lda,
                     b, bOff, strideB, ldb, beta, c, cOff, strideC, ldc)) {
@@ -268,19 +260,12 @@ public final class VectorGemm {
             }
         }
         for (int i = 0; i < batch; i++) {
-            triangular(tri, ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                    beta, c, cOff + i * strideC, ldc);
-        }
-    }
-
-    /** One triangular product on the calling thread. */
-    private static void triangular(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
-                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float beta, float[] c, int cOff, int ldc) {
-        if (alpha == 0f || k == 0) {
-            ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
-        } else {
-            blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, Scratch.get());
+            int ai = aOff + i * strideA, bi = bOff + i * strideB, ci = cOff + i * strideC;
+            if (tri == Triangle.FULL) {
+                gemm(ta, tb, m, n, k, alpha, a, ai, lda, b, bi, ldb, beta, c, ci, ldc);
+            } else {
+                entry(tri, ta, tb, m, n, k, alpha, a, ai, lda, b, bi, ldb, beta, c, ci, ldc);
+            }
         }
     }
 
@@ -613,13 +598,8 @@ public final class VectorGemm {
             int e0 = (int) ((long) part * batch / parts);
             int e1 = (int) ((long) (part + 1) * batch / parts);
             for (int i = e0; i < e1; i++) {
-                if (tri == Triangle.FULL) {
-                    entry(ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                            beta, c, cOff + i * strideC, ldc);
-                } else {
-                    triangular(tri, ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                            beta, c, cOff + i * strideC, ldc);
-                }
+                entry(tri, ta, tb, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
+                        beta, c, cOff + i * strideC, ldc);
             }
         }
     }
