@@ -6,6 +6,7 @@ import static dev.vectornn.properties.kernel.Gen.vector;
 import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.Kernels;
 import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.properties.kernel.Gen.Mat;
 import dev.vectornn.properties.kernel.Gen.Vec;
 import java.util.Arrays;
@@ -159,6 +160,56 @@ class GemmProperties {
      */
     static double underflowSlack(int k, float alpha, double sumAbsFactors, float beta) {
         return 0x1p-149 * (sumAbsFactors + k * (1 + Math.abs(alpha)) + 2 + Math.abs(beta));
+    }
+
+    // ------------------------------------------------------------------ triangles
+
+    /**
+     * Triangular products ({@link Triangle}), both implementations: {@code LOWER_A} must match the
+     * reference over A with its stored upper triangle zeroed, while that triangle holds NaN in the
+     * call (it must not be used); {@code LOWER_RESULT} must leave {@code beta * C} (0 when
+     * {@code beta = 0}) above C's diagonal and match the reference on and below it.
+     */
+    @Property(tries = 120)
+    void triangularGemmMatchesTheReferenceOfItsTriangle(@ForAll("finiteCases") Case c, @ForAll boolean lowerResult) {
+        Shape s = c.s();
+        Mat a = c.a();
+        Triangle tri = lowerResult ? Triangle.LOWER_RESULT : Triangle.LOWER_A;
+        Statistics.label("triangle").collect(tri + " " + s.ta() + s.tb());
+        float[] call = a.data().clone(), zeroed = a.data().clone();
+        if (!lowerResult) {
+            for (int r = 0; r < a.rows(); r++) {
+                for (int col = r + 1; col < a.cols(); col++) {
+                    call[a.off() + r * a.ld() + col] = Float.NaN;
+                    zeroed[a.off() + r * a.ld() + col] = 0f;
+                }
+            }
+        }
+        Case reference = new Case(s, c.alpha(), new Mat(zeroed, a.off(), a.rows(), a.cols(), a.ld()), c.b(), c.beta(), c.c());
+        Mat cm = c.c();
+        for (Kernels k : new Kernels[] {scalar(), vector()}) {
+            float[] bd = c.b().data().clone(), out = cm.data().clone();
+            k.gemmBatched(tri, s.ta(), s.tb(), 1, s.m(), s.n(), s.k(), c.alpha(), call, a.off(), 0, a.ld(),
+                    bd, c.b().off(), 0, c.b().ld(), c.beta(), out, cm.off(), 0, cm.ld());
+            String what = k.name() + " gemmBatched " + tri;
+            if (lowerResult) {
+                // above the diagonal: beta * C; then the plain product's values stand in there, so
+                // the reference check covers the rest of C
+                float[] full = run(k, c);
+                for (int i = 0; i < s.m(); i++) {
+                    for (int j = i + 1; j < s.n(); j++) {
+                        int at = cm.off() + i * cm.ld() + j;
+                        float want = c.beta() == 0 ? 0f : c.beta() * cm.data()[at];
+                        if (!(out[at] == want || Float.isNaN(want) && Float.isNaN(out[at]))) {
+                            throw new AssertionError(what + " " + s + " at [" + i + "," + j + "] above the diagonal: got "
+                                    + out[at] + ", want " + want);
+                        }
+                        out[at] = full[at];
+                    }
+                }
+            }
+            checkAgainstReference(what, reference, out);
+        }
     }
 
     // ------------------------------------------------------------------ threads
