@@ -515,6 +515,43 @@ public final class Graph {
         return cPrev == null ? apply(Ops.LSTM_CELL, null, gates) : apply(Ops.LSTM_CELL, null, gates, cPrev);
     }
 
+    /**
+     * A whole LSTM layer's recurrence as one op (what PyTorch's {@code nn.LSTM} runs for one layer
+     * and direction, after the input projection): for each step {@code t}, in time order or
+     * backwards when {@code reverse},
+     * <pre>
+     *   gates_t = proj_t + h_{t-1} whh^T      (h_t, c_t) = lstmCell(gates_t, c_{t-1})
+     * </pre>
+     * starting from {@code h0}, {@code c0} (or zeros). Returns {@code [T+1, B, H]}: {@code h_t} at
+     * index {@code t}, and the cell state after the last step run at index {@code T}. Take the
+     * hidden states with {@code slice(out, 0, 0, T)} and the final states with {@code select}
+     * (zero-copy views):
+     * <pre>{@code
+     * Node proj = g.add(g.matmul(x, wih, false, true), bias);   // [T, B, 4H], one GEMM
+     * Node out = g.lstmLayer(proj, whh, null, null, false);
+     * Node hs = g.slice(out, 0, 0, T);
+     * Node hT = g.select(out, 0, T - 1), cT = g.select(out, 0, T);
+     * }</pre>
+     * Same values as composing {@link #matmul}, {@link #add} and {@link #lstmCell} per step, but
+     * faster to train: {@code whh}'s gradient is one matrix product over all steps, and no
+     * per-step slices, sums or concatenations are planned.
+     *
+     * @param proj    {@code [T, B, 4H]}: every step's {@code x_t W_ih^T + b_ih + b_hh}, gates in
+     *                PyTorch's order input, forget, cell, output
+     * @param whh     {@code [4H, H]}: the recurrent weight, PyTorch's {@code weight_hh_l*}
+     * @param h0      {@code [B, H]} initial hidden state, or null (with {@code c0}) for zeros
+     * @param c0      {@code [B, H]} initial cell state, or null (with {@code h0}) for zeros
+     * @param reverse run from step {@code T-1} down to 0 (a bidirectional layer's second direction)
+     * @throws ShapeException if a shape does not fit
+     * @throws IllegalArgumentException if exactly one of {@code h0} and {@code c0} is null
+     */
+    public Node lstmLayer(Node proj, Node whh, Node h0, Node c0, boolean reverse) {
+        if ((h0 == null) != (c0 == null)) {
+            throw new IllegalArgumentException("lstmLayer: give both h0 and c0, or neither (built at " + callSite() + ")");
+        }
+        return h0 == null ? apply(Ops.LSTM_LAYER, reverse, proj, whh) : apply(Ops.LSTM_LAYER, reverse, proj, whh, h0, c0);
+    }
+
     // ---------------------------------------------------------------- losses
 
     /** Cross-entropy from logits {@code [..., C]} and class targets {@code [...]}, ignore index -100, mean. */

@@ -224,6 +224,26 @@ public final class OpSamples {
             Node c1 = g.select(g.lstmCell(f.in(g, "g1", -2, 2, 2, 12), c0), 0, 1);
             return g.add(g.lstmCell(f.in(g, "g2", -2, 2, 2, 12), c1), g.mul(c1, 0.5));
         });
+        // the output is weighted so that every h_t and the final c get distinct gradients
+        add(Ops.LSTM_LAYER, "T 3, B 2, H 2 from h0, c0", (g, f) -> {
+            Node out = g.lstmLayer(f.in(g, "proj", -2, 2, 3, 2, 8), f.in(g, "whh", -1, 1, 8, 2),
+                    f.in(g, "h0", -1, 1, 2, 2), f.in(g, "c0", -1.5, 1.5, 2, 2), false);
+            return g.mul(out, f.in(g, "w", -1, 1, 4, 2, 2));
+        });
+        add(Ops.LSTM_LAYER, "T 4, B 2, H 3, zero state, reversed", (g, f) -> {
+            Node out = g.lstmLayer(f.in(g, "proj", -2, 2, 4, 2, 12), f.in(g, "whh", -1, 1, 12, 3), null, null, true);
+            return g.mul(out, f.in(g, "w", -1, 1, 5, 2, 3));
+        });
+        add(Ops.LSTM_LAYER, "T 1, zero state: whh gets no gradient", (g, f) ->
+                g.lstmLayer(f.in(g, "proj", -2, 2, 1, 3, 8), f.in(g, "whh", -1, 1, 8, 2), null, null, false));
+        add(Ops.LSTM_LAYER, "T 3 reversed from h0, c0; every input also used outside", (g, f) -> {
+            Node proj = f.in(g, "proj", -2, 2, 3, 1, 8), whh = f.in(g, "whh", -1, 1, 8, 2);
+            Node h0 = f.in(g, "h0", -1, 1, 1, 2), c0 = f.in(g, "c0", -1, 1, 1, 2);
+            Node out = g.lstmLayer(proj, whh, h0, c0, true);
+            Node outside = g.add(g.add(g.sum(g.mul(proj, 0.25)), g.sum(g.mul(whh, 0.5))),
+                    g.add(g.sum(g.mul(h0, -0.5)), g.sum(g.mul(c0, 0.75))));
+            return g.add(g.sum(g.mul(out, f.in(g, "w", -1, 1, 4, 1, 2))), outside);
+        });
         add(Ops.CROSS_ENTROPY, "[4,5] with an ignored row", (g, f) ->
                 g.crossEntropy(f.in(g, "logits", -2, 2, 4, 5), f.idx(g, "t", new int[] {1, -100, 4, 0}, 4)));
         add(Ops.CROSS_ENTROPY, "[2,2,3] targets [2,2]", (g, f) ->

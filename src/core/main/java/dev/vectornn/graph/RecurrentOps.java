@@ -1,5 +1,7 @@
 package dev.vectornn.graph;
 
+import dev.vectornn.kernel.Transpose;
+import dev.vectornn.kernel.Triangle;
 import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.ShapeException;
 
@@ -108,6 +110,212 @@ final class RecurrentOps {
                     dg, dgo, dcp, dcpo);
             if (f.needGrad[0] && f.acc[0]) b.axpy(4 * n, 1.0, f.scratch, f.scratchOff, f.gIn[0], f.gInOff[0]);
             if (hasC && f.needGrad[1] && f.acc[1]) b.axpy(n, 1.0, f.scratch, f.scratchOff + 4 * n, f.gIn[1], f.gInOff[1]);
+        }
+    }
+
+    /**
+     * A whole LSTM layer's recurrence in one op: from the input projections {@code proj}
+     * {@code [T, B, 4H]} ({@code x W_ih^T + b_ih + b_hh} for every step, one GEMM before this
+     * op), the recurrent weight {@code whh} {@code [4H, H]} and optional initial states
+     * {@code h0}, {@code c0} {@code [B, H]} (both or neither), runs for every step
+     * <pre>
+     *   gates_t = proj_t + h_{t-1} whh^T      (h, c) = lstmCell(gates_t, c_{t-1})
+     * </pre>
+     * in time order, or backwards from {@code T-1} when {@code reverse}. The output is
+     * {@code [T+1, B, H]}: {@code h_t} at index {@code t}, and the last step's cell state at index
+     * {@code T} (slices and selects of it are zero-copy views).
+     *
+     * <p>Why one op rather than {@code T} matmuls and cells: the weight gradient
+     * {@code dW_hh = sum_t dgates_t^T h_{t-1}} becomes one GEMM over all steps ({@code k = (T-1)B})
+     * instead of {@code T} shallow ones ({@code k = B}) that each read and write all of
+     * {@code dW_hh}; {@code W_hh} is laid out once per pass for the per-step products; and the
+     * per-step slices, adds and concatenations of a composed graph go away. The per-step
+     * arithmetic is that of the composed graph: forward values and every gradient but
+     * {@code whh}'s have the same bits, and {@code whh}'s differs by summation order.
+     */
+    static final class LstmLayer extends OpDef {
+        LstmLayer() {
+            super("lstmLayer", "proj", "whh", "h0", "c0");
+        }
+
+        @Override
+        public int arity() {
+            return -1; // proj and whh, then h0 and c0 unless the initial state is zero
+        }
+
+        @Override
+        Shape inferShape(Shape[] in, Object attrs) {
+            if (in.length != 2 && in.length != 4) {
+                throw new ShapeException("takes proj, whh and optionally h0 and c0 (both or neither), got " + in.length
+                        + " inputs");
+            }
+            Shape p = in[0], w = in[1];
+            if (p.rank() != 3 || p.dim(0) == 0 || p.dim(2) == 0 || p.dim(2) % 4 != 0) {
+                throw new ShapeException("proj is " + p + "; expected [T, B, 4H] with T >= 1 and H >= 1 (the stacked"
+                        + " i, f, g, o input projections of every step)");
+            }
+            int b = p.dim(1), h = p.dim(2) / 4;
+            if (w.rank() != 2 || w.dim(0) != 4 * h || w.dim(1) != h) {
+                throw new ShapeException("proj is " + p + ", whh is " + w + "; whh must be [" + 4 * h + ", " + h + "]");
+            }
+            for (int i = 2; i < in.length; i++) {
+                Shape s = in[i];
+                if (s.rank() != 2 || s.dim(0) != b || s.dim(1) != h) {
+                    throw new ShapeException("proj is " + p + ", " + argName(i) + " is " + s + "; " + argName(i)
+                            + " must be [" + b + ", " + h + "]");
+                }
+            }
+            return Shape.of(p.dim(0) + 1, b, h);
+        }
+
+        @Override
+        boolean vjpReadsInput(int i) {
+            return i != 0; // whh, h0 and c0; proj's values live on in the saved gates
+        }
+
+        @Override
+        boolean vjpReadsOutput() {
+            return true; // the hidden states, the other factor of whh's gradient
+        }
+
+        private static boolean reverse(Frame f) {
+            return (Boolean) f.attrs;
+        }
+
+        @Override
+        int savedSize(Frame f) {
+            // per step: the activated gates (4BH), tanh(c) and c (BH each)
+            return 6 * f.inShapes[0].dim(0) * stateSize(f);
+        }
+
+        private static int stateSize(Frame f) {
+            return f.outShape.dim(1) * f.outShape.dim(2);
+        }
+
+        @Override
+        int scratchSize(Frame f) {
+            int steps = f.inShapes[0].dim(0), n = stateSize(f), hs = f.outShape.dim(2);
+            // forward: W_hh^T and one step's gates, plus (inference) one step's activations and
+            // two cell states; backward: dh, two dc, and every step's gate gradients
+            int forward = 4 * hs * hs + 4 * n + (f.training ? 0 : 7 * n);
+            int backward = 3 * n + 4 * steps * n;
+            return Math.max(forward, backward);
+        }
+
+        @Override
+        void forward(Frame f) {
+            Backend b = f.b;
+            int steps = f.inShapes[0].dim(0), rows = f.outShape.dim(1), hs = f.outShape.dim(2);
+            int n = rows * hs, g = 4 * hs;
+            boolean rev = reverse(f), hasState = f.in.length == 4, train = f.saved != null;
+            Object s = f.scratch;
+            int wT = f.scratchOff, gates = wT + g * hs;
+            // the step products h W_hh^T run as h (W_hh^T), a plain product, on a copy laid out once
+            if (hasState || steps > 1) {
+                for (int r = 0; r < hs; r++) b.stridedCopy(g, 1.0, f.in[1], f.inOff[1] + r, hs, s, wT + r * g, false);
+            }
+            Object hPrev = hasState ? f.in[2] : null, cPrev = hasState ? f.in[3] : null;
+            int hPrevOff = hasState ? f.inOff[2] : 0, cPrevOff = hasState ? f.inOff[3] : 0;
+            int inferAct = gates + g * rows, inferTanh = inferAct + 4 * n, inferC = inferTanh + n;
+            for (int i = 0; i < steps; i++) {
+                int t = rev ? steps - 1 - i : i;
+                Object gIn = f.in[0];
+                int gInOff = f.inOff[0] + t * 4 * n;
+                if (hPrev != null) {
+                    b.scale(4 * n, 1.0, f.in[0], gInOff, s, gates);
+                    b.gemmBatched(Triangle.FULL, Transpose.N, Transpose.N, 1, rows, g, hs, 1.0, hPrev, hPrevOff, 0, hs,
+                            s, wT, 0, g, 1.0, s, gates, 0, g);
+                    gIn = s;
+                    gInOff = gates;
+                }
+                Object st = train ? f.saved : s;
+                int act = train ? f.savedOff + t * 4 * n : inferAct;
+                int tanhC = train ? f.savedOff + 4 * steps * n + t * n : inferTanh;
+                int c = train ? f.savedOff + 5 * steps * n + t * n : inferC + (i % 2) * n;
+                b.lstmCell(rows, hs, gIn, gInOff, cPrev, cPrevOff, st, act, st, tanhC, f.out, f.outOff + t * n, st, c);
+                hPrev = f.out;
+                hPrevOff = f.outOff + t * n;
+                cPrev = st;
+                cPrevOff = c;
+            }
+            b.scale(n, 1.0, cPrev, cPrevOff, f.out, f.outOff + steps * n);
+        }
+
+        @Override
+        void vjp(Frame f) {
+            Backend b = f.b;
+            int steps = f.inShapes[0].dim(0), rows = f.outShape.dim(1), hs = f.outShape.dim(2);
+            int n = rows * hs, g = 4 * hs;
+            boolean rev = reverse(f), hasState = f.in.length == 4;
+            Object s = f.scratch;
+            int dh = f.scratchOff, dc = dh + n, dcNext = dc + n;
+            // every step's gate gradients are kept for whh's gradient; they are proj's gradient
+            boolean direct = f.needGrad[0] && !f.acc[0];
+            Object dg = direct ? f.gIn[0] : s;
+            int dgOff = direct ? f.gInOff[0] : dcNext + n;
+            int act0 = f.savedOff, tanh0 = act0 + 4 * steps * n, c0 = act0 + 5 * steps * n;
+            b.scale(n, 1.0, f.gOut, f.gOutOff + steps * n, s, dc);
+            int tNext = -1;
+            for (int i = steps - 1; i >= 0; i--) {
+                int t = rev ? steps - 1 - i : i;
+                b.scale(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
+                if (tNext >= 0) {
+                    b.gemmBatched(Triangle.FULL, Transpose.N, Transpose.N, 1, rows, hs, g, 1.0, dg, dgOff + tNext * 4 * n,
+                            0, g, f.in[1], f.inOff[1], 0, hs, 1.0, s, dh, 0, hs);
+                }
+                Object cPrev = null;
+                int cPrevOff = 0;
+                if (i > 0) {
+                    cPrev = f.saved;
+                    cPrevOff = c0 + (rev ? t + 1 : t - 1) * n;
+                } else if (hasState) {
+                    cPrev = f.in[3];
+                    cPrevOff = f.inOff[3];
+                }
+                b.lstmCellBackward(rows, hs, f.saved, act0 + t * 4 * n, f.saved, tanh0 + t * n, cPrev, cPrevOff,
+                        s, dh, s, dc, dg, dgOff + t * 4 * n, cPrev == null ? null : s, dcNext);
+                int swap = dc;
+                dc = dcNext;
+                dcNext = swap;
+                tNext = t;
+            }
+            int tFirst = rev ? steps - 1 : 0; // the first step run forward, whose previous state is h0, c0
+            if (f.needGrad[1]) whhGradient(f, dg, dgOff, tFirst);
+            if (hasState && f.needGrad[2]) {
+                b.gemmBatched(Triangle.FULL, Transpose.N, Transpose.N, 1, rows, hs, g, 1.0, dg, dgOff + tFirst * 4 * n,
+                        0, g, f.in[1], f.inOff[1], 0, hs, f.acc[2] ? 1.0 : 0.0, f.gIn[2], f.gInOff[2], 0, hs);
+            }
+            if (hasState && f.needGrad[3]) {
+                if (f.acc[3]) b.axpy(n, 1.0, s, dc, f.gIn[3], f.gInOff[3]);
+                else b.scale(n, 1.0, s, dc, f.gIn[3], f.gInOff[3]);
+            }
+            if (f.needGrad[0] && f.acc[0]) b.axpy(4 * steps * n, 1.0, s, dgOff, f.gIn[0], f.gInOff[0]);
+        }
+
+        /**
+         * {@code dW_hh (+)= sum_t dgates_t^T h_{t-1}}: the steps after the first pair gate
+         * gradients and hidden states that are both contiguous runs ({@code dgates[1..T)} with
+         * {@code h[0..T-1)} forward, {@code dgates[0..T-1)} with {@code h[1..T)} reversed), one GEMM
+         * over {@code (T-1) B} rows; h0's step adds one more.
+         */
+        private static void whhGradient(Frame f, Object dg, int dgOff, int tFirst) {
+            Backend b = f.b;
+            int steps = f.inShapes[0].dim(0), rows = f.outShape.dim(1), hs = f.outShape.dim(2);
+            int n = rows * hs, g = 4 * hs;
+            boolean rev = reverse(f), hasState = f.in.length == 4;
+            double beta = f.acc[1] ? 1.0 : 0.0;
+            if (steps > 1) {
+                int dg0 = dgOff + (rev ? 0 : 4 * n), h0 = f.outOff + (rev ? n : 0);
+                b.gemmBatched(Triangle.FULL, Transpose.T, Transpose.N, 1, g, hs, (steps - 1) * rows, 1.0, dg, dg0, 0, g,
+                        f.out, h0, 0, hs, beta, f.gIn[1], f.gInOff[1], 0, hs);
+                beta = 1.0;
+            }
+            if (hasState) {
+                b.gemmBatched(Triangle.FULL, Transpose.T, Transpose.N, 1, g, hs, rows, 1.0, dg, dgOff + tFirst * 4 * n,
+                        0, g, f.in[2], f.inOff[2], 0, hs, beta, f.gIn[1], f.gInOff[1], 0, hs);
+            } else if (beta == 0.0) {
+                b.fill(g * hs, 0.0, f.gIn[1], f.gInOff[1]); // one step from a zero state: whh had no part
+            }
         }
     }
 }

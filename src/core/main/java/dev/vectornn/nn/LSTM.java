@@ -33,9 +33,10 @@ import java.util.random.RandomGenerator;
  * after it has read step 0.
  *
  * <p><b>Cost.</b> Each layer projects the whole input sequence with one matrix product
- * ({@code [T*B, I] x [I, 4H]}); each step then adds one {@code [B, H] x [H, 4H]} product and
- * runs one fused {@link Graph#lstmCell} (gate nonlinearities and state update, forward and VJP
- * in one pass each); the step's slices of the projection and of the cell's output are views.
+ * ({@code [T*B, I] x [I, 4H]}), then runs its recurrence as one {@link Graph#lstmLayer} op: per
+ * step one {@code [B, H] x [H, 4H]} product and the fused cell (gate nonlinearities and state
+ * update, forward and VJP in one pass each), with {@code W_hh}'s gradient summed over all steps
+ * in one matrix product.
  *
  * <p><b>Truncated back-propagation through time.</b> Declare the initial state as graph inputs,
  * return the final state as plan outputs, and carry it from one segment to the next. Inputs have
@@ -172,38 +173,30 @@ public class LSTM extends Module {
         Recurrence.checkState("LSTM", "h0", h0, dirs * numLayers, d.batch(), hiddenSize);
         Recurrence.checkState("LSTM", "c0", c0, dirs * numLayers, d.batch(), hiddenSize);
         Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x; // time-major, so each step is a contiguous slice
+        int steps = d.steps();
         List<Node> hFinal = new ArrayList<>(), cFinal = new ArrayList<>();
-        List<List<Node>> outs = null;
+        Node layerOut = null;
         for (int l = 0; l < numLayers; l++) {
-            outs = new ArrayList<>(dirs);
+            List<Node> seqs = new ArrayList<>(dirs);
             for (int dir = 0; dir < dirs; dir++) {
                 String s = Recurrence.suffix(l, dir);
                 Node whh = param(g, "weight_hh" + s);
                 Node bias = g.add(param(g, "bias_ih" + s), param(g, "bias_hh" + s));
                 Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias); // [T, B, 4H], one GEMM
                 int k = l * dirs + dir;
-                Node h = Recurrence.layerState(g, h0, k), c = Recurrence.layerState(g, c0, k);
-                Node[] hs = new Node[d.steps()];
-                for (int i = 0; i < d.steps(); i++) {
-                    int t = dir == 0 ? i : d.steps() - 1 - i;
-                    Node gates = Recurrence.step(g, proj, t);
-                    if (h != null) gates = g.add(gates, g.matmul(h, whh, false, true));
-                    // one fused op for the nonlinearities and the state update; h and c are views of it
-                    Node cell = g.lstmCell(gates, c);
-                    h = g.select(cell, 0, 0);
-                    c = g.select(cell, 0, 1);
-                    hs[t] = h;
-                }
-                hFinal.add(h);
-                cFinal.add(c);
-                outs.add(List.of(hs));
+                Node out = g.lstmLayer(proj, whh, Recurrence.layerState(g, h0, k), Recurrence.layerState(g, c0, k),
+                        dir == 1);
+                // out is [T+1, B, H]: every step's h, then the last cell state; all views
+                seqs.add(g.slice(out, 0, 0, steps));
+                hFinal.add(g.select(out, 0, dir == 0 ? steps - 1 : 0));
+                cFinal.add(g.select(out, 0, steps));
             }
+            layerOut = seqs.size() == 1 ? seqs.get(0) : g.concat(2, seqs.get(0), seqs.get(1));
             if (l + 1 < numLayers) {
-                layerIn = Recurrence.layerOutput(g, outs, false);
-                if (dropout > 0) layerIn = g.dropout(layerIn, dropout);
+                layerIn = dropout > 0 ? g.dropout(layerOut, dropout) : layerOut;
             }
         }
-        return new Output(Recurrence.layerOutput(g, outs, batchFirst), Recurrence.stack(g, hFinal),
+        return new Output(batchFirst ? g.transpose(layerOut, 0, 1) : layerOut, Recurrence.stack(g, hFinal),
                 Recurrence.stack(g, cFinal));
     }
 }

@@ -215,12 +215,15 @@ class RecurrentTest {
     }
 
     @Test
-    void lstmBuildsOneFusedCellPerStepAndDirection() {
+    void lstmBuildsOneRecurrenceOpPerLayerAndDirection() {
         LSTM m = new LSTM(2, 3, 2, false, 0.0, true, new SplittableRandom(13));
         Graph g = new Graph();
         m.forward(g, g.input("x", 5, 2, 2));
-        assertEquals(5 * 2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.LSTM_CELL).count());
-        assertEquals(0, g.nodes().stream().filter(n -> n.op() == Ops.SIGMOID || n.op() == Ops.TANH).count());
+        assertEquals(2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.LSTM_LAYER).count());
+        // one input projection per layer and direction; no per-step products, cells or activations
+        assertEquals(2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.MATMUL).count());
+        assertEquals(0, g.nodes().stream().filter(n -> n.op() == Ops.LSTM_CELL || n.op() == Ops.SIGMOID
+                || n.op() == Ops.TANH).count());
     }
 
     @Test

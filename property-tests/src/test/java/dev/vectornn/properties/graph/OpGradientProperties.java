@@ -259,6 +259,21 @@ class OpGradientProperties {
     }
 
     @Property(tries = TRIES)
+    void lstmLayer(@ForAll @IntRange(min = 1, max = 4) int steps, @ForAll @IntRange(min = 1, max = 3) int batch,
+                   @ForAll @IntRange(min = 1, max = 4) int hidden, @ForAll boolean zeroState, @ForAll boolean reverse,
+                   @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node proj = f.in(g, "proj", -2, 2, steps, batch, 4 * hidden);
+        Node whh = f.in(g, "whh", -1, 1, 4 * hidden, hidden);
+        Node h0 = zeroState ? null : f.in(g, "h0", -1, 1, batch, hidden);
+        Node c0 = zeroState ? null : f.in(g, "c0", -2, 2, batch, hidden);
+        // distinct weights on every h_t and the final c so that each part of the output gradient matters
+        Node out = g.lstmLayer(proj, whh, h0, c0, reverse);
+        assertGradients(g, g.mul(out, f.in(g, "w", -1, 1, steps + 1, batch, hidden)), f);
+    }
+
+    @Property(tries = TRIES)
     void crossEntropy(@ForAll("shapes") int[] d, @ForAll @IntRange(min = 1, max = 5) int classes,
                       @ForAll @IntRange(min = 0, max = 4) int smoothing, @ForAll long s) {
         Graph g = new Graph();
