@@ -105,6 +105,16 @@ abstract class Backend {
                               Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
                               double beta, Object c, int co, int sc, int ldc);
 
+    /** Elements a packed {@code k x n} op(B) takes, as {@code Kernels.packedBSize}. */
+    abstract int packedBSize(int k, int n);
+
+    /** Packs op(B) for {@link #gemmPacked}, as {@code Kernels.packB}. */
+    abstract void packB(Transpose tb, int k, int n, Object b, int bo, int ldb, Object dst, int dOff);
+
+    /** One gemm from a B packed by {@link #packB} with {@code tb}, as {@code Kernels.gemmPacked}. */
+    abstract void gemmPacked(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
+                             Object packed, int po, double beta, Object c, int co, int ldc);
+
     /** Row-wise softmax (y may be x). */
     abstract void softmax(int rows, int cols, Object x, int xo, Object y, int yo);
 

@@ -191,6 +191,23 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    int packedBSize(int k, int n) {
+        return K.packedBSize(k, n);
+    }
+
+    @Override
+    void packB(Transpose tb, int k, int n, Object b, int bo, int ldb, Object dst, int dOff) {
+        K.packB(tb, k, n, (float[]) b, bo, ldb, (float[]) dst, dOff);
+    }
+
+    @Override
+    void gemmPacked(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
+                    Object packed, int po, double beta, Object c, int co, int ldc) {
+        K.gemmPacked(ta, tb, m, n, k, (float) alpha, (float[]) a, ao, lda, (float[]) packed, po, (float) beta,
+                (float[]) c, co, ldc);
+    }
+
+    @Override
     void softmax(int rows, int cols, Object x, int xo, Object y, int yo) {
         K.softmax(rows, cols, (float[]) x, xo, cols, (float[]) y, yo, cols);
     }

@@ -186,6 +186,25 @@ final class F64Backend extends Backend {
         }
     }
 
+    /** The float64 reference keeps op(B) as stored, dense: a copy that {@link #gemmPacked} reads as B. */
+    @Override
+    int packedBSize(int k, int n) {
+        return Math.multiplyExact(k, n);
+    }
+
+    @Override
+    void packB(Transpose tb, int k, int n, Object b, int bo, int ldb, Object dst, int dOff) {
+        int rows = tb == Transpose.N ? k : n, cols = tb == Transpose.N ? n : k;
+        for (int r = 0; r < rows; r++) System.arraycopy(b, bo + r * ldb, dst, dOff + r * cols, cols);
+    }
+
+    @Override
+    void gemmPacked(Transpose ta, Transpose tb, int m, int n, int k, double alpha, Object a, int ao, int lda,
+                    Object packed, int po, double beta, Object c, int co, int ldc) {
+        gemmBatched(Triangle.FULL, ta, tb, 1, m, n, k, alpha, a, ao, 0, lda, packed, po, 0, tb == Transpose.N ? n : k,
+                beta, c, co, 0, ldc);
+    }
+
     @Override
     void softmax(int rows, int cols, Object x, int xo, Object y, int yo) {
         double[] xs = (double[]) x, ys = (double[]) y;

@@ -128,8 +128,9 @@ final class RecurrentOps {
      * <p>Why one op rather than {@code T} matmuls and cells: the weight gradient
      * {@code dW_hh = sum_t dgates_t^T h_{t-1}} becomes one GEMM over all steps ({@code k = (T-1)B})
      * instead of {@code T} shallow ones ({@code k = B}) that each read and write all of
-     * {@code dW_hh}; {@code W_hh} is laid out once per pass for the per-step products; and the
-     * per-step slices, adds and concatenations of a composed graph go away. The per-step
+     * {@code dW_hh}; {@code W_hh} is packed for the GEMM micro-kernels once per pass ({@code
+     * Kernels.packB}) instead of once per step's product; and the per-step slices, adds and
+     * concatenations of a composed graph go away. The per-step
      * arithmetic is that of the composed graph: forward values and every gradient but
      * {@code whh}'s have the same bits, and {@code whh}'s differs by summation order.
      */
@@ -195,11 +196,34 @@ final class RecurrentOps {
         @Override
         int scratchSize(Frame f) {
             int steps = f.inShapes[0].dim(0), n = stateSize(f), hs = f.outShape.dim(2);
-            // forward: W_hh^T and one step's gates, plus (inference) one step's activations and
-            // two cell states; backward: dh, two dc, and every step's gate gradients
-            int forward = 4 * hs * hs + 4 * n + (f.training ? 0 : 7 * n);
-            int backward = 3 * n + 4 * steps * n;
-            return Math.max(forward, backward);
+            // forward: packed W_hh^T and one step's gates, plus (inference) one step's activations
+            // and two cell states; backward: packed W_hh, dh, two dc, and every step's gate gradients
+            long forward = packedSize(f, hs, 4 * hs) + 4L * n + (f.training ? 0 : 7L * n);
+            long backward = packedSize(f, 4 * hs, hs) + 3L * n + 4L * steps * n;
+            return Math.toIntExact(Math.max(forward, backward));
+        }
+
+        /**
+         * Whether the step products read a packed W_hh: not for a single row, which the GEMM
+         * takes as a matrix-vector product reading W_hh once anyway.
+         */
+        private static boolean packs(Frame f) {
+            return f.outShape.dim(1) > 1;
+        }
+
+        private static int packedSize(Frame f, int k, int n) {
+            return packs(f) ? f.b.packedBSize(k, n) : 0;
+        }
+
+        /** {@code C = op(A) W + beta C} for one step, from the packed W when {@link #packs}. */
+        private static void stepProduct(Frame f, Transpose tb, int m, int n, int k, Object a, int ao, int lda,
+                                        int packed, double beta, Object c, int co, int ldc) {
+            if (packs(f)) {
+                f.b.gemmPacked(Transpose.N, tb, m, n, k, 1.0, a, ao, lda, f.scratch, packed, beta, c, co, ldc);
+            } else {
+                f.b.gemmBatched(Triangle.FULL, Transpose.N, tb, 1, m, n, k, 1.0, a, ao, 0, lda, f.in[1], f.inOff[1], 0,
+                        f.inShapes[1].dim(1), beta, c, co, 0, ldc);
+            }
         }
 
         @Override
@@ -209,11 +233,8 @@ final class RecurrentOps {
             int n = rows * hs, g = 4 * hs;
             boolean rev = reverse(f), hasState = f.in.length == 4, train = f.saved != null;
             Object s = f.scratch;
-            int wT = f.scratchOff, gates = wT + g * hs;
-            // the step products h W_hh^T run as h (W_hh^T), a plain product, on a copy laid out once
-            if (hasState || steps > 1) {
-                for (int r = 0; r < hs; r++) b.stridedCopy(g, 1.0, f.in[1], f.inOff[1] + r, hs, s, wT + r * g, false);
-            }
+            int wP = f.scratchOff, gates = wP + packedSize(f, hs, g);
+            if (packs(f) && (hasState || steps > 1)) b.packB(Transpose.T, hs, g, f.in[1], f.inOff[1], hs, s, wP);
             Object hPrev = hasState ? f.in[2] : null, cPrev = hasState ? f.in[3] : null;
             int hPrevOff = hasState ? f.inOff[2] : 0, cPrevOff = hasState ? f.inOff[3] : 0;
             int inferAct = gates + g * rows, inferTanh = inferAct + 4 * n, inferC = inferTanh + n;
@@ -223,8 +244,7 @@ final class RecurrentOps {
                 int gInOff = f.inOff[0] + t * 4 * n;
                 if (hPrev != null) {
                     b.scale(4 * n, 1.0, f.in[0], gInOff, s, gates);
-                    b.gemmBatched(Triangle.FULL, Transpose.N, Transpose.N, 1, rows, g, hs, 1.0, hPrev, hPrevOff, 0, hs,
-                            s, wT, 0, g, 1.0, s, gates, 0, g);
+                    stepProduct(f, Transpose.T, rows, g, hs, hPrev, hPrevOff, hs, wP, 1.0, s, gates, g);
                     gIn = s;
                     gInOff = gates;
                 }
@@ -248,7 +268,8 @@ final class RecurrentOps {
             int n = rows * hs, g = 4 * hs;
             boolean rev = reverse(f), hasState = f.in.length == 4;
             Object s = f.scratch;
-            int dh = f.scratchOff, dc = dh + n, dcNext = dc + n;
+            int wP = f.scratchOff, dh = wP + packedSize(f, g, hs), dc = dh + n, dcNext = dc + n;
+            if (packs(f)) b.packB(Transpose.N, g, hs, f.in[1], f.inOff[1], hs, s, wP);
             // every step's gate gradients are kept for whh's gradient; they are proj's gradient
             boolean direct = f.needGrad[0] && !f.acc[0];
             Object dg = direct ? f.gIn[0] : s;
@@ -259,10 +280,7 @@ final class RecurrentOps {
             for (int i = steps - 1; i >= 0; i--) {
                 int t = rev ? steps - 1 - i : i;
                 b.scale(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
-                if (tNext >= 0) {
-                    b.gemmBatched(Triangle.FULL, Transpose.N, Transpose.N, 1, rows, hs, g, 1.0, dg, dgOff + tNext * 4 * n,
-                            0, g, f.in[1], f.inOff[1], 0, hs, 1.0, s, dh, 0, hs);
-                }
+                if (tNext >= 0) stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tNext * 4 * n, g, wP, 1.0, s, dh, hs);
                 Object cPrev = null;
                 int cPrevOff = 0;
                 if (i > 0) {
@@ -282,8 +300,8 @@ final class RecurrentOps {
             int tFirst = rev ? steps - 1 : 0; // the first step run forward, whose previous state is h0, c0
             if (f.needGrad[1]) whhGradient(f, dg, dgOff, tFirst);
             if (hasState && f.needGrad[2]) {
-                b.gemmBatched(Triangle.FULL, Transpose.N, Transpose.N, 1, rows, hs, g, 1.0, dg, dgOff + tFirst * 4 * n,
-                        0, g, f.in[1], f.inOff[1], 0, hs, f.acc[2] ? 1.0 : 0.0, f.gIn[2], f.gInOff[2], 0, hs);
+                stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tFirst * 4 * n, g, wP, f.acc[2] ? 1.0 : 0.0,
+                        f.gIn[2], f.gInOff[2], hs);
             }
             if (hasState && f.needGrad[3]) {
                 if (f.acc[3]) b.axpy(n, 1.0, s, dc, f.gIn[3], f.gInOff[3]);

@@ -556,6 +556,62 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final int packedBSize(int k, int n) {
+        return packedSize("packedBSize", k, n);
+    }
+
+    /** {@link #packedBSize} with the calling kernel's name in its messages. */
+    private int packedSize(String kn, int k, int n) {
+        size(kn, "k", k);
+        size(kn, "n", n);
+        long size = doPackedBSize(k, n);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(kn + ": a packed " + k + "x" + n + " B needs " + size
+                    + " floats, more than the largest array");
+        }
+        return (int) size;
+    }
+
+    @Override
+    public final void packB(Transpose transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        notNull("packB", "transB", transB);
+        int size = packedSize("packB", k, n);
+        if (transB == Transpose.N) matrix("packB", "b", b, bOff, k, n, ldb);
+        else matrix("packB", "b (transposed, stored n x k)", b, bOff, n, k, ldb);
+        vector("packB", "dst", dst, dstOff, size);
+        if (dst == b) {
+            long bEnd = transB == Transpose.N ? spanEnd(bOff, 1, 0, k, n, ldb) : spanEnd(bOff, 1, 0, n, k, ldb);
+            if (size > 0 && bOff < bEnd && dstOff < bEnd && bOff < (long) dstOff + size) {
+                throw new IllegalArgumentException("packB: dst and b are the same array and their index ranges overlap:"
+                        + " dst spans [" + dstOff + ", " + ((long) dstOff + size) + "), b spans [" + bOff + ", " + bEnd + ")");
+            }
+        }
+        doPackB(transB, k, n, b, bOff, ldb, dst, dstOff);
+    }
+
+    @Override
+    public final void gemmPacked(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] packed, int packedOff,
+                                 float beta, float[] c, int cOff, int ldc) {
+        String kn = "gemmPacked";
+        notNull(kn, "transA", transA);
+        notNull(kn, "transB", transB);
+        size(kn, "m", m);
+        int size = packedSize(kn, k, n);
+        if (transA == Transpose.N) matrix(kn, "a", a, aOff, m, k, lda);
+        else matrix(kn, "a (transposed, stored k x m)", a, aOff, k, m, lda);
+        vector(kn, "packed", packed, packedOff, size);
+        matrix(kn, "c", c, cOff, m, n, ldc);
+        long cEnd = spanEnd(cOff, 1, 0, m, n, ldc);
+        if (c == a) {
+            long aEnd = transA == Transpose.N ? spanEnd(aOff, 1, 0, m, k, lda) : spanEnd(aOff, 1, 0, k, m, lda);
+            disjoint(kn, "a", aOff, aEnd, cOff, cEnd);
+        }
+        if (c == packed) disjoint(kn, "packed", packedOff, (long) packedOff + size, cOff, cEnd);
+        doGemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
+    }
+
+    @Override
     public final void gemmBatched(Transpose transA, Transpose transB, int batch, int m, int n, int k, float alpha,
                                   float[] a, int aOff, int strideA, int lda,
                                   float[] b, int bOff, int strideB, int ldb,
@@ -803,6 +859,17 @@ abstract class AbstractKernels implements Kernels {
     protected abstract void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc);
+
+    /** {@link #packedBSize} after the checks, as a long (the caller rejects what no array holds). */
+    protected abstract long doPackedBSize(int k, int n);
+
+    /** {@link #packB} after the checks. */
+    protected abstract void doPackB(Transpose transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff);
+
+    /** {@link #gemmPacked} after the checks. */
+    protected abstract void doGemmPacked(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                         float[] a, int aOff, int lda, float[] packed, int packedOff,
+                                         float beta, float[] c, int cOff, int ldc);
 
     /**
      * {@link #gemmBatched} after the checks; an implementation may spread the entries over the

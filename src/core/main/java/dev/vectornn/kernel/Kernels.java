@@ -382,6 +382,37 @@ public interface Kernels {
               float beta, float[] c, int cOff, int ldc);
 
     /**
+     * Floats that {@link #packB} writes for a {@code k x n} {@code op(B)} in this
+     * implementation's layout (at least {@code k * n}).
+     *
+     * @throws IllegalArgumentException if {@code k} or {@code n} is negative, or the size exceeds
+     *     the largest array
+     */
+    int packedBSize(int k, int n);
+
+    /**
+     * Copies the {@code k x n} matrix {@code op(B)} (stored {@code k x n} for {@link Transpose#N},
+     * {@code n x k} for {@link Transpose#T}, leading dimension {@code ldb}) into {@code dst} from
+     * {@code dstOff}, laid out as this implementation's {@link #gemmPacked} reads it
+     * ({@link #packedBSize} floats). A product repeated with the same B (an RNN's recurrent
+     * weight at every time step) packs it once instead of once per call. The layout is private
+     * to the implementation: a buffer packed by one is meaningless to another.
+     */
+    void packB(Transpose transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff);
+
+    /**
+     * {@link #gemm} with B given as packed by {@link #packB} ({@code transB} and {@code k x n}
+     * as it was packed): {@code C = alpha * op(A) * op(B) + beta * C}. C must not overlap A or the
+     * packed floats (the same rule as {@link #gemm}). The result has {@link #gemm}'s bits,
+     * except that for {@code m == 1}, {@code n == 1} or {@code transA == T} the Vector API
+     * implementation may round differently (within {@link #gemm}'s accuracy), since {@link
+     * #gemm} takes other paths there.
+     */
+    void gemmPacked(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                    float[] a, int aOff, int lda, float[] packed, int packedOff,
+                    float beta, float[] c, int cOff, int ldc);
+
+    /**
      * {@code batch} independent {@link #gemm}s; matrix {@code i} of each operand starts at
      * {@code off + i * stride}. A stride of 0 reuses one matrix for every batch entry (for A or
      * B only). Batch entries of C must not overlap one another, and C's span from its first to

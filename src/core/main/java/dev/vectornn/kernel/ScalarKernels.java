@@ -554,6 +554,27 @@ final class ScalarKernels extends AbstractKernels {
         ScalarGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /** The scalar layout is op(B) as it is stored ({@code k x n}, or {@code n x k} transposed), dense. */
+    @Override
+    protected long doPackedBSize(int k, int n) {
+        return (long) k * n;
+    }
+
+    @Override
+    protected void doPackB(Transpose transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        int rows = transB == Transpose.N ? k : n, cols = transB == Transpose.N ? n : k;
+        for (int r = 0; r < rows; r++) System.arraycopy(b, bOff + r * ldb, dst, dstOff + r * cols, cols);
+    }
+
+    /** {@link ScalarGemm#gemm} on the dense copy: the same loops, so the same bits as {@link #doGemm}. */
+    @Override
+    protected void doGemmPacked(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] packed, int packedOff,
+                                float beta, float[] c, int cOff, int ldc) {
+        ScalarGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, packed, packedOff,
+                transB == Transpose.N ? n : k, beta, c, cOff, ldc);
+    }
+
     @Override
     protected void doGemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n,
                                  int k, float alpha, float[] a, int aOff, int strideA, int lda,

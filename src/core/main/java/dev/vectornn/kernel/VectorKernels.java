@@ -686,6 +686,23 @@ public final class VectorKernels extends AbstractKernels {
     }
 
     @Override
+    protected long doPackedBSize(int k, int n) {
+        return VectorGemm.packedBSize(k, n);
+    }
+
+    @Override
+    protected void doPackB(Transpose transB, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        VectorGemm.packB(transB, k, n, b, bOff, ldb, dst, dstOff);
+    }
+
+    @Override
+    protected void doGemmPacked(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] packed, int packedOff,
+                                float beta, float[] c, int cOff, int ldc) {
+        VectorGemm.gemmPacked(transA, m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
+    }
+
+    @Override
     protected void doGemmBatched(Triangle triangle, Transpose transA, Transpose transB, int batch, int m, int n,
                                  int k, float alpha, float[] a, int aOff, int strideA, int lda,
                                  float[] b, int bOff, int strideB, int ldb,

@@ -259,6 +259,26 @@ class KernelArgumentsTest {
             k.gemmBatched(Transpose.N, Transpose.N, 3, 2, 2, 2, 1f, same, 0, 4, 2, new float[4], 0, 0, 2,
                     0f, same, 10, 4, 2);
         }, "gemmBatched", "c spans [10, 22)", "a spans [0, 12)"));
+        bad.add(new Bad("packB dst too short for the packed B", iae,
+                k -> k.packB(Transpose.N, 3, 2, new float[6], 0, 2, C10, 5), "packB", "dst", "5", "10"));
+        bad.add(new Bad("packB null transB", npe, k -> k.packB(null, 1, 1, a, 0, 1, c, 0), "packB", "transB"));
+        bad.add(new Bad("packB b too short", iae,
+                k -> k.packB(Transpose.T, 3, 4, new float[11], 0, 3, new float[1024], 0), "packB", "b (transposed", "11"));
+        bad.add(new Bad("packB dst overlaps b", iae, k -> {
+            float[] same = new float[2048];
+            k.packB(Transpose.N, 2, 2, same, 0, 2, same, 3);
+        }, "packB", "dst spans [3", "b spans [0, 4)", "overlap"));
+        bad.add(new Bad("packedBSize past the largest array", iae, k -> k.packedBSize(1 << 16, 1 << 16),
+                "packedBSize", "65536x65536", "largest array"));
+        bad.add(new Bad("gemmPacked packed too short", iae,
+                k -> k.gemmPacked(Transpose.N, Transpose.N, 2, 4, 3, 1f, new float[6], 0, 3, new float[5], 0, 0f, C10, 0, 4),
+                "gemmPacked", "packed", "5"));
+        bad.add(new Bad("gemmPacked negative k", iae,
+                k -> k.gemmPacked(Transpose.N, Transpose.N, 2, 2, -1, 1f, a, 0, 2, b, 0, 0f, c, 0, 2), "gemmPacked", "k", "-1"));
+        bad.add(new Bad("gemmPacked c overlaps packed", iae, k -> {
+            float[] same = new float[4096];
+            k.gemmPacked(Transpose.N, Transpose.N, 2, 2, 2, 1f, new float[4], 0, 2, same, 0, 0f, same, 2, 2);
+        }, "gemmPacked", "c spans [2, 6)", "packed spans [0"));
         bad.add(new Bad("gemm negative m", iae,
                 k -> k.gemm(Transpose.N, Transpose.N, -2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2), "gemm", "m", "-2"));
         bad.add(new Bad("gemmBatched overlapping C entries", iae,

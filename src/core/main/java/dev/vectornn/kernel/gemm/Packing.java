@@ -110,11 +110,14 @@ final class Packing {
      */
     static final int T_BLOCK = 128;
 
-    /** Packs op(B)(pc .. pc+kc, jc .. jc+nc) into {@code bp}. */
-    static void packB(Transpose tb, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    /**
+     * Packs op(B)(pc .. pc+kc, jc .. jc+nc) into {@code bp} from {@code bpOff}: panel by panel of
+     * {@code NR} columns, each {@code kc} rows of {@code NR} (a partial panel zero-padded).
+     */
+    static void packB(Transpose tb, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (tb == Transpose.N) {
                 int src = bOff + pc * ldb + jc + jr;
                 if (nr == NR) {

@@ -195,7 +195,7 @@ public final class VectorGemm {
         int threads = KernelThreads.threads();
         if (threads > 1 && m > 1 && n > 1 && alpha != 0f && (long) m * n * k >= PARALLEL_MIN) {
             SplitTask t = SplitTask.INSTANCE;
-            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc)) {
+            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, rsc, csc)) {
                 return;
             }
         }
@@ -267,6 +267,47 @@ public final class VectorGemm {
                 entry(tri, ta, tb, m, n, k, alpha, a, ai, lda, b, bi, ldb, beta, c, ci, ldc);
             }
         }
+    }
+
+    /** Floats {@link #packB} writes for a {@code k x n} op(B): {@code n} rounded up to whole panels, times {@code k}. */
+    public static long packedBSize(int k, int n) {
+        return (long) roundUp(n, NR) * k;
+    }
+
+    /**
+     * Packs the {@code k x n} op(B) into {@code dst} from {@code dstOff} ({@link #packedBSize}
+     * floats) for {@link #gemmPacked}: the panels of {@code NR} columns that {@link #blocked}
+     * packs per block, laid out panel after panel with all {@code k} depths each, so that a
+     * column block and a depth block of any split are one offset away.
+     */
+    public static void packB(Transpose tb, int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        if (k > 0 && n > 0) Packing.packB(tb, b, bOff, ldb, 0, k, 0, n, dst, dstOff);
+    }
+
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} from a B packed by {@link #packB}: the blocked
+     * algorithm without its per-call packing of B, split over the threads as {@link #gemm}
+     * splits it. Bit-identical to {@link #gemm} of the unpacked B except where {@code gemm} takes
+     * another path: {@code m == 1} or {@code n == 1} (matrix-vector products) and the tall
+     * transposed products of {@link #transposeC}.
+     */
+    public static void gemmPacked(Transpose ta, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                  float[] packed, int pOff, float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = KernelThreads.threads();
+        if (threads > 1 && m > 1 && n > 1 && (long) m * n * k >= PARALLEL_MIN
+                && SplitTask.INSTANCE.tryRun(threads, ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0,
+                        packed, pOff, beta, c, cOff, ldc, 1)) {
+            return;
+        }
+        blocked(Triangle.FULL, ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0, packed, pOff, beta, c, cOff,
+                ldc, 1, Scratch.get());
     }
 
     /**
@@ -353,9 +394,22 @@ public final class VectorGemm {
     static void blocked(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int rsc, int csc, Scratch s) {
+        blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, rsc, csc, s);
+    }
+
+    /**
+     * {@link #blocked} reading op(B) either from {@code b} (packed here, block by block) or, when
+     * {@code pb} is not null, from {@code pb} at {@code pbOff}, packed beforehand by {@link #packB}
+     * for exactly these {@code n} columns and {@code k} depths ({@code b} and {@code tb} are then
+     * not read). The packed panels are the ones this method would pack, so the products and
+     * their order, and the bits of C, are the same.
+     */
+    private static void blocked(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] pb, int pbOff,
+                                float beta, float[] c, int cOff, int rsc, int csc, Scratch s) {
         int kcMax = depth(k);
         float[] ap = s.a(roundUp(Math.min(m, MC), MR) * kcMax + Packing.LOWER_SLACK);
-        float[] bp = s.b(roundUp(Math.min(n, NC), NR) * kcMax);
+        float[] bp = pb != null ? pb : s.b(roundUp(Math.min(n, NC), NR) * kcMax);
         float[] tile = s.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -364,7 +418,17 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
-                Packing.packB(tb, b, bOff, ldb, pc, kc, jc, nc, bp);
+                // panel jr of this block starts at bBase + jr * bStride: a block packed here holds
+                // kc depths per panel, a prepacked B all k of them
+                int bBase, bStride;
+                if (pb == null) {
+                    Packing.packB(tb, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                    bBase = 0;
+                    bStride = kc;
+                } else {
+                    bBase = pbOff + jc * k + pc * NR;
+                    bStride = k;
+                }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     // in place, only a partial last panel is packed (at ap[0]): the kernel
@@ -391,13 +455,13 @@ public final class VectorGemm {
                                 if (pc > 0) continue;
                                 Arrays.fill(tile, 0f);
                             } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
-                                rowsKernel(kt, ap, ir * kc, kc, bp, jr * kc, tile);
+                                rowsKernel(kt, ap, ir * kc, kc, bp, bBase + jr * bStride, tile);
                             } else if (ir >= full) {
-                                kernel(kt, ap, (ir - full) * kc + p0 * MR, MR, bp, jr * kc + p0 * NR, tile);
+                                kernel(kt, ap, (ir - full) * kc + p0 * MR, MR, bp, bBase + jr * bStride + p0 * NR, tile);
                             } else if (ta == Transpose.T) {
-                                kernel(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, jr * kc + p0 * NR, tile);
+                                kernel(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, bBase + jr * bStride + p0 * NR, tile);
                             } else {
-                                rowsKernel(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, jr * kc + p0 * NR, tile);
+                                rowsKernel(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, bBase + jr * bStride + p0 * NR, tile);
                             }
                             if (tri == Triangle.LOWER_RESULT && j + nr - 1 > i) zeroAboveDiagonal(tile, i, mr, j, nr);
                             int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
@@ -505,14 +569,14 @@ public final class VectorGemm {
     private static final class SplitTask implements Parallel.Task {
         static final SplitTask INSTANCE = new SplitTask();
         private Transpose ta, tb;
-        private int m, n, k, aOff, lda, bOff, ldb, cOff, rsc, csc;
+        private int m, n, k, aOff, lda, bOff, ldb, pbOff, cOff, rsc, csc;
         private float alpha, beta;
-        private float[] a, b, c;
+        private float[] a, b, pb, c;
         private boolean splitRows;
         private int tiles;
 
         boolean tryRun(int threads, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
-                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] pb, int pbOff,
                        float beta, float[] c, int cOff, int rsc, int csc) {
             int rowTiles = (m + MR - 1) / MR;
             int colTiles = (n + NR - 1) / NR;
@@ -531,13 +595,13 @@ public final class VectorGemm {
             try {
                 this.ta = ta; this.tb = tb; this.m = m; this.n = n; this.k = k; this.alpha = alpha;
                 this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
-                this.beta = beta; this.c = c; this.cOff = cOff; this.rsc = rsc; this.csc = csc;
+                this.pb = pb; this.pbOff = pbOff; this.beta = beta; this.c = c; this.cOff = cOff; this.rsc = rsc; this.csc = csc;
                 this.splitRows = rows;
                 this.tiles = t;
                 Parallel.run(this, parts);
                 return true;
             } finally {
-                this.a = null; this.b = null; this.c = null;
+                this.a = null; this.b = null; this.pb = null; this.c = null;
                 Parallel.release();
             }
         }
@@ -552,15 +616,16 @@ public final class VectorGemm {
                 int i1 = Math.min(m, t1 * MR);
                 if (i0 >= i1) return;
                 int aSub = aOff + (ta == Transpose.N ? i0 * lda : i0);
-                blocked(Triangle.FULL, ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, beta, c, cOff + i0 * rsc,
-                        rsc, csc, s);
+                blocked(Triangle.FULL, ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, pb, pbOff, beta, c,
+                        cOff + i0 * rsc, rsc, csc, s);
             } else {
                 int j0 = t0 * NR;
                 int j1 = Math.min(n, t1 * NR);
                 if (j0 >= j1) return;
                 int bSub = bOff + (tb == Transpose.N ? j0 : j0 * ldb);
-                blocked(Triangle.FULL, ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, beta, c, cOff + j0 * csc,
-                        rsc, csc, s);
+                // a prepacked B's panels from column j0 on (j0 is a whole number of panels)
+                blocked(Triangle.FULL, ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, pb, pbOff + j0 * k, beta,
+                        c, cOff + j0 * csc, rsc, csc, s);
             }
         }
     }
