@@ -18,6 +18,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 
@@ -115,6 +116,28 @@ class GemmProperties {
     void gemmPropagatesNaNAndInfinityLikeTheReference(@ForAll("nonFiniteCases") Case c) {
         for (Kernels k : new Kernels[] {scalar(), vector()}) {
             checkAgainstReference(k.name() + " gemm (non-finite inputs)", c, run(k, c));
+        }
+    }
+
+    /**
+     * {@code gemmPacked} on a B packed by {@code packB} at an offset: within the reference's
+     * bound, and with {@code gemm}'s bits wherever the contract promises them (scalar: always;
+     * vector: {@code m, n > 1} with A not transposed).
+     */
+    @Property(tries = 120)
+    void packedGemmMatchesGemm(@ForAll("finiteCases") Case c, @ForAll @IntRange(min = 0, max = 7) int off) {
+        Shape s = c.s();
+        for (Kernels k : new Kernels[] {scalar(), vector()}) {
+            float[] packed = new float[off + k.packedBSize(s.k(), s.n())];
+            Arrays.fill(packed, Float.NaN);
+            k.packB(s.tb(), s.k(), s.n(), c.b().data(), c.b().off(), c.b().ld(), packed, off);
+            float[] out = c.c().data().clone();
+            k.gemmPacked(s.ta(), s.tb(), s.m(), s.n(), s.k(), c.alpha(), c.a().data(), c.a().off(), c.a().ld(),
+                    packed, off, c.beta(), out, c.c().off(), c.c().ld());
+            checkAgainstReference(k.name() + " gemmPacked", c, out);
+            if (k.vectorBits() == 0 || s.m() > 1 && s.n() > 1 && s.ta() == Transpose.N) {
+                Check.exact(k.name() + " gemmPacked against gemm", run(k, c), out);
+            }
         }
     }
 
