@@ -112,26 +112,28 @@ public class MultiheadAttention extends Module {
             throw new ShapeException("MultiheadAttention: key_padding_mask is " + keyPaddingMask.shape() + "; expected [" + b + ", " + s + "]");
         }
         Node w = param(g, "in_proj_weight"), b3 = this.bias ? param(g, "in_proj_bias") : null;
-        Node q, k, v;
+        Node qh, kh, vh; // [B*H, T or S, d]
         if (query == key && key == value) { // self-attention: one projection for all three
-            Node[] qkv = g.split(Linear.apply(g, query, w, b3), 2, e, e, e);
-            q = qkv[0];
-            k = qkv[1];
-            v = qkv[2];
+            // [B, T, 3, H, d] -> [3, B, H, T, d] in one copy, of which q, k and v are views
+            Node qkv = Linear.apply(g, query, w, b3);
+            Node byHead = g.reshape(g.permute(g.reshape(qkv, b, t, 3, heads, hd), 2, 0, 3, 1, 4), 3, b * heads, t, hd);
+            qh = g.select(byHead, 0, 0);
+            kh = g.select(byHead, 0, 1);
+            vh = g.select(byHead, 0, 2);
         } else {
             Node[] ws = g.split(w, 0, e, e, e), bs = b3 == null ? new Node[3] : g.split(b3, 0, e, e, e);
-            q = Linear.apply(g, query, ws[0], bs[0]);
-            k = Linear.apply(g, key, ws[1], bs[1]);
-            v = Linear.apply(g, value, ws[2], bs[2]);
+            qh = splitHeads(g, Linear.apply(g, query, ws[0], bs[0]));
+            kh = splitHeads(g, Linear.apply(g, key, ws[1], bs[1]));
+            vh = splitHeads(g, Linear.apply(g, value, ws[2], bs[2]));
         }
         // causal: the products skip the future's triangle, which the softmax zeroes anyway
         Triangle tri = causal ? Triangle.LOWER_RESULT : Triangle.FULL;
-        Node scores = g.matmul(splitHeads(g, q), splitHeads(g, k), false, true, tri); // [B*H, T, S]
+        Node scores = g.matmul(qh, kh, false, true, tri); // [B*H, T, S]
         // scale, both masks and the softmax in one op: the [B*H, T, S] matrices are batch-major,
         // so the mask's row b covers matrices b*H .. b*H + H-1
         Node attn = g.attentionSoftmax(scores, 1.0 / Math.sqrt(hd), causal, keyPaddingMask);
         if (dropout > 0) attn = g.dropout(attn, dropout);
-        Node ctx = g.matmul(attn, splitHeads(g, v), false, false, causal ? Triangle.LOWER_A : Triangle.FULL); // [B*H, T, d]
+        Node ctx = g.matmul(attn, vh, false, false, causal ? Triangle.LOWER_A : Triangle.FULL); // [B*H, T, d]
         if (heads > 1) ctx = g.permute(g.reshape(ctx, b, heads, t, hd), 0, 2, 1, 3);
         return outProj.forward(g, g.reshape(ctx, b, t, e));
     }
