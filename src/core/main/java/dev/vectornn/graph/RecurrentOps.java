@@ -186,7 +186,7 @@ final class RecurrentOps {
         @Override
         int savedSize(Frame f) {
             // per step: the activated gates (4BH), tanh(c) and c (BH each)
-            return 6 * f.inShapes[0].dim(0) * stateSize(f);
+            return Math.toIntExact(6L * f.inShapes[0].dim(0) * stateSize(f));
         }
 
         private static int stateSize(Frame f) {
@@ -199,7 +199,7 @@ final class RecurrentOps {
             // forward: packed W_hh^T and one step's gates, plus (inference) one step's activations
             // and two cell states; backward: packed W_hh, dh, two dc, and every step's gate gradients
             long forward = packedSize(f, hs, 4 * hs) + 4L * n + (f.training ? 0 : 7L * n);
-            long backward = packedSize(f, 4 * hs, hs) + 3L * n + 4L * steps * n;
+            long backward = f.training ? packedSize(f, 4 * hs, hs) + 3L * n + 4L * steps * n : 0;
             return Math.toIntExact(Math.max(forward, backward));
         }
 
@@ -243,8 +243,10 @@ final class RecurrentOps {
                 Object gIn = f.in[0];
                 int gInOff = f.inOff[0] + t * 4 * n;
                 if (hPrev != null) {
-                    b.scale(4 * n, 1.0, f.in[0], gInOff, s, gates);
-                    stepProduct(f, Transpose.T, rows, g, hs, hPrev, hPrevOff, hs, wP, 1.0, s, gates, g);
+                    // the product, then proj added to it: the rounding of a separate add, as in
+                    // the composed graph, whatever the kernels sum first
+                    stepProduct(f, Transpose.T, rows, g, hs, hPrev, hPrevOff, hs, wP, 0.0, s, gates, g);
+                    b.axpy(4 * n, 1.0, f.in[0], gInOff, s, gates);
                     gIn = s;
                     gInOff = gates;
                 }
@@ -279,8 +281,14 @@ final class RecurrentOps {
             int tNext = -1;
             for (int i = steps - 1; i >= 0; i--) {
                 int t = rev ? steps - 1 - i : i;
-                b.scale(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
-                if (tNext >= 0) stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tNext * 4 * n, g, wP, 1.0, s, dh, hs);
+                // dh_t = h_t's output gradient plus the next step's dgates W_hh, added after the
+                // product as the composed graph adds its two gradient contributions
+                if (tNext >= 0) {
+                    stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tNext * 4 * n, g, wP, 0.0, s, dh, hs);
+                    b.axpy(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
+                } else {
+                    b.scale(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
+                }
                 Object cPrev = null;
                 int cPrevOff = 0;
                 if (i > 0) {

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * OpSamples}).
  */
 class LstmLayerTest {
-    // 37: vector main loops and tails in every gate block; 70 rows: more than one GEMM row panel
-    private static final int T = 6, B = 5, H = 37;
+    // H 165: vector main loops and tails in every gate block; B 13: two GEMM row panels; and each
+    // step's products (13 x 660 x 165, 13 x 165 x 660) are large enough to be split over threads
+    private static final int T = 6, B = 13, H = 165;
     private static final String[] NAMES = {"hidden states", "final h", "final c", "proj's gradient",
         "whh's gradient", "h0's gradient", "c0's gradient"};
 
@@ -116,22 +117,57 @@ class LstmLayerTest {
     @Test
     void anInferencePlanComputesWhatTheTrainingPlanDoes() {
         for (boolean reverse : new boolean[] {false, true}) {
-            float[][] out = new float[2][];
-            for (int train = 0; train < 2; train++) {
-                Graph g = new Graph();
-                Node out0 = g.lstmLayer(g.input("proj", T, B, 4 * H), g.input("whh", 4 * H, H), g.input("h0", B, H),
-                        g.input("c0", B, H), reverse);
-                Plan p = g.compile(train == 1 ? PlanOptions.forTraining().withGradInputs("proj") : PlanOptions.forInference(),
-                        train == 1 ? g.sum(out0) : out0, out0);
-                p.feed("proj", uniform(1, T, B, 4 * H));
-                p.feed("whh", uniform(2, 4 * H, H));
-                p.feed("h0", uniform(3, B, H));
-                p.feed("c0", uniform(4, B, H));
-                p.forward();
-                out[train] = p.output(out0).floats().clone();
+            for (boolean state : new boolean[] {false, true}) {
+                float[][] out = new float[2][];
+                for (int train = 0; train < 2; train++) {
+                    Graph g = new Graph();
+                    Node out0 = g.lstmLayer(g.input("proj", T, B, 4 * H), g.input("whh", 4 * H, H),
+                            state ? g.input("h0", B, H) : null, state ? g.input("c0", B, H) : null, reverse);
+                    Plan p = g.compile(train == 1 ? PlanOptions.forTraining().withGradInputs("proj")
+                            : PlanOptions.forInference(), train == 1 ? g.sum(out0) : out0, out0);
+                    p.feed("proj", uniform(1, T, B, 4 * H));
+                    p.feed("whh", uniform(2, 4 * H, H));
+                    if (state) {
+                        p.feed("h0", uniform(3, B, H));
+                        p.feed("c0", uniform(4, B, H));
+                    }
+                    p.forward();
+                    out[train] = p.output(out0).floats().clone();
+                }
+                assertArrayEquals(out[1], out[0], (reverse ? "reversed" : "forward") + (state ? " from h0, c0" : ""));
             }
-            assertArrayEquals(out[1], out[0], reverse ? "reversed" : "forward");
         }
+    }
+
+    /**
+     * Each input's gradient asked for alone (the others' are then not computed, and the gate
+     * gradients live in scratch when proj's is not wanted) equals the one computed with all four.
+     */
+    @Test
+    void eachGradientAloneEqualsItWithTheOthers() {
+        String[] names = {"proj", "whh", "h0", "c0"};
+        float[][] all = gradients(names);
+        for (int i = 0; i < names.length; i++) {
+            assertArrayEquals(all[i], gradients(names[i])[0], names[i] + "'s gradient alone");
+        }
+    }
+
+    /** The gradients of {@code wanted} for {@code sum(w * lstmLayer(...))}, reversed, from h0 and c0. */
+    private static float[][] gradients(String... wanted) {
+        Graph g = new Graph();
+        Node out = g.lstmLayer(g.input("proj", T, B, 4 * H), g.input("whh", 4 * H, H), g.input("h0", B, H),
+                g.input("c0", B, H), true);
+        Plan p = g.compile(PlanOptions.forTraining().withGradInputs(wanted),
+                g.sum(g.mul(out, g.constant(uniform(5, T + 1, B, H)))));
+        p.feed("proj", uniform(1, T, B, 4 * H));
+        p.feed("whh", uniform(2, 4 * H, H));
+        p.feed("h0", uniform(3, B, H));
+        p.feed("c0", uniform(4, B, H));
+        p.forward();
+        p.backward();
+        float[][] grads = new float[wanted.length][];
+        for (int i = 0; i < wanted.length; i++) grads[i] = p.grad(wanted[i]).floats().clone();
+        return grads;
     }
 
     @Test

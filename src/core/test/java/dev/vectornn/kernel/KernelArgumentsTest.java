@@ -270,6 +270,12 @@ class KernelArgumentsTest {
         }, "packB", "dst spans [3", "b spans [0, 4)", "overlap"));
         bad.add(new Bad("packedBSize past the largest array", iae, k -> k.packedBSize(1 << 16, 1 << 16),
                 "packedBSize", "65536x65536", "largest array"));
+        bad.add(new Bad("packedBSize whose rounded-up n passes 2^31", iae, k -> k.packedBSize(2, Integer.MAX_VALUE),
+                "packedBSize", "largest array"));
+        bad.add(new Bad("gemmPacked c overlaps a", iae, k -> {
+            float[] same = new float[16];
+            k.gemmPacked(Transpose.N, Transpose.N, 2, 2, 2, 1f, same, 0, 2, new float[4096], 0, 0f, same, 3, 2);
+        }, "gemmPacked", "c spans [3, 7)", "a spans [0, 4)"));
         bad.add(new Bad("gemmPacked packed too short", iae,
                 k -> k.gemmPacked(Transpose.N, Transpose.N, 2, 4, 3, 1f, new float[6], 0, 3, new float[5], 0, 0f, C10, 0, 4),
                 "gemmPacked", "packed", "5"));

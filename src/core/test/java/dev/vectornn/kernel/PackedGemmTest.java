@@ -39,11 +39,12 @@ class PackedGemmTest {
     /**
      * m x n x k: single rows and columns, odd sizes around the tile and panel widths, the LSTM's
      * recurrent products (32 x 1024 x 256 forward, 32 x 256 x 1024 backward), a k deeper than one
-     * depth block, and problems large enough to be split over threads by rows and by columns.
+     * depth block (also split over threads), more columns than one column block, and problems
+     * large enough to be split over threads by rows and by columns.
      */
     private static final int[][] SHAPES = {
         {1, 7, 5}, {7, 1, 5}, {2, 3, 1}, {13, 33, 17}, {12, 32, 64}, {25, 65, 31}, {32, 1024, 256}, {32, 256, 1024},
-        {5, 70, 1100}, {150, 70, 130}, {40, 300, 100}, {3, 2, 0}};
+        {5, 70, 1100}, {150, 70, 130}, {40, 300, 100}, {3, 2100, 5}, {40, 300, 1100}, {3, 2, 0}};
 
     @ParameterizedTest
     @MethodSource("kernels")

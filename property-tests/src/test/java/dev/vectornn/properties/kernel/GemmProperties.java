@@ -131,9 +131,11 @@ class GemmProperties {
             float[] packed = new float[off + k.packedBSize(s.k(), s.n())];
             Arrays.fill(packed, Float.NaN);
             k.packB(s.tb(), s.k(), s.n(), c.b().data(), c.b().off(), c.b().ld(), packed, off);
-            float[] out = c.c().data().clone();
-            k.gemmPacked(s.ta(), s.tb(), s.m(), s.n(), s.k(), c.alpha(), c.a().data(), c.a().off(), c.a().ld(),
-                    packed, off, c.beta(), out, c.c().off(), c.c().ld());
+            float[] out = c.c().data().clone(), ad = c.a().data().clone(), pd = packed.clone();
+            k.gemmPacked(s.ta(), s.tb(), s.m(), s.n(), s.k(), c.alpha(), ad, c.a().off(), c.a().ld(),
+                    pd, off, c.beta(), out, c.c().off(), c.c().ld());
+            Check.exact(k.name() + " gemmPacked must not write a", c.a().data(), ad);
+            Check.exact(k.name() + " gemmPacked must not write the packed B", packed, pd);
             checkAgainstReference(k.name() + " gemmPacked", c, out);
             if (k.vectorBits() == 0 || s.m() > 1 && s.n() > 1 && s.ta() == Transpose.N) {
                 Check.exact(k.name() + " gemmPacked against gemm", run(k, c), out);

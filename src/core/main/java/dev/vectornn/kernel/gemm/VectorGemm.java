@@ -271,7 +271,7 @@ public final class VectorGemm {
 
     /** Floats {@link #packB} writes for a {@code k x n} op(B): {@code n} rounded up to whole panels, times {@code k}. */
     public static long packedBSize(int k, int n) {
-        return (long) roundUp(n, NR) * k;
+        return ((long) n + NR - 1) / NR * NR * k; // in long: n near 2^31 must not wrap
     }
 
     /**
