@@ -59,6 +59,18 @@ final class GemmOperands {
         kern.gemm(ta, tb, shape.m(), shape.n(), shape.k(), 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, ldc);
     }
 
+    /** B (the first, for a batch) packed for {@link Kernels#gemmPacked} of {@code kern}. */
+    float[] packB(Kernels kern) {
+        float[] p = new float[kern.packedBSize(shape.k(), shape.n())];
+        kern.packB(tb, shape.k(), shape.n(), b, 0, ldb, p, 0);
+        return p;
+    }
+
+    /** {@link #gemm} from B packed by {@link #packB}. */
+    void gemmPacked(Kernels kern, float[] packed) {
+        kern.gemmPacked(ta, tb, shape.m(), shape.n(), shape.k(), 1f, a, 0, lda, packed, 0, 0f, c, 0, ldc);
+    }
+
     /** {@code batch} products {@code C_i = A_i * B_i}, skipping {@code tri} (FULL: nothing). */
     void gemmBatched(Kernels kern, Triangle tri) {
         kern.gemmBatched(tri, ta, tb, batch, shape.m(), shape.n(), shape.k(), 1f,

@@ -56,6 +56,8 @@ final class Summary {
                 }
                 case "GemmBenchmark.gemm", "GemmScalarBenchmark.gemm" -> gemm.add(gemmRow(r, 1));
                 case "GemmBatchedBenchmark.gemmBatched" -> batched.add(gemmRow(r, r.intParam("batch", 1)));
+                case "GemmPackedBenchmark.gemm" -> gemm.add(gemmRow(r, 1, "vector, B packed per call"));
+                case "GemmPackedBenchmark.gemmPacked" -> gemm.add(gemmRow(r, 1, "vector, B packed once"));
                 default -> {
                     if (GRAPH_CLASSES.contains(r.className())) {
                         graph.add(r);
@@ -81,9 +83,12 @@ final class Summary {
     }
 
     private static GemmRow gemmRow(BenchResult r, int batch) {
+        return gemmRow(r, batch, r.param("impl") == null ? "vector" : r.param("impl"));
+    }
+
+    private static GemmRow gemmRow(BenchResult r, int batch, String impl) {
         GemmShape s = GemmShape.parse(r.param("shape"));
         String trans = r.param("trans") == null ? "NN" : r.param("trans");
-        String impl = r.param("impl") == null ? "vector" : r.param("impl");
         int threads = r.intParam("threads", 1);
         return new GemmRow(r, s, trans, impl, threads, batch, s.flops() * batch / r.nsPerOp());
     }

@@ -132,6 +132,33 @@ class ReportTest {
         assertTrue(Double.isNaN(s.kernelRatio("tanh", 65536)));
     }
 
+    /**
+     * GemmPackedBenchmark's two methods become GEMM rows of their own impl labels, each scaled
+     * against its own 1-thread row, and never taken for the plain vector GEMM.
+     */
+    @Test
+    void packedGemmRowsKeepTheirOwnLabels() {
+        List<JsonObject> json = sample();
+        double f = 2.0 * 32 * 1024 * 256;
+        for (String[] m : new String[][] {{"gemm", "40"}, {"gemmPacked", "50"}}) {
+            for (String t : new String[] {"1", "2"}) {
+                double gflops = Double.parseDouble(m[1]) * Integer.parseInt(t);
+                json.add(simple("GemmPackedBenchmark." + m[0], Map.of("shape", "32x1024x256", "threads", t, "trans", "NT"),
+                        f / gflops));
+            }
+        }
+        Summary s = new Summary(parsed(json));
+        Summary.GemmRow once = s.gemm.stream().filter(g -> g.impl().equals("vector, B packed once") && g.threads() == 2)
+                .findFirst().orElseThrow();
+        assertEquals(100, once.gflops(), 1e-9);
+        assertEquals(2, s.scaling(s.gemm, once), 1e-12);
+        assertTrue(s.gemm.stream().anyMatch(g -> g.impl().equals("vector, B packed per call") && g.gflops() == 40));
+        assertEquals(160, s.squareGemm(1024, 1).orElseThrow().gflops(), 1e-9);
+        Machine m = new Machine("Test CPU", 2, "avx512f", "vector-512: 512-bit float vectors, 16 lanes", 512, "vector-512");
+        String md = new MarkdownReport(s, m, "gemm", "full", "20260101-000000", "x.json", List.of()).render();
+        assertTrue(md.contains("| 32x1024x256 | NT | vector, B packed once | 2 |"), md);
+    }
+
     @Test
     void markdownJudgesTargetsAndFlagsBimodalForks() {
         Summary s = new Summary(parsed(sample()));
