@@ -1,6 +1,7 @@
 package dev.vectornn.graph;
 
 import dev.vectornn.kernel.Triangle;
+import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.ShapeException;
 import dev.vectornn.tensor.Tensor;
@@ -550,6 +551,35 @@ public final class Graph {
             throw new IllegalArgumentException("lstmLayer: give both h0 and c0, or neither (built at " + callSite() + ")");
         }
         return h0 == null ? apply(Ops.LSTM_LAYER, reverse, proj, whh) : apply(Ops.LSTM_LAYER, reverse, proj, whh, h0, c0);
+    }
+
+    /**
+     * A whole Elman RNN layer's recurrence as one op (PyTorch's {@code nn.RNN} for one layer and
+     * direction, after the input projection): for each step {@code t}, in time order or
+     * backwards when {@code reverse},
+     * <pre>
+     *   h_t = act(proj_t + h_{t-1} whh^T)
+     * </pre>
+     * from {@code h0} (or zeros). Returns every {@code h_t} as {@code [T, B, H]}. Same values as
+     * composing {@link #matmul}, {@link #add} and {@link #tanh} (or {@link #relu}) per step, and
+     * like {@link #lstmLayer} faster to train: whh is packed once per pass and its gradient is
+     * one matrix product over all steps.
+     *
+     * @param proj          {@code [T, B, H]}: every step's {@code x_t W_ih^T + b_ih + b_hh}
+     * @param whh           {@code [H, H]}: PyTorch's {@code weight_hh_l*}
+     * @param h0            {@code [B, H]} initial hidden state, or null for zeros
+     * @param nonlinearity  {@link UnaryOp#TANH} or {@link UnaryOp#RELU}
+     * @param reverse       run from step {@code T-1} down to 0 (a bidirectional layer's second direction)
+     * @throws ShapeException if a shape does not fit
+     * @throws IllegalArgumentException for another nonlinearity
+     */
+    public Node rnnLayer(Node proj, Node whh, Node h0, UnaryOp nonlinearity, boolean reverse) {
+        if (nonlinearity != UnaryOp.TANH && nonlinearity != UnaryOp.RELU) {
+            throw new IllegalArgumentException("rnnLayer: the nonlinearity is " + nonlinearity
+                    + "; an RNN takes TANH or RELU (built at " + callSite() + ")");
+        }
+        RecurrentOps.RnnAttrs a = new RecurrentOps.RnnAttrs(nonlinearity, reverse);
+        return h0 == null ? apply(Ops.RNN_LAYER, a, proj, whh) : apply(Ops.RNN_LAYER, a, proj, whh, h0);
     }
 
     // ---------------------------------------------------------------- losses

@@ -1,6 +1,7 @@
 package dev.vectornn.graph;
 
 import dev.vectornn.kernel.Triangle;
+import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Tensor;
 import java.util.ArrayList;
@@ -243,6 +244,17 @@ public final class OpSamples {
             Node outside = g.add(g.add(g.sum(g.mul(proj, 0.25)), g.sum(g.mul(whh, 0.5))),
                     g.add(g.sum(g.mul(h0, -0.5)), g.sum(g.mul(c0, 0.75))));
             return g.add(g.sum(g.mul(out, f.in(g, "w", -1, 1, 4, 1, 2))), outside);
+        });
+        add(Ops.RNN_LAYER, "tanh, T 3, B 2, H 3 from h0", (g, f) -> g.mul(g.rnnLayer(f.in(g, "proj", -2, 2, 3, 2, 3),
+                f.in(g, "whh", -1, 1, 3, 3), f.in(g, "h0", -1, 1, 2, 3), UnaryOp.TANH, false), f.in(g, "w", -1, 1, 3, 2, 3)));
+        add(Ops.RNN_LAYER, "relu, T 4, B 2, H 2, zero state, reversed", (g, f) -> g.mul(g.rnnLayer(
+                f.in(g, "proj", -2, 2, 4, 2, 2), f.in(g, "whh", -1, 1, 2, 2), null, UnaryOp.RELU, true),
+                f.in(g, "w", -1, 1, 4, 2, 2)));
+        add(Ops.RNN_LAYER, "tanh, T 2 reversed from h0; every input also used outside", (g, f) -> {
+            Node proj = f.in(g, "proj", -2, 2, 2, 1, 3), whh = f.in(g, "whh", -1, 1, 3, 3), h0 = f.in(g, "h0", -1, 1, 1, 3);
+            Node out = g.rnnLayer(proj, whh, h0, UnaryOp.TANH, true);
+            return g.add(g.sum(g.mul(out, f.in(g, "w", -1, 1, 2, 1, 3))),
+                    g.add(g.sum(g.mul(proj, 0.25)), g.add(g.sum(g.mul(whh, 0.5)), g.sum(g.mul(h0, -0.5)))));
         });
         add(Ops.CROSS_ENTROPY, "[4,5] with an ignored row", (g, f) ->
                 g.crossEntropy(f.in(g, "logits", -2, 2, 4, 5), f.idx(g, "t", new int[] {1, -100, 4, 0}, 4)));

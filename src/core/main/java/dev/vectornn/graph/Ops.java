@@ -98,6 +98,8 @@ public final class Ops {
     public static final OpDef LSTM_CELL = new RecurrentOps.LstmCell();
     /** a whole LSTM layer's recurrence: {@code [T,B,4H]} input projections and {@code W_hh} to {@code [T+1,B,H]} (every h, the last c). */
     public static final OpDef LSTM_LAYER = new RecurrentOps.LstmLayer();
+    /** a whole Elman RNN layer's recurrence: {@code [T,B,H]} input projections and {@code W_hh} to every {@code h_t}. */
+    public static final OpDef RNN_LAYER = new RecurrentOps.RnnLayer();
 
     // losses (LossOps)
     /** fused cross-entropy from logits with integer targets, ignore index and label smoothing. */
@@ -111,7 +113,7 @@ public final class Ops {
             ADD, SUB, MUL, DIV, MUL_SCALAR, ADD_SCALAR, POW,
             NEG, SQUARE, SQRT, EXP, LOG, TANH, SIGMOID, RELU, GELU, GELU_TANH,
             MATMUL, SUM, MEAN, RESHAPE, PERMUTE, SLICE, CONCAT, SOFTMAX, LOG_SOFTMAX,
-            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, ATTENTION_SOFTMAX, LSTM_CELL, LSTM_LAYER, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
+            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, ATTENTION_SOFTMAX, LSTM_CELL, LSTM_LAYER, RNN_LAYER, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
 
     /** Every registered op, in table order. */
     public static List<OpDef> all() {

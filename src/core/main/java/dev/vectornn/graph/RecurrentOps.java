@@ -2,6 +2,7 @@ package dev.vectornn.graph;
 
 import dev.vectornn.kernel.Transpose;
 import dev.vectornn.kernel.Triangle;
+import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.ShapeException;
 
@@ -114,6 +115,175 @@ final class RecurrentOps {
     }
 
     /**
+     * What {@link LstmLayer} and {@link RnnLayer} share: a recurrence whose step pre-activations
+     * are {@code proj_t + h_{t-1} whh^T} ({@code whh} {@code [G*H, H]}, {@code G} gates per
+     * hidden unit), with whh packed once per pass for the step products ({@code Kernels.packB})
+     * and whh's gradient one product over all steps. Input slots: proj, whh, then h0 (and, for
+     * the LSTM, c0) for a given initial state. The output's index {@code t < T} holds {@code h_t}.
+     */
+    abstract static class RecurrentLayer extends OpDef {
+        /** Gates per hidden unit: a step's pre-activations are {@code gates * H} wide. */
+        final int gates;
+
+        RecurrentLayer(int gates, String name, String... argNames) {
+            super(name, argNames);
+            this.gates = gates;
+        }
+
+        @Override
+        public int arity() {
+            return -1; // proj and whh, then the initial state unless it is zero
+        }
+
+        /** Whether the steps run from {@code T-1} down to 0. */
+        abstract boolean reverse(Frame f);
+
+        /** Shape checks common to both: proj {@code [T, B, gates*H]}, whh, and the states {@code [B, H]}. */
+        Shape checkShapes(Shape[] in, int states, String projLayout) {
+            if (in.length != 2 && in.length != 2 + states) {
+                throw new ShapeException("takes proj, whh and optionally " + (states == 1 ? "h0" : "h0 and c0 (both or neither)")
+                        + ", got " + in.length + " inputs");
+            }
+            Shape p = in[0], w = in[1];
+            if (p.rank() != 3 || p.dim(0) == 0 || p.dim(2) == 0 || p.dim(2) % gates != 0) {
+                throw new ShapeException("proj is " + p + "; expected " + projLayout);
+            }
+            int b = p.dim(1), h = p.dim(2) / gates;
+            if (w.rank() != 2 || w.dim(0) != gates * h || w.dim(1) != h) {
+                throw new ShapeException("proj is " + p + ", whh is " + w + "; whh must be [" + gates * h + ", " + h + "]");
+            }
+            for (int i = 2; i < in.length; i++) {
+                Shape s = in[i];
+                if (s.rank() != 2 || s.dim(0) != b || s.dim(1) != h) {
+                    throw new ShapeException("proj is " + p + ", " + argName(i) + " is " + s + "; " + argName(i)
+                            + " must be [" + b + ", " + h + "]");
+                }
+            }
+            return Shape.of(p.dim(0), b, h);
+        }
+
+        /** Whether h0 (slot 2) and the rest of the initial state are inputs. */
+        static boolean hasState(Frame f) {
+            return f.in.length > 2;
+        }
+
+        /** Elements of one step's state {@code [B, H]}. */
+        static int stateSize(Frame f) {
+            return f.inShapes[0].dim(1) * f.inShapes[1].dim(1);
+        }
+
+        @Override
+        boolean vjpReadsOutput() {
+            return true; // the hidden states, the other factor of whh's gradient
+        }
+
+        /**
+         * Whether the step products read a packed W_hh: not for a single row, which the GEMM
+         * takes as a matrix-vector product reading W_hh once anyway.
+         */
+        static boolean packs(Frame f) {
+            return f.inShapes[0].dim(1) > 1;
+        }
+
+        static int packedSize(Frame f, int k, int n) {
+            return packs(f) ? f.b.packedBSize(k, n) : 0;
+        }
+
+        /** Packs whh for the forward's step products ({@code h whh^T}) at {@code scratch + at}. */
+        void packForward(Frame f, int at) {
+            int hs = f.inShapes[1].dim(1);
+            if (packs(f) && (hasState(f) || f.inShapes[0].dim(0) > 1)) {
+                f.b.packB(Transpose.T, hs, gates * hs, f.in[1], f.inOff[1], hs, f.scratch, at);
+            }
+        }
+
+        /** Packs whh for the backward's step products ({@code dpre whh}) at {@code scratch + at}. */
+        void packBackward(Frame f, int at) {
+            int hs = f.inShapes[1].dim(1);
+            if (packs(f)) f.b.packB(Transpose.N, gates * hs, hs, f.in[1], f.inOff[1], hs, f.scratch, at);
+        }
+
+        /** {@code C = op(A) W + beta C} for one step, from the packed W when {@link #packs}. */
+        static void stepProduct(Frame f, Transpose tb, int m, int n, int k, Object a, int ao, int lda,
+                                int packed, double beta, Object c, int co, int ldc) {
+            if (packs(f)) {
+                f.b.gemmPacked(Transpose.N, tb, m, n, k, 1.0, a, ao, lda, f.scratch, packed, beta, c, co, ldc);
+            } else {
+                f.b.gemmBatched(Triangle.FULL, Transpose.N, tb, 1, m, n, k, 1.0, a, ao, 0, lda, f.in[1], f.inOff[1], 0,
+                        f.inShapes[1].dim(1), beta, c, co, 0, ldc);
+            }
+        }
+
+        /**
+         * Step {@code t}'s pre-activations {@code proj_t + hPrev whh^T} into {@code c}: the
+         * product, then proj added to it, with the rounding of the composed graph's separate add
+         * whatever order the kernels sum in.
+         */
+        void preactivation(Frame f, int t, Object hPrev, int hPrevOff, int packed, Object c, int co) {
+            int rows = f.inShapes[0].dim(1), hs = f.inShapes[1].dim(1), g = gates * hs;
+            stepProduct(f, Transpose.T, rows, g, hs, hPrev, hPrevOff, hs, packed, 0.0, c, co, g);
+            f.b.axpy(rows * g, 1.0, f.in[0], f.inOff[0] + t * rows * g, c, co);
+        }
+
+        /**
+         * {@code dh_t} into {@code scratch + dh}: h_t's own output gradient, plus
+         * {@code dpre_{tNext} whh} when a later step ran ({@code tNext >= 0}), added after the
+         * product as the composed graph adds its two gradient contributions.
+         */
+        void stateGradient(Frame f, int t, int tNext, Object dg, int dgOff, int packed, int dh) {
+            int rows = f.inShapes[0].dim(1), hs = f.inShapes[1].dim(1), g = gates * hs, n = rows * hs;
+            if (tNext >= 0) {
+                stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tNext * rows * g, g, packed, 0.0, f.scratch, dh, hs);
+                f.b.axpy(n, 1.0, f.gOut, f.gOutOff + t * n, f.scratch, dh);
+            } else {
+                f.b.scale(n, 1.0, f.gOut, f.gOutOff + t * n, f.scratch, dh);
+            }
+        }
+
+        /**
+         * After the backward loop, with every step's pre-activation gradients at {@code dg}:
+         * whh's gradient, h0's ({@code dpre_first whh}) and, when it is added to, proj's.
+         */
+        void finishGradients(Frame f, Object dg, int dgOff, int packed) {
+            int steps = f.inShapes[0].dim(0), rows = f.inShapes[0].dim(1), hs = f.inShapes[1].dim(1);
+            int g = gates * hs;
+            int tFirst = reverse(f) ? steps - 1 : 0; // the first step run, whose previous state is h0
+            if (f.needGrad[1]) whhGradient(f, dg, dgOff, tFirst);
+            if (hasState(f) && f.needGrad[2]) {
+                stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tFirst * rows * g, g, packed,
+                        f.acc[2] ? 1.0 : 0.0, f.gIn[2], f.gInOff[2], hs);
+            }
+            if (f.needGrad[0] && f.acc[0]) f.b.axpy(steps * rows * g, 1.0, dg, dgOff, f.gIn[0], f.gInOff[0]);
+        }
+
+        /**
+         * {@code dW_hh (+)= sum_t dpre_t^T h_{t-1}}: the steps after the first pair pre-activation
+         * gradients and hidden states that are both contiguous runs ({@code dpre[1..T)} with
+         * {@code h[0..T-1)} forward, {@code dpre[0..T-1)} with {@code h[1..T)} reversed), one GEMM
+         * over {@code (T-1) B} rows; h0's step adds one more.
+         */
+        private void whhGradient(Frame f, Object dg, int dgOff, int tFirst) {
+            Backend b = f.b;
+            int steps = f.inShapes[0].dim(0), rows = f.inShapes[0].dim(1), hs = f.inShapes[1].dim(1);
+            int n = rows * hs, g = gates * hs;
+            boolean rev = reverse(f);
+            double beta = f.acc[1] ? 1.0 : 0.0;
+            if (steps > 1) {
+                int dg0 = dgOff + (rev ? 0 : rows * g), h0 = f.outOff + (rev ? n : 0);
+                b.gemmBatched(Triangle.FULL, Transpose.T, Transpose.N, 1, g, hs, (steps - 1) * rows, 1.0, dg, dg0, 0, g,
+                        f.out, h0, 0, hs, beta, f.gIn[1], f.gInOff[1], 0, hs);
+                beta = 1.0;
+            }
+            if (hasState(f)) {
+                b.gemmBatched(Triangle.FULL, Transpose.T, Transpose.N, 1, g, hs, rows, 1.0, dg, dgOff + tFirst * rows * g,
+                        0, g, f.in[2], f.inOff[2], 0, hs, beta, f.gIn[1], f.gInOff[1], 0, hs);
+            } else if (beta == 0.0) {
+                b.fill(g * hs, 0.0, f.gIn[1], f.gInOff[1]); // one step from a zero state: whh had no part
+            }
+        }
+    }
+
+    /**
      * A whole LSTM layer's recurrence in one op: from the input projections {@code proj}
      * {@code [T, B, 4H]} ({@code x W_ih^T + b_ih + b_hh} for every step, one GEMM before this
      * op), the recurrent weight {@code whh} {@code [4H, H]} and optional initial states
@@ -130,43 +300,20 @@ final class RecurrentOps {
      * instead of {@code T} shallow ones ({@code k = B}) that each read and write all of
      * {@code dW_hh}; {@code W_hh} is packed for the GEMM micro-kernels once per pass ({@code
      * Kernels.packB}) instead of once per step's product; and the per-step slices, adds and
-     * concatenations of a composed graph go away. The per-step
-     * arithmetic is that of the composed graph: forward values and every gradient but
-     * {@code whh}'s have the same bits, and {@code whh}'s differs by summation order.
+     * concatenations of a composed graph go away. The per-step arithmetic is that of the
+     * composed graph: forward values and every gradient but {@code whh}'s have the same bits,
+     * and {@code whh}'s differs by summation order.
      */
-    static final class LstmLayer extends OpDef {
+    static final class LstmLayer extends RecurrentLayer {
         LstmLayer() {
-            super("lstmLayer", "proj", "whh", "h0", "c0");
-        }
-
-        @Override
-        public int arity() {
-            return -1; // proj and whh, then h0 and c0 unless the initial state is zero
+            super(4, "lstmLayer", "proj", "whh", "h0", "c0");
         }
 
         @Override
         Shape inferShape(Shape[] in, Object attrs) {
-            if (in.length != 2 && in.length != 4) {
-                throw new ShapeException("takes proj, whh and optionally h0 and c0 (both or neither), got " + in.length
-                        + " inputs");
-            }
-            Shape p = in[0], w = in[1];
-            if (p.rank() != 3 || p.dim(0) == 0 || p.dim(2) == 0 || p.dim(2) % 4 != 0) {
-                throw new ShapeException("proj is " + p + "; expected [T, B, 4H] with T >= 1 and H >= 1 (the stacked"
-                        + " i, f, g, o input projections of every step)");
-            }
-            int b = p.dim(1), h = p.dim(2) / 4;
-            if (w.rank() != 2 || w.dim(0) != 4 * h || w.dim(1) != h) {
-                throw new ShapeException("proj is " + p + ", whh is " + w + "; whh must be [" + 4 * h + ", " + h + "]");
-            }
-            for (int i = 2; i < in.length; i++) {
-                Shape s = in[i];
-                if (s.rank() != 2 || s.dim(0) != b || s.dim(1) != h) {
-                    throw new ShapeException("proj is " + p + ", " + argName(i) + " is " + s + "; " + argName(i)
-                            + " must be [" + b + ", " + h + "]");
-                }
-            }
-            return Shape.of(p.dim(0) + 1, b, h);
+            Shape s = checkShapes(in, 2, "[T, B, 4H] with T >= 1 and H >= 1 (the stacked i, f, g, o input projections"
+                    + " of every step)");
+            return Shape.of(s.dim(0) + 1, s.dim(1), s.dim(2));
         }
 
         @Override
@@ -175,11 +322,7 @@ final class RecurrentOps {
         }
 
         @Override
-        boolean vjpReadsOutput() {
-            return true; // the hidden states, the other factor of whh's gradient
-        }
-
-        private static boolean reverse(Frame f) {
+        boolean reverse(Frame f) {
             return (Boolean) f.attrs;
         }
 
@@ -189,13 +332,9 @@ final class RecurrentOps {
             return Math.toIntExact(6L * f.inShapes[0].dim(0) * stateSize(f));
         }
 
-        private static int stateSize(Frame f) {
-            return f.outShape.dim(1) * f.outShape.dim(2);
-        }
-
         @Override
         int scratchSize(Frame f) {
-            int steps = f.inShapes[0].dim(0), n = stateSize(f), hs = f.outShape.dim(2);
+            int steps = f.inShapes[0].dim(0), n = stateSize(f), hs = f.inShapes[1].dim(1);
             // forward: packed W_hh^T and one step's gates, plus (inference) one step's activations
             // and two cell states; backward: packed W_hh, dh, two dc, and every step's gate gradients
             long forward = packedSize(f, hs, 4 * hs) + 4L * n + (f.training ? 0 : 7L * n);
@@ -203,38 +342,15 @@ final class RecurrentOps {
             return Math.toIntExact(Math.max(forward, backward));
         }
 
-        /**
-         * Whether the step products read a packed W_hh: not for a single row, which the GEMM
-         * takes as a matrix-vector product reading W_hh once anyway.
-         */
-        private static boolean packs(Frame f) {
-            return f.outShape.dim(1) > 1;
-        }
-
-        private static int packedSize(Frame f, int k, int n) {
-            return packs(f) ? f.b.packedBSize(k, n) : 0;
-        }
-
-        /** {@code C = op(A) W + beta C} for one step, from the packed W when {@link #packs}. */
-        private static void stepProduct(Frame f, Transpose tb, int m, int n, int k, Object a, int ao, int lda,
-                                        int packed, double beta, Object c, int co, int ldc) {
-            if (packs(f)) {
-                f.b.gemmPacked(Transpose.N, tb, m, n, k, 1.0, a, ao, lda, f.scratch, packed, beta, c, co, ldc);
-            } else {
-                f.b.gemmBatched(Triangle.FULL, Transpose.N, tb, 1, m, n, k, 1.0, a, ao, 0, lda, f.in[1], f.inOff[1], 0,
-                        f.inShapes[1].dim(1), beta, c, co, 0, ldc);
-            }
-        }
-
         @Override
         void forward(Frame f) {
             Backend b = f.b;
-            int steps = f.inShapes[0].dim(0), rows = f.outShape.dim(1), hs = f.outShape.dim(2);
+            int steps = f.inShapes[0].dim(0), rows = f.inShapes[0].dim(1), hs = f.inShapes[1].dim(1);
             int n = rows * hs, g = 4 * hs;
-            boolean rev = reverse(f), hasState = f.in.length == 4, train = f.saved != null;
+            boolean rev = reverse(f), hasState = hasState(f), train = f.saved != null;
             Object s = f.scratch;
             int wP = f.scratchOff, gates = wP + packedSize(f, hs, g);
-            if (packs(f) && (hasState || steps > 1)) b.packB(Transpose.T, hs, g, f.in[1], f.inOff[1], hs, s, wP);
+            packForward(f, wP);
             Object hPrev = hasState ? f.in[2] : null, cPrev = hasState ? f.in[3] : null;
             int hPrevOff = hasState ? f.inOff[2] : 0, cPrevOff = hasState ? f.inOff[3] : 0;
             int inferAct = gates + g * rows, inferTanh = inferAct + 4 * n, inferC = inferTanh + n;
@@ -243,10 +359,7 @@ final class RecurrentOps {
                 Object gIn = f.in[0];
                 int gInOff = f.inOff[0] + t * 4 * n;
                 if (hPrev != null) {
-                    // the product, then proj added to it: the rounding of a separate add, as in
-                    // the composed graph, whatever the kernels sum first
-                    stepProduct(f, Transpose.T, rows, g, hs, hPrev, hPrevOff, hs, wP, 0.0, s, gates, g);
-                    b.axpy(4 * n, 1.0, f.in[0], gInOff, s, gates);
+                    preactivation(f, t, hPrev, hPrevOff, wP, s, gates);
                     gIn = s;
                     gInOff = gates;
                 }
@@ -266,12 +379,12 @@ final class RecurrentOps {
         @Override
         void vjp(Frame f) {
             Backend b = f.b;
-            int steps = f.inShapes[0].dim(0), rows = f.outShape.dim(1), hs = f.outShape.dim(2);
+            int steps = f.inShapes[0].dim(0), rows = f.inShapes[0].dim(1), hs = f.inShapes[1].dim(1);
             int n = rows * hs, g = 4 * hs;
-            boolean rev = reverse(f), hasState = f.in.length == 4;
+            boolean rev = reverse(f), hasState = hasState(f);
             Object s = f.scratch;
             int wP = f.scratchOff, dh = wP + packedSize(f, g, hs), dc = dh + n, dcNext = dc + n;
-            if (packs(f)) b.packB(Transpose.N, g, hs, f.in[1], f.inOff[1], hs, s, wP);
+            packBackward(f, wP);
             // every step's gate gradients are kept for whh's gradient; they are proj's gradient
             boolean direct = f.needGrad[0] && !f.acc[0];
             Object dg = direct ? f.gIn[0] : s;
@@ -281,14 +394,7 @@ final class RecurrentOps {
             int tNext = -1;
             for (int i = steps - 1; i >= 0; i--) {
                 int t = rev ? steps - 1 - i : i;
-                // dh_t = h_t's output gradient plus the next step's dgates W_hh, added after the
-                // product as the composed graph adds its two gradient contributions
-                if (tNext >= 0) {
-                    stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tNext * 4 * n, g, wP, 0.0, s, dh, hs);
-                    b.axpy(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
-                } else {
-                    b.scale(n, 1.0, f.gOut, f.gOutOff + t * n, s, dh);
-                }
+                stateGradient(f, t, tNext, dg, dgOff, wP, dh);
                 Object cPrev = null;
                 int cPrevOff = 0;
                 if (i > 0) {
@@ -305,43 +411,106 @@ final class RecurrentOps {
                 dcNext = swap;
                 tNext = t;
             }
-            int tFirst = rev ? steps - 1 : 0; // the first step run forward, whose previous state is h0, c0
-            if (f.needGrad[1]) whhGradient(f, dg, dgOff, tFirst);
-            if (hasState && f.needGrad[2]) {
-                stepProduct(f, Transpose.N, rows, hs, g, dg, dgOff + tFirst * 4 * n, g, wP, f.acc[2] ? 1.0 : 0.0,
-                        f.gIn[2], f.gInOff[2], hs);
-            }
+            finishGradients(f, dg, dgOff, wP);
             if (hasState && f.needGrad[3]) {
                 if (f.acc[3]) b.axpy(n, 1.0, s, dc, f.gIn[3], f.gInOff[3]);
                 else b.scale(n, 1.0, s, dc, f.gIn[3], f.gInOff[3]);
             }
-            if (f.needGrad[0] && f.acc[0]) b.axpy(4 * steps * n, 1.0, s, dgOff, f.gIn[0], f.gInOff[0]);
+        }
+    }
+
+    /** {@link RnnLayer}'s attributes: the nonlinearity (tanh or ReLU) and the direction. */
+    record RnnAttrs(UnaryOp nonlinearity, boolean reverse) {}
+
+    /**
+     * A whole Elman RNN layer's recurrence in one op, PyTorch's {@code nn.RNN} for one layer and
+     * direction after the input projection: from {@code proj} {@code [T, B, H]}, {@code whh}
+     * {@code [H, H]} and an optional {@code h0} {@code [B, H]},
+     * <pre>
+     *   h_t = act(proj_t + h_{t-1} whh^T)
+     * </pre>
+     * for every step, in time order or backwards; the output is {@code [T, B, H]}. Like {@link
+     * LstmLayer}: whh packed once per pass, its gradient one product over all steps, and the bits
+     * of the composed graph for everything but whh's gradient. Forward saves the pre-activations.
+     */
+    static final class RnnLayer extends RecurrentLayer {
+        RnnLayer() {
+            super(1, "rnnLayer", "proj", "whh", "h0");
         }
 
-        /**
-         * {@code dW_hh (+)= sum_t dgates_t^T h_{t-1}}: the steps after the first pair gate
-         * gradients and hidden states that are both contiguous runs ({@code dgates[1..T)} with
-         * {@code h[0..T-1)} forward, {@code dgates[0..T-1)} with {@code h[1..T)} reversed), one GEMM
-         * over {@code (T-1) B} rows; h0's step adds one more.
-         */
-        private static void whhGradient(Frame f, Object dg, int dgOff, int tFirst) {
+        @Override
+        Shape inferShape(Shape[] in, Object attrs) {
+            return checkShapes(in, 1, "[T, B, H] with T >= 1 and H >= 1 (the input projection of every step)");
+        }
+
+        @Override
+        boolean vjpReadsInput(int i) {
+            return i != 0; // whh and h0; proj's values live on in the saved pre-activations
+        }
+
+        @Override
+        boolean reverse(Frame f) {
+            return ((RnnAttrs) f.attrs).reverse();
+        }
+
+        @Override
+        int savedSize(Frame f) {
+            return Math.toIntExact((long) f.inShapes[0].dim(0) * stateSize(f)); // every step's pre-activations
+        }
+
+        @Override
+        int scratchSize(Frame f) {
+            int steps = f.inShapes[0].dim(0), n = stateSize(f), hs = f.inShapes[1].dim(1);
+            // forward: packed W_hh^T, plus (inference) one step's pre-activations; backward:
+            // packed W_hh, dh and every step's pre-activation gradients
+            long forward = packedSize(f, hs, hs) + (f.training ? 0 : n);
+            long backward = f.training ? packedSize(f, hs, hs) + n + (long) steps * n : 0;
+            return Math.toIntExact(Math.max(forward, backward));
+        }
+
+        @Override
+        void forward(Frame f) {
             Backend b = f.b;
-            int steps = f.inShapes[0].dim(0), rows = f.outShape.dim(1), hs = f.outShape.dim(2);
-            int n = rows * hs, g = 4 * hs;
-            boolean rev = reverse(f), hasState = f.in.length == 4;
-            double beta = f.acc[1] ? 1.0 : 0.0;
-            if (steps > 1) {
-                int dg0 = dgOff + (rev ? 0 : 4 * n), h0 = f.outOff + (rev ? n : 0);
-                b.gemmBatched(Triangle.FULL, Transpose.T, Transpose.N, 1, g, hs, (steps - 1) * rows, 1.0, dg, dg0, 0, g,
-                        f.out, h0, 0, hs, beta, f.gIn[1], f.gInOff[1], 0, hs);
-                beta = 1.0;
+            int steps = f.inShapes[0].dim(0), n = stateSize(f);
+            UnaryOp act = ((RnnAttrs) f.attrs).nonlinearity();
+            boolean rev = reverse(f), train = f.saved != null;
+            int wP = f.scratchOff;
+            packForward(f, wP);
+            Object hPrev = hasState(f) ? f.in[2] : null;
+            int hPrevOff = hasState(f) ? f.inOff[2] : 0;
+            Object st = train ? f.saved : f.scratch;
+            for (int i = 0; i < steps; i++) {
+                int t = rev ? steps - 1 - i : i;
+                int pre = train ? f.savedOff + t * n : wP + packedSize(f, f.inShapes[1].dim(1), f.inShapes[1].dim(1));
+                if (hPrev != null) preactivation(f, t, hPrev, hPrevOff, wP, st, pre);
+                else b.scale(n, 1.0, f.in[0], f.inOff[0] + t * n, st, pre);
+                b.unary(act, n, st, pre, f.out, f.outOff + t * n);
+                hPrev = f.out;
+                hPrevOff = f.outOff + t * n;
             }
-            if (hasState) {
-                b.gemmBatched(Triangle.FULL, Transpose.T, Transpose.N, 1, g, hs, rows, 1.0, dg, dgOff + tFirst * 4 * n,
-                        0, g, f.in[2], f.inOff[2], 0, hs, beta, f.gIn[1], f.gInOff[1], 0, hs);
-            } else if (beta == 0.0) {
-                b.fill(g * hs, 0.0, f.gIn[1], f.gInOff[1]); // one step from a zero state: whh had no part
+        }
+
+        @Override
+        void vjp(Frame f) {
+            Backend b = f.b;
+            int steps = f.inShapes[0].dim(0), hs = f.inShapes[1].dim(1), n = stateSize(f);
+            UnaryOp act = ((RnnAttrs) f.attrs).nonlinearity();
+            boolean rev = reverse(f);
+            Object s = f.scratch;
+            int wP = f.scratchOff, dh = wP + packedSize(f, hs, hs);
+            packBackward(f, wP);
+            // every step's pre-activation gradients are kept for whh's gradient; they are proj's
+            boolean direct = f.needGrad[0] && !f.acc[0];
+            Object dg = direct ? f.gIn[0] : s;
+            int dgOff = direct ? f.gInOff[0] : dh + n;
+            int tNext = -1;
+            for (int i = steps - 1; i >= 0; i--) {
+                int t = rev ? steps - 1 - i : i;
+                stateGradient(f, t, tNext, dg, dgOff, wP, dh);
+                b.unaryBackward(act, n, f.saved, f.savedOff + t * n, f.out, f.outOff + t * n, s, dh, dg, dgOff + t * n);
+                tNext = t;
             }
+            finishGradients(f, dg, dgOff, wP);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.vectornn.nn;
 import dev.vectornn.graph.Graph;
 import dev.vectornn.graph.Node;
 import dev.vectornn.graph.Plan;
+import dev.vectornn.kernel.UnaryOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -15,7 +16,8 @@ import java.util.random.RandomGenerator;
  * {@code bias_ih_l{k} [H]}, {@code bias_hh_l{k} [H]}, all {@code U(-1/sqrt(H), 1/sqrt(H))}.
  * Layouts, dropout between layers, bidirectional layers ({@code _reverse} parameters, outputs
  * {@code 2H} wide, states {@code [2L, B, H]}) and truncated BPTT work as in {@link LSTM}
- * (without a cell state).
+ * (without a cell state). Each layer projects the whole sequence with one matrix product and runs
+ * its recurrence as one {@link Graph#rnnLayer} op.
  */
 public class RNN extends Module {
     private final int inputSize;
@@ -123,32 +125,26 @@ public class RNN extends Module {
         int dirs = directions();
         Recurrence.checkState("RNN", "h0", h0, dirs * numLayers, d.batch(), hiddenSize);
         Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x;
+        UnaryOp act = nonlinearity == Activation.RELU ? UnaryOp.RELU : UnaryOp.TANH;
+        int steps = d.steps();
         List<Node> finals = new ArrayList<>();
-        List<List<Node>> outs = null;
+        Node layerOut = null;
         for (int l = 0; l < numLayers; l++) {
-            outs = new ArrayList<>(dirs);
+            List<Node> seqs = new ArrayList<>(dirs);
             for (int dir = 0; dir < dirs; dir++) {
                 String s = Recurrence.suffix(l, dir);
                 Node whh = param(g, "weight_hh" + s);
                 Node bias = g.add(param(g, "bias_ih" + s), param(g, "bias_hh" + s));
-                Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias);
-                Node h = Recurrence.layerState(g, h0, l * dirs + dir);
-                Node[] hs = new Node[d.steps()];
-                for (int i = 0; i < d.steps(); i++) {
-                    int t = dir == 0 ? i : d.steps() - 1 - i;
-                    Node pre = Recurrence.step(g, proj, t);
-                    if (h != null) pre = g.add(pre, g.matmul(h, whh, false, true));
-                    h = nonlinearity.apply(g, pre);
-                    hs[t] = h;
-                }
-                finals.add(h);
-                outs.add(List.of(hs));
+                Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias); // [T, B, H], one GEMM
+                Node out = g.rnnLayer(proj, whh, Recurrence.layerState(g, h0, l * dirs + dir), act, dir == 1);
+                seqs.add(out);
+                finals.add(g.select(out, 0, dir == 0 ? steps - 1 : 0));
             }
+            layerOut = seqs.size() == 1 ? seqs.get(0) : g.concat(2, seqs.get(0), seqs.get(1));
             if (l + 1 < numLayers) {
-                layerIn = Recurrence.layerOutput(g, outs, false);
-                if (dropout > 0) layerIn = g.dropout(layerIn, dropout);
+                layerIn = dropout > 0 ? g.dropout(layerOut, dropout) : layerOut;
             }
         }
-        return new Output(Recurrence.layerOutput(g, outs, batchFirst), Recurrence.stack(g, finals));
+        return new Output(batchFirst ? g.transpose(layerOut, 0, 1) : layerOut, Recurrence.stack(g, finals));
     }
 }

@@ -5,7 +5,7 @@ import dev.vectornn.graph.Node;
 import dev.vectornn.tensor.ShapeException;
 import java.util.List;
 
-/** Shape plumbing shared by {@link RNN} and {@link LSTM}: layouts, initial states, parameter names, output assembly. */
+/** Shape plumbing shared by {@link RNN} and {@link LSTM}: layouts, initial states, parameter names, final states. */
 final class Recurrence {
     private Recurrence() {}
 
@@ -37,38 +37,16 @@ final class Recurrence {
         return g.reshape(s, state.shape().dim(1), state.shape().dim(2));
     }
 
-    /** Time step {@code t} ({@code [B, G]}) of a time-major projection {@code [T, B, G]}. */
-    static Node step(Graph g, Node projected, int t) {
-        int steps = projected.shape().dim(0);
-        Node s = steps == 1 ? projected : g.slice(projected, 0, t, t + 1);
-        return g.reshape(s, projected.shape().dim(1), projected.shape().dim(2));
-    }
-
-    /** The per-step outputs {@code [B, H]} joined time-major {@code [T, B, H]} or batch-first {@code [B, T, H]}. */
-    static Node sequence(Graph g, List<Node> hs, boolean batchFirst) {
-        int b = hs.get(0).shape().dim(0), h = hs.get(0).shape().dim(1);
-        Node[] parts = new Node[hs.size()];
-        for (int t = 0; t < parts.length; t++) parts[t] = batchFirst ? g.reshape(hs.get(t), b, 1, h) : g.reshape(hs.get(t), 1, b, h);
-        return parts.length == 1 ? parts[0] : g.concat(batchFirst ? 1 : 0, parts);
-    }
-
     /** PyTorch's parameter-name suffix of layer {@code l}, direction {@code dir} (1 = reverse): {@code _l0}, {@code _l0_reverse}. */
     static String suffix(int l, int dir) {
         return "_l" + l + (dir == 1 ? "_reverse" : "");
     }
 
-    /**
-     * A layer's output from its directions' per-step outputs: the sequence of the one direction,
-     * or both directions' sequences joined along the feature axis ({@code [.., .., 2H]}, forward
-     * first), as PyTorch lays out a bidirectional layer's output.
-     */
-    static Node layerOutput(Graph g, List<List<Node>> byDirection, boolean batchFirst) {
-        if (byDirection.size() == 1) return sequence(g, byDirection.get(0), batchFirst);
-        return g.concat(2, sequence(g, byDirection.get(0), batchFirst), sequence(g, byDirection.get(1), batchFirst));
-    }
-
     /** Per-layer final states {@code [B, H]} stacked to {@code [L, B, H]}. */
     static Node stack(Graph g, List<Node> finals) {
-        return sequence(g, finals, false);
+        int b = finals.get(0).shape().dim(0), h = finals.get(0).shape().dim(1);
+        Node[] parts = new Node[finals.size()];
+        for (int l = 0; l < parts.length; l++) parts[l] = g.reshape(finals.get(l), 1, b, h);
+        return parts.length == 1 ? parts[0] : g.concat(0, parts);
     }
 }

@@ -5,6 +5,7 @@ import static dev.vectornn.properties.graph.GraphGen.assertGradients;
 import dev.vectornn.graph.Graph;
 import dev.vectornn.graph.Node;
 import dev.vectornn.kernel.Triangle;
+import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.properties.graph.GraphGen.Feeds;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Shape;
@@ -271,6 +272,19 @@ class OpGradientProperties {
         // distinct weights on every h_t and the final c so that each part of the output gradient matters
         Node out = g.lstmLayer(proj, whh, h0, c0, reverse);
         assertGradients(g, g.mul(out, f.in(g, "w", -1, 1, steps + 1, batch, hidden)), f);
+    }
+
+    @Property(tries = TRIES)
+    void rnnLayer(@ForAll @IntRange(min = 1, max = 4) int steps, @ForAll @IntRange(min = 1, max = 3) int batch,
+                  @ForAll @IntRange(min = 1, max = 4) int hidden, @ForAll boolean zeroState, @ForAll boolean reverse,
+                  @ForAll boolean relu, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node proj = f.in(g, "proj", -2, 2, steps, batch, hidden);
+        Node whh = f.in(g, "whh", -1, 1, hidden, hidden);
+        Node h0 = zeroState ? null : f.in(g, "h0", -1, 1, batch, hidden);
+        Node out = g.rnnLayer(proj, whh, h0, relu ? UnaryOp.RELU : UnaryOp.TANH, reverse);
+        assertGradients(g, g.mul(out, f.in(g, "w", -1, 1, steps, batch, hidden)), f);
     }
 
     @Property(tries = TRIES)
