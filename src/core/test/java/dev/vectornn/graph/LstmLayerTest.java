@@ -88,12 +88,7 @@ class LstmLayerTest {
         PlanOptions o = PlanOptions.forTraining().withGradInputs(state ? new String[] {"proj", "whh", "h0", "c0"}
                 : new String[] {"proj", "whh"});
         Plan p = g.compile(o, loss, hs, hT, cT);
-        p.feed("proj", uniform(1, T, B, 4 * H));
-        p.feed("whh", uniform(2, 4 * H, H));
-        if (state) {
-            p.feed("h0", uniform(3, B, H));
-            p.feed("c0", uniform(4, B, H));
-        }
+        feed(p, state);
         p.forward();
         p.backward();
         return new float[][] {p.output(hs).floats().clone(), p.output(hT).floats().clone(), p.output(cT).floats().clone(),
@@ -101,12 +96,22 @@ class LstmLayerTest {
                 state ? p.grad("h0").floats().clone() : null, state ? p.grad("c0").floats().clone() : null};
     }
 
+    /** The same proj and whh for every plan, and h0 and c0 when {@code state}. */
+    private static void feed(Plan p, boolean state) {
+        p.feed("proj", uniform(1, T, B, 4 * H));
+        p.feed("whh", uniform(2, 4 * H, H));
+        if (state) {
+            p.feed("h0", uniform(3, B, H));
+            p.feed("c0", uniform(4, B, H));
+        }
+    }
+
     private static Tensor uniform(long seed, int... dims) {
         return Tensor.uniform(DType.F32, Shape.of(dims), -1, 1, seed);
     }
 
     /** whh's gradient sums the same products in another order: a few float ulps of the largest terms. */
-    private static void assertClose(float[] want, float[] got, String what) {
+    static void assertClose(float[] want, float[] got, String what) {
         float scale = 0;
         for (float v : want) scale = Math.max(scale, Math.abs(v));
         for (int i = 0; i < want.length; i++) {
@@ -125,12 +130,7 @@ class LstmLayerTest {
                             state ? g.input("h0", B, H) : null, state ? g.input("c0", B, H) : null, reverse);
                     Plan p = g.compile(train == 1 ? PlanOptions.forTraining().withGradInputs("proj")
                             : PlanOptions.forInference(), train == 1 ? g.sum(out0) : out0, out0);
-                    p.feed("proj", uniform(1, T, B, 4 * H));
-                    p.feed("whh", uniform(2, 4 * H, H));
-                    if (state) {
-                        p.feed("h0", uniform(3, B, H));
-                        p.feed("c0", uniform(4, B, H));
-                    }
+                    feed(p, state);
                     p.forward();
                     out[train] = p.output(out0).floats().clone();
                 }
@@ -159,10 +159,7 @@ class LstmLayerTest {
                 g.input("c0", B, H), true);
         Plan p = g.compile(PlanOptions.forTraining().withGradInputs(wanted),
                 g.sum(g.mul(out, g.constant(uniform(5, T + 1, B, H)))));
-        p.feed("proj", uniform(1, T, B, 4 * H));
-        p.feed("whh", uniform(2, 4 * H, H));
-        p.feed("h0", uniform(3, B, H));
-        p.feed("c0", uniform(4, B, H));
+        feed(p, true);
         p.forward();
         p.backward();
         float[][] grads = new float[wanted.length][];

@@ -1,7 +1,6 @@
 package dev.vectornn.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +40,7 @@ class RnnLayerTest {
                             String[] names = {"hidden states", "proj's gradient", "whh's gradient", "h0's gradient"};
                             for (int i = 0; i < composed.length; i++) {
                                 if (composed[i] == null) continue;
-                                if (i == 2) assertClose(composed[i], fused[i], names[i] + ", " + where);
+                                if (i == 2) LstmLayerTest.assertClose(composed[i], fused[i], names[i] + ", " + where);
                                 else assertArrayEquals(composed[i], fused[i], names[i] + ", " + where);
                             }
                         }
@@ -93,12 +92,6 @@ class RnnLayerTest {
     /** A recurrent weight {@code [H, H]} in {@code [-0.15, 0.15]}: the states stay inside tanh's range. */
     private static Tensor weight(long seed) {
         return Tensor.uniform(DType.F32, Shape.of(H, H), -0.15, 0.15, seed);
-    }
-
-    private static void assertClose(float[] want, float[] got, String what) {
-        float scale = 0;
-        for (float v : want) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-5 * scale, what + "[" + i + "]");
     }
 
     @Test
