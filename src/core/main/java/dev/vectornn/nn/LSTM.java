@@ -172,31 +172,17 @@ public class LSTM extends Module {
         int dirs = directions();
         Recurrence.checkState("LSTM", "h0", h0, dirs * numLayers, d.batch(), hiddenSize);
         Recurrence.checkState("LSTM", "c0", c0, dirs * numLayers, d.batch(), hiddenSize);
-        Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x; // time-major, so each step is a contiguous slice
         int steps = d.steps();
         List<Node> hFinal = new ArrayList<>(), cFinal = new ArrayList<>();
-        Node layerOut = null;
-        for (int l = 0; l < numLayers; l++) {
-            List<Node> seqs = new ArrayList<>(dirs);
-            for (int dir = 0; dir < dirs; dir++) {
-                String s = Recurrence.suffix(l, dir);
-                Node whh = param(g, "weight_hh" + s);
-                Node bias = g.add(param(g, "bias_ih" + s), param(g, "bias_hh" + s));
-                Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias); // [T, B, 4H], one GEMM
-                int k = l * dirs + dir;
-                Node out = g.lstmLayer(proj, whh, Recurrence.layerState(g, h0, k), Recurrence.layerState(g, c0, k),
-                        dir == 1);
-                // out is [T+1, B, H]: every step's h, then the last cell state; all views
-                seqs.add(g.slice(out, 0, 0, steps));
-                hFinal.add(g.select(out, 0, dir == 0 ? steps - 1 : 0));
-                cFinal.add(g.select(out, 0, steps));
-            }
-            layerOut = seqs.size() == 1 ? seqs.get(0) : g.concat(2, seqs.get(0), seqs.get(1));
-            if (l + 1 < numLayers) {
-                layerIn = dropout > 0 ? g.dropout(layerOut, dropout) : layerOut;
-            }
-        }
-        return new Output(batchFirst ? g.transpose(layerOut, 0, 1) : layerOut, Recurrence.stack(g, hFinal),
-                Recurrence.stack(g, cFinal));
+        Node output = Recurrence.layers(g, x, batchFirst, numLayers, dirs, dropout, name -> param(g, name),
+                (proj, whh, k, reverse) -> {
+                    Node out = g.lstmLayer(proj, whh, Recurrence.layerState(g, h0, k), Recurrence.layerState(g, c0, k),
+                            reverse);
+                    // out is [T+1, B, H]: every step's h, then the last cell state; all views
+                    hFinal.add(g.select(out, 0, reverse ? 0 : steps - 1));
+                    cFinal.add(g.select(out, 0, steps));
+                    return g.slice(out, 0, 0, steps);
+                });
+        return new Output(output, Recurrence.stack(g, hFinal), Recurrence.stack(g, cFinal));
     }
 }

@@ -124,27 +124,15 @@ public class RNN extends Module {
         Recurrence.Dims d = Recurrence.check("RNN", x, inputSize, batchFirst);
         int dirs = directions();
         Recurrence.checkState("RNN", "h0", h0, dirs * numLayers, d.batch(), hiddenSize);
-        Node layerIn = batchFirst ? g.transpose(x, 0, 1) : x;
         UnaryOp act = nonlinearity == Activation.RELU ? UnaryOp.RELU : UnaryOp.TANH;
         int steps = d.steps();
         List<Node> finals = new ArrayList<>();
-        Node layerOut = null;
-        for (int l = 0; l < numLayers; l++) {
-            List<Node> seqs = new ArrayList<>(dirs);
-            for (int dir = 0; dir < dirs; dir++) {
-                String s = Recurrence.suffix(l, dir);
-                Node whh = param(g, "weight_hh" + s);
-                Node bias = g.add(param(g, "bias_ih" + s), param(g, "bias_hh" + s));
-                Node proj = Linear.apply(g, layerIn, param(g, "weight_ih" + s), bias); // [T, B, H], one GEMM
-                Node out = g.rnnLayer(proj, whh, Recurrence.layerState(g, h0, l * dirs + dir), act, dir == 1);
-                seqs.add(out);
-                finals.add(g.select(out, 0, dir == 0 ? steps - 1 : 0));
-            }
-            layerOut = seqs.size() == 1 ? seqs.get(0) : g.concat(2, seqs.get(0), seqs.get(1));
-            if (l + 1 < numLayers) {
-                layerIn = dropout > 0 ? g.dropout(layerOut, dropout) : layerOut;
-            }
-        }
-        return new Output(batchFirst ? g.transpose(layerOut, 0, 1) : layerOut, Recurrence.stack(g, finals));
+        Node output = Recurrence.layers(g, x, batchFirst, numLayers, dirs, dropout, name -> param(g, name),
+                (proj, whh, k, reverse) -> {
+                    Node out = g.rnnLayer(proj, whh, Recurrence.layerState(g, h0, k), act, reverse);
+                    finals.add(g.select(out, 0, reverse ? 0 : steps - 1));
+                    return out;
+                });
+        return new Output(output, Recurrence.stack(g, finals));
     }
 }
