@@ -580,11 +580,7 @@ abstract class AbstractKernels implements Kernels {
         else matrix("packB", "b (transposed, stored n x k)", b, bOff, n, k, ldb);
         vector("packB", "dst", dst, dstOff, size);
         if (dst == b) {
-            long bEnd = transB == Transpose.N ? spanEnd(bOff, 1, 0, k, n, ldb) : spanEnd(bOff, 1, 0, n, k, ldb);
-            if (size > 0 && bOff < bEnd && dstOff < bEnd && bOff < (long) dstOff + size) {
-                throw new IllegalArgumentException("packB: dst and b are the same array and their index ranges overlap:"
-                        + " dst spans [" + dstOff + ", " + ((long) dstOff + size) + "), b spans [" + bOff + ", " + bEnd + ")");
-            }
+            disjoint("packB", "dst", "b", bOff, opSpanEnd(transB, bOff, 1, 0, k, n, ldb), dstOff, (long) dstOff + size);
         }
         doPackB(transB, k, n, b, bOff, ldb, dst, dstOff);
     }
@@ -603,11 +599,8 @@ abstract class AbstractKernels implements Kernels {
         vector(kn, "packed", packed, packedOff, size);
         matrix(kn, "c", c, cOff, m, n, ldc);
         long cEnd = spanEnd(cOff, 1, 0, m, n, ldc);
-        if (c == a) {
-            long aEnd = transA == Transpose.N ? spanEnd(aOff, 1, 0, m, k, lda) : spanEnd(aOff, 1, 0, k, m, lda);
-            disjoint(kn, "a", aOff, aEnd, cOff, cEnd);
-        }
-        if (c == packed) disjoint(kn, "packed", packedOff, (long) packedOff + size, cOff, cEnd);
+        if (c == a) disjoint(kn, "c", "a", aOff, opSpanEnd(transA, aOff, 1, 0, m, k, lda), cOff, cEnd);
+        if (c == packed) disjoint(kn, "c", "packed", packedOff, (long) packedOff + size, cOff, cEnd);
         doGemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
     }
 
@@ -688,16 +681,17 @@ abstract class AbstractKernels implements Kernels {
                                      int ldb, float[] c, int cOff, int strideC, int ldc) {
         if (c != a && c != b) return;
         long cEnd = spanEnd(cOff, batch, strideC, m, n, ldc);
-        if (c == a) {
-            long aEnd = transA == Transpose.N ? spanEnd(aOff, batch, strideA, m, k, lda)
-                    : spanEnd(aOff, batch, strideA, k, m, lda);
-            disjoint(kn, "a", aOff, aEnd, cOff, cEnd);
-        }
-        if (c == b) {
-            long bEnd = transB == Transpose.N ? spanEnd(bOff, batch, strideB, k, n, ldb)
-                    : spanEnd(bOff, batch, strideB, n, k, ldb);
-            disjoint(kn, "b", bOff, bEnd, cOff, cEnd);
-        }
+        if (c == a) disjoint(kn, "c", "a", aOff, opSpanEnd(transA, aOff, batch, strideA, m, k, lda), cOff, cEnd);
+        if (c == b) disjoint(kn, "c", "b", bOff, opSpanEnd(transB, bOff, batch, strideB, k, n, ldb), cOff, cEnd);
+    }
+
+    /**
+     * {@link #spanEnd} of {@code batch} matrices whose op is {@code opRows x opCols}: stored so
+     * with {@link Transpose#N}, as {@code opCols x opRows} with {@link Transpose#T}.
+     */
+    private static long opSpanEnd(Transpose t, int off, int batch, int stride, int opRows, int opCols, int ld) {
+        return t == Transpose.N ? spanEnd(off, batch, stride, opRows, opCols, ld)
+                : spanEnd(off, batch, stride, opCols, opRows, ld);
     }
 
     /** End (exclusive) of the indices touched by {@code batch} stored {@code rows x cols} matrices; {@code off} if none. */
@@ -706,11 +700,12 @@ abstract class AbstractKernels implements Kernels {
         return off + (long) stride * (batch - 1) + (long) (rows - 1) * ld + cols;
     }
 
-    private static void disjoint(String kn, String name, long xStart, long xEnd, long cStart, long cEnd) {
+    /** The output {@code out} spanning {@code [cStart, cEnd)} must not overlap the input {@code name}'s span. */
+    private static void disjoint(String kn, String out, String name, long xStart, long xEnd, long cStart, long cEnd) {
         if (xStart < xEnd && cStart < cEnd && xStart < cEnd && cStart < xEnd) {
-            throw new IllegalArgumentException(kn + ": c and " + name + " are the same array and their index ranges"
-                    + " overlap: c spans [" + cStart + ", " + cEnd + "), " + name + " spans [" + xStart + ", " + xEnd
-                    + "); the output must not overlap an input");
+            throw new IllegalArgumentException(kn + ": " + out + " and " + name + " are the same array and their index"
+                    + " ranges overlap: " + out + " spans [" + cStart + ", " + cEnd + "), " + name + " spans [" + xStart
+                    + ", " + xEnd + "); the output must not overlap an input");
         }
     }
 
