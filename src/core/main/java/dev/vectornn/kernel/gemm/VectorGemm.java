@@ -170,9 +170,9 @@ public final class VectorGemm {
             return;
         }
         if (transposeC(ta, tb, m, n, k)) {
-            split(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc);
+            split(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta, c, cOff, 1, ldc);
         } else {
-            split(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1);
+            split(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, ldc, 1);
         }
     }
 
@@ -186,20 +186,28 @@ public final class VectorGemm {
     }
 
     /**
-     * C with general strides: element (i, j) at {@code c[cOff + i*rsc + j*csc]}, where exactly
-     * one of {@code rsc}, {@code csc} is 1 (row-major C, or a transposed problem's C^T).
+     * The problem split over the threads when it is large enough, else on the calling thread. C
+     * has general strides: element (i, j) at {@code c[cOff + i*rsc + j*csc]}, where exactly one
+     * of {@code rsc}, {@code csc} is 1 (row-major C, or a transposed problem's C^T). With a B
+     * prepacked by {@link #packB} ({@code pb} not null) the calling thread runs the blocked loops
+     * on it, whatever the shape.
      */
     private static void split(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] pb, int pbOff,
                               float beta, float[] c, int cOff, int rsc, int csc) {
         int threads = KernelThreads.threads();
         if (threads > 1 && m > 1 && n > 1 && alpha != 0f && (long) m * n * k >= PARALLEL_MIN) {
             SplitTask t = SplitTask.INSTANCE;
-            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, rsc, csc)) {
+            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, pb, pbOff, beta, c, cOff, rsc, csc)) {
                 return;
             }
         }
-        single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc);
+        if (pb == null) {
+            single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc);
+        } else {
+            blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, pb, pbOff, beta, c, cOff, rsc, csc,
+                    Scratch.get());
+        }
     }
 
     /**
@@ -300,14 +308,7 @@ public final class VectorGemm {
             ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
             return;
         }
-        int threads = KernelThreads.threads();
-        if (threads > 1 && m > 1 && n > 1 && (long) m * n * k >= PARALLEL_MIN
-                && SplitTask.INSTANCE.tryRun(threads, ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0,
-                        packed, pOff, beta, c, cOff, ldc, 1)) {
-            return;
-        }
-        blocked(Triangle.FULL, ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0, packed, pOff, beta, c, cOff,
-                ldc, 1, Scratch.get());
+        split(ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0, packed, pOff, beta, c, cOff, ldc, 1);
     }
 
     /**
