@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -20,6 +21,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * for GEMM's "% of peak". It is measured the same way every time: a fixed number of probe
  * iterations per call, and {@code bench/run} always runs this class with the settings written
  * here (never with {@code --quick}'s shortened ones).
+ *
+ * <p>{@link #peakTwoThreads} runs the same probe on two threads at once and reports their summed
+ * rate: the ceiling on how well compute-bound work can scale to two threads on this machine, in
+ * this run. On a dedicated two-core machine it is twice the single-core peak; on a cloud VM
+ * whose two vCPUs share one physical core's FMA units (SMT siblings on the host), or whose host
+ * is busy, it can be anything from once to twice that, and it changes from minute to minute.
+ * The workload report sets the 2-thread scaling of the training steps beside it.
  *
  * <p>The FLOPs done are counted in {@link Flops}, an {@link AuxCounters} state, so the JMH JSON
  * itself carries them (secondary metric {@code flop}, in time per FLOP): the report needs no
@@ -65,6 +73,19 @@ public class FmaPeakBenchmark {
     /** One probe run of {@link #ITERATIONS}; its result is returned so it cannot be dead code. */
     @Benchmark
     public float peak(Flops counters) {
+        counters.flop += counters.perCall;
+        return PeakProbe.run(ITERATIONS);
+    }
+
+    /**
+     * The probe on two threads at once. Throughput mode, because JMH sums a throughput result
+     * over the threads (an average-time result it averages): the {@code flop} metric is then the
+     * two threads' combined FLOPs per nanosecond.
+     */
+    @Benchmark
+    @Threads(2)
+    @BenchmarkMode(Mode.Throughput)
+    public float peakTwoThreads(Flops counters) {
         counters.flop += counters.perCall;
         return PeakProbe.run(ITERATIONS);
     }

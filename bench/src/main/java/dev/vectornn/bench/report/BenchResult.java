@@ -105,7 +105,8 @@ public record BenchResult(String className, String method, Map<String, String> p
                 forks.stream().mapToDouble(Double::doubleValue).toArray(), nsPerFlop, o);
     }
 
-    private static double errorOf(JsonObject metric) {
+    /** A metric's {@code scoreError}, NaN when JMH had too few samples for one. */
+    static double errorOf(JsonObject metric) {
         JsonElement e = metric.get("scoreError");
         if (e == null || e.isJsonNull()) {
             return Double.NaN;

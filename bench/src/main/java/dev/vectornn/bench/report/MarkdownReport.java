@@ -68,7 +68,7 @@ final class MarkdownReport {
         gemm("Batched GEMM", s.batched, true);
         kernels();
         graph();
-        md.append(WorkloadTable.render(s.workloads, torch));
+        md.append(WorkloadTable.render(s.workloads, torch, s.peakScaling()));
         other();
         notes();
         return md.toString();
@@ -91,6 +91,12 @@ final class MarkdownReport {
         row("FMA peak, 1 core", Double.isNaN(s.peakGflops) ? "not measured in this run"
                 : Format.sig(s.peakGflops) + " GFLOP/s" + (Double.isNaN(s.peakRelErr) ? ""
                 : " ±" + Format.pct1(100 * s.peakRelErr) + "%") + " (" + machine.peakProbe() + " probe)");
+        if (!Double.isNaN(s.peakTwoThreadsGflops)) {
+            row("FMA probe, 2 threads at once", Format.sig(s.peakTwoThreadsGflops) + " GFLOP/s"
+                    + (Double.isNaN(s.peakTwoThreadsRelErr) ? "" : " ±" + Format.pct1(100 * s.peakTwoThreadsRelErr) + "%")
+                    + (Double.isNaN(s.peakScaling()) ? "" : " = " + Format.ratio(s.peakScaling()) + " the 1-core peak")
+                    + ": the most any compute-bound work could gain from a second thread during this run");
+        }
         row("Raw data", "`" + jsonName + "`");
         md.append('\n');
     }

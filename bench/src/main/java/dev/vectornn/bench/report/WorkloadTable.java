@@ -161,6 +161,16 @@ public final class WorkloadTable {
      * @param torch compare.py's data, or null when PyTorch was not run (its columns show "—")
      */
     static String render(List<BenchResult> results, TorchData torch) {
+        return render(results, torch, Double.NaN);
+    }
+
+    /**
+     * As {@link #render(List, TorchData)}, with the FMA probe's 2-thread over 1-thread rate from
+     * the same run ({@link Summary#peakScaling()}, NaN if not measured) set beside each
+     * workload's 2-thread scaling: on a machine whose second vCPU adds less than a core, that
+     * is what bounds the scaling target.
+     */
+    static String render(List<BenchResult> results, TorchData torch, double probeScaling) {
         Map<String, BenchResult> byKey = new LinkedHashMap<>();
         List<Integer> threadCounts = new ArrayList<>();
         for (BenchResult r : results) {
@@ -228,7 +238,7 @@ public final class WorkloadTable {
             verdicts.append("| ").append(spec.id())
                     .append(" | ").append(ratioKnown ? verdict(ratioOk, ratioCells) : "— (no PyTorch data)")
                     .append(" | ").append(allocKnown ? verdict(allocOk, allocCells) : "— (run with -prof gc)")
-                    .append(" | ").append(scalingVerdict(byKey, spec))
+                    .append(" | ").append(scalingVerdict(byKey, spec, probeScaling))
                     .append(" |\n");
         }
         md.append("\n### Targets\n\n").append(verdicts).append('\n');
@@ -244,7 +254,13 @@ public final class WorkloadTable {
                 .append("allocated/step is JMH's `gc.alloc.rate.norm` (`-prof gc`); JMH's own bookkeeping adds about 6 KB per ")
                 .append("measurement iteration, spread over its steps, so a step counts as allocation-free when its bytes times the ")
                 .append("steps per iteration stay below ").append(bytes(JMH_BOOKKEEPING_BYTES_PER_ITERATION))
-                .append(". 2t/1t is the 1-thread train-step time over the 2-thread one (PyTorch's in parentheses).\n\n");
+                .append(". 2t/1t is the 1-thread train-step time over the 2-thread one (PyTorch's in parentheses).");
+        if (!Double.isNaN(probeScaling)) {
+            md.append(" The FMA probe on two threads at once ran ").append(Format.ratio(probeScaling))
+                    .append(" as fast as on one in this run (2x on two dedicated cores); a workload bound by ")
+                    .append("arithmetic cannot scale further than that.");
+        }
+        md.append("\n\n");
         return md.toString();
     }
 
@@ -252,13 +268,17 @@ public final class WorkloadTable {
         return (ok ? "met: " : "**missed**: ") + String.join(", ", cells);
     }
 
-    private static String scalingVerdict(Map<String, BenchResult> byKey, Spec spec) {
+    private static String scalingVerdict(Map<String, BenchResult> byKey, Spec spec, double probeScaling) {
         BenchResult one = byKey.get(spec.className() + ".trainStep@1");
         BenchResult two = byKey.get(spec.className() + ".trainStep@2");
         if (one == null || two == null) return "— (needs threads 1 and 2)";
         double s = one.nsPerOp() / two.nsPerOp();
-        return (s >= SCALING_TARGET ? "met: " : "**missed**: ") + Format.ratio(s)
-                + (s >= SCALING_TARGET ? "" : " (" + Format.pct1(100 * s / SCALING_TARGET) + " % of the target)");
+        String probe = Double.isNaN(probeScaling) ? "" : "FMA probe " + Format.ratio(probeScaling);
+        if (s >= SCALING_TARGET) {
+            return "met: " + Format.ratio(s) + (probe.isEmpty() ? "" : " (" + probe + ")");
+        }
+        return "**missed**: " + Format.ratio(s) + " (" + Format.pct1(100 * s / SCALING_TARGET) + " % of the target"
+                + (probe.isEmpty() ? "" : "; " + probe) + ")";
     }
 
     private static String time(BenchResult r) {

@@ -114,6 +114,30 @@ class ReportTest {
         assertTrue(Double.isNaN(dot.errorNs()));
     }
 
+    /** JMH's output for the 2-thread probe: throughput mode, the flop counter summed over the threads. */
+    static JsonObject twoThreadPeak(double flopPerNs, double error) {
+        JsonObject o = result("FmaPeakBenchmark.peakTwoThreads", Map.of(), 1e-5, "ops/ns", new double[] {1e-5}, flopPerNs);
+        o.get("secondaryMetrics").getAsJsonObject().getAsJsonObject("flop").addProperty("scoreError", error);
+        return o;
+    }
+
+    @Test
+    void theTwoThreadProbeIsReportedBesideThePeak() {
+        List<JsonObject> json = new ArrayList<>(sample());
+        json.add(twoThreadPeak(300, 30));
+        Summary s = new Summary(parsed(json));
+        assertEquals(300, s.peakTwoThreadsGflops, 1e-9);
+        assertEquals(0.1, s.peakTwoThreadsRelErr, 1e-12);
+        assertEquals(1.5, s.peakScaling(), 1e-12);
+        Machine m = new Machine("Test CPU", 2, "avx512f", "vector-512", 512, "vector-512");
+        String md = new MarkdownReport(s, m, "gemm", "full", "20260101-000000", "x.json", List.of()).render();
+        assertTrue(md.contains("| FMA probe, 2 threads at once | 300 GFLOP/s ±10.0% = 1.50x the 1-core peak: "), md);
+        Summary without = new Summary(parsed(sample()));
+        assertTrue(Double.isNaN(without.peakScaling()));
+        assertFalse(new MarkdownReport(without, m, "gemm", "full", "20260101-000000", "x.json", List.of()).render()
+                .contains("2 threads at once"));
+    }
+
     @Test
     void summaryDerivesPeakShareScalingAndRatios() {
         Summary s = new Summary(parsed(sample()));

@@ -68,6 +68,17 @@ class WorkloadTableTest {
     }
 
     @Test
+    void theProbesTwoThreadScalingStandsBesideTheVerdict() {
+        String md = WorkloadTable.render(sample(), null, 1.25);
+        assertTrue(md.contains("| met: 2.00x (FMA probe 1.25x) |"), md);
+        assertTrue(md.contains("The FMA probe on two threads at once ran 1.25x as fast as on one in this run"), md);
+        List<BenchResult> slow = ReportTest.parsed(List.of(wl("MlpWorkloadBenchmark", "trainStep", 1, 4e6, 0),
+                wl("MlpWorkloadBenchmark", "trainStep", 2, 3.2e6, 0)));
+        assertTrue(WorkloadTable.render(slow, null, 1.25).contains("| **missed**: 1.25x (69.4 % of the target; FMA probe 1.25x) |"));
+        assertFalse(WorkloadTable.render(sample(), null).contains("FMA probe"));
+    }
+
+    @Test
     void withoutTorchThePyTorchColumnsAreEmpty() {
         String md = WorkloadTable.render(sample(), null);
         assertTrue(md.contains("| mlp | 1 | 1.00 ms | 4.00 ms | n/a | n/a | — | — |"), md);
