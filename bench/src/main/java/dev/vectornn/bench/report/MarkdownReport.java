@@ -97,6 +97,10 @@ final class MarkdownReport {
                     + (Double.isNaN(s.peakScaling()) ? "" : " = " + Format.ratio(s.peakScaling()) + " the 1-core peak")
                     + ": the most any compute-bound work could gain from a second thread during this run");
         }
+        if (!Double.isNaN(s.roundTripNs)) {
+            row("Core-to-core round trip", Format.sig(s.roundTripNs) + " ns for a cache line between two threads and back"
+                    + " (tens of ns: one die; hundreds: two, and a 2-thread step's handoffs cost more)");
+        }
         row("Raw data", "`" + jsonName + "`");
         md.append('\n');
     }

@@ -38,6 +38,8 @@ final class Summary {
     final double peakTwoThreadsGflops;
     /** That rate's 99.9 % error as a fraction of it, NaN if unknown. */
     final double peakTwoThreadsRelErr;
+    /** {@code CoreToCoreBenchmark}'s round trip of a cache line between two threads in ns, NaN if not measured. */
+    final double roundTripNs;
     final List<GemmRow> gemm = new ArrayList<>();
     final List<GemmRow> batched = new ArrayList<>();
     /** Kernel rows keyed by (label, size) in first-seen order, each mapping impl → row. */
@@ -53,7 +55,7 @@ final class Summary {
 
     Summary(List<BenchResult> results) {
         this.results = results;
-        double peak = Double.NaN, err = Double.NaN, peak2 = Double.NaN, err2 = Double.NaN;
+        double peak = Double.NaN, err = Double.NaN, peak2 = Double.NaN, err2 = Double.NaN, trip = Double.NaN;
         for (BenchResult r : results) {
             switch (r.key()) {
                 case "FmaPeakBenchmark.peak" -> {
@@ -68,6 +70,7 @@ final class Summary {
                         err2 = flopRelErr(r);
                     }
                 }
+                case "CoreToCoreBenchmark.roundTrip" -> trip = r.nsPerOp();
                 case "GemmBenchmark.gemm", "GemmScalarBenchmark.gemm" -> gemm.add(gemmRow(r, 1));
                 case "GemmBatchedBenchmark.gemmBatched" -> batched.add(gemmRow(r, r.intParam("batch", 1)));
                 case "GemmPackedBenchmark.gemm" -> gemm.add(gemmRow(r, 1, "vector, B packed per call"));
@@ -96,6 +99,7 @@ final class Summary {
         peakRelErr = err;
         peakTwoThreadsGflops = peak2;
         peakTwoThreadsRelErr = err2;
+        roundTripNs = trip;
     }
 
     /**

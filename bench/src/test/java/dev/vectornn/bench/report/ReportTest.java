@@ -122,20 +122,25 @@ class ReportTest {
     }
 
     @Test
-    void theTwoThreadProbeIsReportedBesideThePeak() {
+    void theTwoThreadProbeAndTheRoundTripAreReportedBesideThePeak() {
         List<JsonObject> json = new ArrayList<>(sample());
         json.add(twoThreadPeak(300, 30));
+        json.add(simple("CoreToCoreBenchmark.roundTrip", Map.of(), 320));
         Summary s = new Summary(parsed(json));
+        assertEquals(320, s.roundTripNs, 1e-9);
         assertEquals(300, s.peakTwoThreadsGflops, 1e-9);
         assertEquals(0.1, s.peakTwoThreadsRelErr, 1e-12);
         assertEquals(1.5, s.peakScaling(), 1e-12);
         Machine m = new Machine("Test CPU", 2, "avx512f", "vector-512", 512, "vector-512");
         String md = new MarkdownReport(s, m, "gemm", "full", "20260101-000000", "x.json", List.of()).render();
         assertTrue(md.contains("| FMA probe, 2 threads at once | 300 GFLOP/s ±10.0% = 1.50x the 1-core peak: "), md);
+        assertTrue(md.contains("| Core-to-core round trip | 320 ns for a cache line between two threads and back"), md);
+        assertFalse(md.contains("## Other results"), "the round trip is not an unclassified result: " + md);
         Summary without = new Summary(parsed(sample()));
         assertTrue(Double.isNaN(without.peakScaling()));
         assertFalse(new MarkdownReport(without, m, "gemm", "full", "20260101-000000", "x.json", List.of()).render()
                 .contains("2 threads at once"));
+        assertTrue(Double.isNaN(without.roundTripNs));
     }
 
     @Test
