@@ -1,6 +1,8 @@
 package dev.vectornn.optim;
 
 import dev.vectornn.graph.Parameter;
+import dev.vectornn.kernel.KernelProvider;
+import dev.vectornn.kernel.Kernels;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Tensor;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import java.util.TreeSet;
  * @param <H> the optimizer's hyperparameter record
  */
 public abstract class Optimizer<H extends Hyperparameters<H>> {
+    private static final Kernels K = KernelProvider.get();
     private final String name;
     private final Parameter[] params;
     private final List<Parameter> paramList;
@@ -170,12 +173,15 @@ public abstract class Optimizer<H extends Hyperparameters<H>> {
 
     /**
      * Sets every gradient to zero (PyTorch's {@code zero_grad}; gradients here are tensors that
-     * persist, so there is no {@code set_to_none}).
+     * persist, so there is no {@code set_to_none}). Float gradients are zeroed by
+     * {@link Kernels#fill}, which splits a large tensor over the kernel threads: a word LM's
+     * embedding and decoder gradients (6.7 M floats each) made this a serial 3.6 % of its
+     * 2-thread step.
      */
     public final void zeroGrad() {
         for (Parameter p : params) {
             Object s = p.grad().storage();
-            if (s instanceof float[] f) Arrays.fill(f, 0f);
+            if (s instanceof float[] f) K.fill(f.length, 0f, f, 0);
             else Arrays.fill((double[]) s, 0.0);
         }
     }

@@ -228,6 +228,30 @@ class OptimizerTest {
         for (Parameter p : ps) for (int i = 0; i < p.grad().numel(); i++) assertEquals(0.0, p.grad().getFlat(i));
     }
 
+    @Test
+    void zeroGradClearsLargeGradientsSplitOverThreads() {
+        // large enough for the fill to be split over the kernel threads, odd so a part has a tail
+        int n = 100_003;
+        Parameter big = param("emb.weight", new double[n], DType.F32);
+        Parameter small = params(DType.F32, 9).get(1);
+        List<Parameter> ps = List.of(big, small);
+        int before = dev.vectornn.kernel.KernelThreads.threads();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                dev.vectornn.kernel.KernelThreads.setThreads(threads);
+                fillGrads(ps, threads);
+                new SGD(ps, SGD.options(0.1)).zeroGrad();
+                for (Parameter p : ps) {
+                    for (int i = 0; i < p.grad().numel(); i++) {
+                        assertEquals(0.0, p.grad().getFlat(i), p.name() + "[" + i + "] at " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            dev.vectornn.kernel.KernelThreads.setThreads(before);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("fullStateOptimizers")
     void steadyStepsDoNotAllocate(String name, DType dtype, Function<List<Parameter>, Optimizer<?>> factory)
