@@ -19,7 +19,7 @@ import java.util.Set;
  * this JVM picks, which {@code bench/run} starts with the same {@code vectornn.*} properties as
  * the forks.
  *
- * @param cpuModel e.g. {@code "AMD EPYC 9R14 96-Core Processor"}, or what the OS says when
+ * @param cpuModel e.g. {@code "AMD EPYC 9R14 96-Core Processor (family 25, model 17)"}, or what the OS says when
  *     {@code /proc/cpuinfo} is absent
  * @param logicalCpus processors visible to the JVM
  * @param simdFlags the vector instruction sets the CPU reports, e.g. {@code "avx512f avx2 fma"}
@@ -42,7 +42,8 @@ public record Machine(String cpuModel, int logicalCpus, String simdFlags, String
             try {
                 List<String> lines = Files.readAllLines(cpuinfo);
                 model = field(lines, "model name").or(() -> field(lines, "Hardware"))
-                        .or(() -> field(lines, "CPU part").map(p -> "CPU part " + p)).orElse(model);
+                        .or(() -> field(lines, "CPU part").map(p -> "CPU part " + p)).orElse(model)
+                        + generation(lines);
                 flags = Set.of(field(lines, "flags").or(() -> field(lines, "Features")).orElse("")
                         .toLowerCase(Locale.ROOT).split("\\s+"));
             } catch (IOException e) {
@@ -77,6 +78,17 @@ public record Machine(String cpuModel, int logicalCpus, String simdFlags, String
         }
         return new Machine(model, Runtime.getRuntime().availableProcessors(),
                 simd.isEmpty() ? "none reported" : String.join(" ", simd), vector, bits, probe);
+    }
+
+    /**
+     * {@code " (family F, model M)"} from x86 cpuinfo, else empty. A cloud VM may name its CPU
+     * only "AMD EPYC", which hides the core generation that decides the FMA peak: a Zen 4
+     * (family 25) splits a 512-bit FMA into two 256-bit halves, a Zen 5 (family 26) does not.
+     */
+    static String generation(List<String> lines) {
+        Optional<String> family = field(lines, "cpu family"), model = field(lines, "model");
+        return family.isPresent() && model.isPresent()
+                ? " (family " + family.get() + ", model " + model.get() + ")" : "";
     }
 
     private static Optional<String> field(List<String> lines, String name) {
