@@ -83,7 +83,7 @@ public record Machine(String cpuModel, int logicalCpus, String simdFlags, String
     /**
      * {@code " (family F, model M)"} from x86 cpuinfo, else empty. A cloud VM may name its CPU
      * only "AMD EPYC", which hides the core generation that decides the FMA peak: a Zen 4
-     * (family 25) splits a 512-bit FMA into two 256-bit halves, a Zen 5 (family 26) does not.
+     * (family 25, as Zen 3) splits a 512-bit FMA into two 256-bit halves, a Zen 5 (family 26) does not.
      */
     static String generation(List<String> lines) {
         Optional<String> family = field(lines, "cpu family"), model = field(lines, "model");
