@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectornn.graph.Parameter;
+import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Tensor;
 import java.util.HashMap;
@@ -225,7 +226,7 @@ class OptimizerTest {
         List<Parameter> ps = List.of(params(DType.F32, 7).get(0), params(DType.F64, 7).get(1));
         fillGrads(ps, 8);
         new SGD(ps, SGD.options(0.1)).zeroGrad();
-        for (Parameter p : ps) for (int i = 0; i < p.grad().numel(); i++) assertEquals(0.0, p.grad().getFlat(i));
+        assertGradsZero(ps, "");
     }
 
     @Test
@@ -235,20 +236,25 @@ class OptimizerTest {
         Parameter big = param("emb.weight", new double[n], DType.F32);
         Parameter small = params(DType.F32, 9).get(1);
         List<Parameter> ps = List.of(big, small);
-        int before = dev.vectornn.kernel.KernelThreads.threads();
+        int before = KernelThreads.threads();
         try {
             for (int threads : new int[] {1, 2, 3}) {
-                dev.vectornn.kernel.KernelThreads.setThreads(threads);
+                KernelThreads.setThreads(threads);
                 fillGrads(ps, threads);
                 new SGD(ps, SGD.options(0.1)).zeroGrad();
-                for (Parameter p : ps) {
-                    for (int i = 0; i < p.grad().numel(); i++) {
-                        assertEquals(0.0, p.grad().getFlat(i), p.name() + "[" + i + "] at " + threads + " threads");
-                    }
-                }
+                assertGradsZero(ps, " at " + threads + " threads");
             }
         } finally {
-            dev.vectornn.kernel.KernelThreads.setThreads(before);
+            KernelThreads.setThreads(before);
+        }
+    }
+
+    private static void assertGradsZero(List<Parameter> ps, String context) {
+        for (Parameter p : ps) {
+            for (int i = 0; i < p.grad().numel(); i++) {
+                int at = i;
+                assertEquals(0.0, p.grad().getFlat(i), () -> p.name() + "[" + at + "]" + context);
+            }
         }
     }
 

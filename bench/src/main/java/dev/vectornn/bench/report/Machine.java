@@ -85,7 +85,7 @@ public record Machine(String cpuModel, int logicalCpus, String simdFlags, String
      * only "AMD EPYC", which hides the core generation that decides the FMA peak: a Zen 4
      * (family 25, as Zen 3) splits a 512-bit FMA into two 256-bit halves, a Zen 5 (family 26) does not.
      */
-    static String generation(List<String> lines) {
+    private static String generation(List<String> lines) {
         Optional<String> family = field(lines, "cpu family"), model = field(lines, "model");
         return family.isPresent() && model.isPresent()
                 ? " (family " + family.get() + ", model " + model.get() + ")" : "";
