@@ -105,6 +105,14 @@ abstract class Backend {
                               Object a, int ao, int sa, int lda, Object b, int bo, int sb, int ldb,
                               double beta, Object c, int co, int sc, int ldc);
 
+    /**
+     * {@code C = op(A) op(B) + D}: the product (alpha 1, beta 0) and then an added {@code m x n}
+     * D whose rows start {@code ldd} apart ({@code ldd == 0}: one row added to every row of C,
+     * a bias), as {@code Kernels.gemm} with an addend.
+     */
+    abstract void gemmAdd(Transpose ta, Transpose tb, int m, int n, int k, Object a, int ao, int lda,
+                          Object b, int bo, int ldb, Object c, int co, int ldc, Object d, int dOff, int ldd);
+
     /** Elements a packed {@code k x n} op(B) takes, as {@code Kernels.packedBSize}. */
     abstract int packedBSize(int k, int n);
 

@@ -191,6 +191,13 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void gemmAdd(Transpose ta, Transpose tb, int m, int n, int k, Object a, int ao, int lda,
+                 Object b, int bo, int ldb, Object c, int co, int ldc, Object d, int dOff, int ldd) {
+        K.gemm(ta, tb, m, n, k, 1f, (float[]) a, ao, lda, (float[]) b, bo, ldb, 0f, (float[]) c, co, ldc,
+                (float[]) d, dOff, ldd);
+    }
+
+    @Override
     int packedBSize(int k, int n) {
         return K.packedBSize(k, n);
     }

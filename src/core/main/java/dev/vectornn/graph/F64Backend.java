@@ -186,6 +186,19 @@ final class F64Backend extends Backend {
         }
     }
 
+    @Override
+    void gemmAdd(Transpose ta, Transpose tb, int m, int n, int k, Object a, int ao, int lda,
+                 Object b, int bo, int ldb, Object c, int co, int ldc, Object d, int dOff, int ldd) {
+        gemmBatched(Triangle.FULL, ta, tb, 1, m, n, k, 1.0, a, ao, 0, lda, b, bo, 0, ldb, 0.0, c, co, 0, ldc);
+        addend(m, n, (double[]) d, dOff, ldd, (double[]) c, co, ldc);
+    }
+
+    private static void addend(int m, int n, double[] d, int dOff, int ldd, double[] c, int co, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) c[co + i * ldc + j] += d[dOff + i * ldd + j];
+        }
+    }
+
     /** The float64 reference keeps op(B) as stored, dense: a copy that {@link #gemmPacked} reads as B. */
     @Override
     int packedBSize(int k, int n) {

@@ -239,6 +239,16 @@ public final class Graph {
                 "matmul: triangle")), a, b);
     }
 
+    /**
+     * {@code x @ w^T + b}, a linear layer on a batch of rows: x {@code [n, in]}, w
+     * {@code [out, in]} (PyTorch's layout), b {@code [out]}. The same values and gradients, bit
+     * for bit, as {@code add(matmul(x, w, false, true), b)}, from one GEMM that adds the bias as
+     * it writes its result instead of a second pass over it.
+     *
+     * @throws dev.vectornn.tensor.ShapeException if the shapes do not fit
+     */
+    public Node linear(Node x, Node w, Node b) { return apply(Ops.LINEAR, null, x, w, b); }
+
     /** Sum over {@code axes} (all axes if none given), dropping them. */
     public Node sum(Node x, int... axes) { return reduce(Ops.SUM, x, false, axes); }
 

@@ -129,7 +129,7 @@ final class MatmulOps {
          * {@code bo} ({@code sb} apart), dA written (beta 0) or added (beta 1) from {@code da}
          * ({@code sda} apart).
          */
-        private static void gradA(Frame f, Dims d, int count, int gy, int bo, int sb, double beta, int da, int sda) {
+        static void gradA(Frame f, Dims d, int count, int gy, int bo, int sb, double beta, int da, int sda) {
             int mn = d.m() * d.n();
             // C = tril(A B^T): dA = tril(dC) B. C = tril(A) op(B): dA = tril(dC op(B)^T), also when A is
             // stored transposed (the triangle is the stored A's)
@@ -150,7 +150,7 @@ final class MatmulOps {
         }
 
         /** dB for {@code count} batch entries, as {@link #gradA} with A from {@code ao} ({@code sa} apart). */
-        private static void gradB(Frame f, Dims d, int count, int gy, int ao, int sa, double beta, int db, int sdb) {
+        static void gradB(Frame f, Dims d, int count, int gy, int ao, int sa, double beta, int db, int sdb) {
             int mn = d.m() * d.n();
             // C = tril(A B^T): dB = tril(dC)^T A. C = tril(A) B: dB = tril(A)^T dC. Either way the
             // product's first operand, as stored, is the triangular one
@@ -168,6 +168,77 @@ final class MatmulOps {
 
         private static Transpose flip(Transpose t) {
             return t == Transpose.N ? Transpose.T : Transpose.N;
+        }
+    }
+
+    /**
+     * {@code x @ w^T + b}, a linear layer's product and bias as one op ({@link Graph#linear}):
+     * x {@code [n, in]}, w {@code [out, in]}, b {@code [out]}. One GEMM adds the bias as it writes
+     * each tile of the output, where {@code add(matmul(x, w^T), b)} passes over the whole output
+     * a second time. Forward values and all three gradients have exactly the bits of that
+     * composition: the product is the same GEMM, the bias is added after it with one rounding,
+     * and the bias gradient is the add's own column sums.
+     */
+    static final class Linear extends OpDef {
+        Linear() {
+            super("linear", "x", "w", "b");
+        }
+
+        @Override
+        Shape inferShape(Shape[] in, Object attrs) {
+            Shape x = in[0], w = in[1], b = in[2];
+            if (x.rank() != 2 || w.rank() != 2 || b.rank() != 1) {
+                throw new ShapeException("x is " + x + ", w is " + w + ", b is " + b
+                        + "; need x [n, in], w [out, in] and b [out]");
+            }
+            if (x.dim(1) != w.dim(1)) {
+                throw new ShapeException("x is " + x + ", w is " + w + "; x's " + x.dim(1) + " inputs differ from w's "
+                        + w.dim(1));
+            }
+            if (b.dim(0) != w.dim(0)) {
+                throw new ShapeException("w is " + w + ", b is " + b + "; the bias needs one entry per output, "
+                        + w.dim(0));
+            }
+            return Shape.of(x.dim(0), w.dim(0));
+        }
+
+        @Override
+        void prepare(Frame f) {
+            int m = f.inShapes[0].dim(0), k = f.inShapes[0].dim(1), n = f.inShapes[1].dim(0);
+            f.prep = new Dims(1, m, n, k, k, k, 0, 0, Transpose.N, Transpose.T, Triangle.FULL);
+        }
+
+        @Override
+        boolean vjpReadsOutput() {
+            return false;
+        }
+
+        @Override
+        boolean vjpReadsInput(int i) {
+            return i != 2; // the bias's gradient does not depend on any value
+        }
+
+        @Override
+        void forward(Frame f) {
+            Dims d = (Dims) f.prep;
+            f.b.gemmAdd(Transpose.N, Transpose.T, d.m(), d.n(), d.k(), f.in[0], f.inOff[0], d.lda(), f.in[1], f.inOff[1],
+                    d.ldb(), f.out, f.outOff, d.n(), f.in[2], f.inOff[2], 0);
+        }
+
+        @Override
+        void vjp(Frame f) {
+            Dims d = (Dims) f.prep;
+            if (f.needGrad[0]) {
+                Matmul.gradA(f, d, 1, f.gOutOff, f.inOff[1], 0, f.acc[0] ? 1.0 : 0.0, f.gInOff[0], 0);
+            }
+            if (f.needGrad[1]) {
+                Matmul.gradB(f, d, 1, f.gOutOff, f.inOff[0], 0, f.acc[1] ? 1.0 : 0.0, f.gInOff[1], 0);
+            }
+            if (f.needGrad[2]) {
+                // what add's VJP does for a [n] bias broadcast over [m, n] rows (Backend.reduceTo)
+                if (!f.acc[2]) f.b.fill(d.n(), 0.0, f.gIn[2], f.gInOff[2]);
+                f.b.addRows(d.m(), d.n(), 1.0, f.gOut, f.gOutOff, f.gIn[2], f.gInOff[2]);
+            }
         }
     }
 }

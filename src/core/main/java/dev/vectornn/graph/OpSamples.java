@@ -152,6 +152,10 @@ public final class OpSamples {
         add(Ops.RELU, "[3,4] away from 0", (g, f) -> g.relu(f.awayFromZero(g, "x", 3, 4)));
         add(Ops.GELU, "[3,4]", (g, f) -> g.gelu(f.in(g, "x", -3, 3, 3, 4)));
         add(Ops.GELU_TANH, "[3,4]", (g, f) -> g.geluTanh(f.in(g, "x", -3, 3, 3, 4)));
+        add(Ops.LINEAR, "[3,4] @ [5,4]^T + [5]", (g, f) -> g.linear(f.in(g, "x", -1, 1, 3, 4),
+                f.param(g, "w", -1, 1, 5, 4), f.param(g, "b", -1, 1, 5)));
+        add(Ops.LINEAR, "[1,3] @ [1,3]^T + [1] (one row, one output)", (g, f) -> g.linear(f.in(g, "x", -1, 1, 1, 3),
+                f.param(g, "w", -1, 1, 1, 3), f.param(g, "b", -1, 1, 1)));
         add(Ops.MATMUL, "[3,4] @ [4,5]", (g, f) -> g.matmul(f.in(g, "a", -1, 1, 3, 4), f.param(g, "w", -1, 1, 4, 5)));
         add(Ops.MATMUL, "[4,3]^T @ [5,4]^T", (g, f) ->
                 g.matmul(f.in(g, "a", -1, 1, 4, 3), f.in(g, "b", -1, 1, 5, 4), true, true));

@@ -54,6 +54,8 @@ public final class Ops {
     // linear algebra (MatmulOps)
     /** {@code op(a) @ op(b)}, 2-D or batched 3-D. */
     public static final OpDef MATMUL = new MatmulOps.Matmul();
+    /** {@code x @ w^T + b}, a linear layer in one GEMM. */
+    public static final OpDef LINEAR = new MatmulOps.Linear();
 
     // reductions (ReduceOps)
     /** sum over axes. */
@@ -112,7 +114,7 @@ public final class Ops {
     private static final List<OpDef> ALL = List.of(
             ADD, SUB, MUL, DIV, MUL_SCALAR, ADD_SCALAR, POW,
             NEG, SQUARE, SQRT, EXP, LOG, TANH, SIGMOID, RELU, GELU, GELU_TANH,
-            MATMUL, SUM, MEAN, RESHAPE, PERMUTE, SLICE, CONCAT, SOFTMAX, LOG_SOFTMAX,
+            MATMUL, LINEAR, SUM, MEAN, RESHAPE, PERMUTE, SLICE, CONCAT, SOFTMAX, LOG_SOFTMAX,
             LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, ATTENTION_SOFTMAX, LSTM_CELL, LSTM_LAYER, RNN_LAYER, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
 
     /** Every registered op, in table order. */

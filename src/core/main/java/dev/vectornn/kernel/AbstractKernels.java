@@ -552,7 +552,31 @@ abstract class AbstractKernels implements Kernels {
                            float beta, float[] c, int cOff, int ldc) {
         gemmCheck("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         gemmDisjoint("gemm", transA, transB, 1, m, n, k, a, aOff, 0, lda, b, bOff, 0, ldb, c, cOff, 0, ldc);
-        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0, 0);
+    }
+
+    @Override
+    public final void gemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc, float[] d, int dOff, int ldd) {
+        String kn = "gemm (with addend d)";
+        gemmCheck(kn, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        gemmDisjoint(kn, transA, transB, 1, m, n, k, a, aOff, 0, lda, b, bOff, 0, ldb, c, cOff, 0, ldc);
+        addendCheck(kn, m, n, d, dOff, ldd, c, cOff, ldc);
+        doGemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, d, dOff, ldd);
+    }
+
+    /** The addend D of a GEMM: {@code m x n} with {@code ldd >= n}, or one row when {@code ldd == 0}; not overlapping C. */
+    private static void addendCheck(String kn, int m, int n, float[] d, int dOff, int ldd, float[] c, int cOff, int ldc) {
+        if (ldd < 0) {
+            throw new IllegalArgumentException(kn + ": ldd must be >= 0 (0 adds one row to every row of c), got " + ldd);
+        }
+        if (ldd == 0) vector(kn, "d (one row, ldd 0)", d, dOff, n);
+        else matrix(kn, "d", d, dOff, m, n, ldd);
+        if (d == c) {
+            long dEnd = ldd == 0 ? (long) dOff + n : spanEnd(dOff, 1, 0, m, n, ldd);
+            disjoint(kn, "c", "d", dOff, dEnd, cOff, spanEnd(cOff, 1, 0, m, n, ldc));
+        }
     }
 
     @Override
@@ -851,9 +875,10 @@ abstract class AbstractKernels implements Kernels {
     protected abstract void doGemv(Transpose transA, int m, int n, float alpha, float[] a, int aOff, int lda,
                                    float[] x, int xOff, float beta, float[] y, int yOff);
 
+    /** {@link #gemm} after the checks; {@code d} is null for none (else as in the addend overload). */
     protected abstract void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float beta, float[] c, int cOff, int ldc);
+                                   float beta, float[] c, int cOff, int ldc, float[] d, int dOff, int ldd);
 
     /** {@link #packedBSize} after the checks, as a long (the caller rejects what no array holds). */
     protected abstract long doPackedBSize(int k, int n);

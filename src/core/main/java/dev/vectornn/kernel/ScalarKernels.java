@@ -550,8 +550,9 @@ final class ScalarKernels extends AbstractKernels {
     @Override
     protected void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                          float beta, float[] c, int cOff, int ldc) {
+                          float beta, float[] c, int cOff, int ldc, float[] d, int dOff, int ldd) {
         ScalarGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (d != null) ScalarGemm.addend(m, n, d, dOff, ldd, c, cOff, ldc);
     }
 
     /** The scalar layout is op(B) as it is stored ({@code k x n}, or {@code n x k} transposed), dense. */

@@ -681,8 +681,8 @@ public final class VectorKernels extends AbstractKernels {
     @Override
     protected void doGemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                          float beta, float[] c, int cOff, int ldc) {
-        VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                          float beta, float[] c, int cOff, int ldc, float[] d, int dOff, int ldd) {
+        VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, d, dOff, ldd);
     }
 
     @Override

@@ -78,8 +78,7 @@ public class Linear extends Module {
                     + "; x's last dimension must be " + in);
         }
         Node x2 = d.length == 2 ? x : g.reshape(x, -1, in);
-        Node y = g.matmul(x2, w, false, true);
-        if (b != null) y = g.add(y, b);
+        Node y = b == null ? g.matmul(x2, w, false, true) : g.linear(x2, w, b);
         if (d.length == 2) return y;
         d[d.length - 1] = w.shape().dim(0);
         return g.reshape(y, d);

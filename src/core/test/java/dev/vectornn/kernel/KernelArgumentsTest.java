@@ -285,6 +285,25 @@ class KernelArgumentsTest {
             float[] same = new float[4096];
             k.gemmPacked(Transpose.N, Transpose.N, 2, 2, 2, 1f, new float[4], 0, 2, same, 0, 0f, same, 2, 2);
         }, "gemmPacked", "c spans [2, 6)", "packed spans [0"));
+        bad.add(new Bad("gemm addend with a negative ldd", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2, new float[4], 0, -1),
+                "gemm (with addend d)", "ldd", "-1"));
+        bad.add(new Bad("gemm addend rows shorter than n", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 3, 2, 1f, a, 0, 2, new float[6], 0, 3, 0f, new float[6], 0, 3,
+                        new float[6], 0, 2), "gemm (with addend d)", "leading dimension of d", "2", "3"));
+        bad.add(new Bad("gemm addend too short", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2, new float[3], 0, 2),
+                "gemm (with addend d)", "d", "3"));
+        bad.add(new Bad("gemm bias row (ldd 0) too short", iae,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2, new float[3], 2, 0),
+                "gemm (with addend d)", "d (one row, ldd 0)", "2", "3"));
+        bad.add(new Bad("gemm null addend", NullPointerException.class,
+                k -> k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2, null, 0, 2),
+                "gemm (with addend d)", "d"));
+        bad.add(new Bad("gemm addend overlaps c", iae, k -> {
+            float[] same = new float[16];
+            k.gemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, same, 0, 2, same, 3, 2);
+        }, "gemm (with addend d)", "c spans [0, 4)", "d spans [3, 7)", "overlap"));
         bad.add(new Bad("gemm negative m", iae,
                 k -> k.gemm(Transpose.N, Transpose.N, -2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2), "gemm", "m", "-2"));
         bad.add(new Bad("gemmBatched overlapping C entries", iae,

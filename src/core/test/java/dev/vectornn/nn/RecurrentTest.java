@@ -220,8 +220,10 @@ class RecurrentTest {
         Graph g = new Graph();
         m.forward(g, g.input("x", 5, 2, 2));
         assertEquals(2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.LSTM_LAYER).count());
-        // one input projection per layer and direction; no per-step products, cells or activations
-        assertEquals(2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.MATMUL).count());
+        // one input projection (with its bias) per layer and direction; no per-step products,
+        // cells or activations
+        assertEquals(2 * 2, g.nodes().stream().filter(n -> n.op() == Ops.LINEAR).count());
+        assertEquals(0, g.nodes().stream().filter(n -> n.op() == Ops.MATMUL).count());
         assertEquals(0, g.nodes().stream().filter(n -> n.op() == Ops.LSTM_CELL || n.op() == Ops.SIGMOID
                 || n.op() == Ops.TANH).count());
     }

@@ -104,6 +104,15 @@ class OpGradientProperties {
         assertGradients(g, g.matmul(f.in(g, "a", -1, 1, d[0]), f.in(g, "b", -1, 1, d[1]), ta, tb), f);
     }
 
+    /** A linear layer, {@code x [m, k] @ w [n, k]^T + b [n]}, in one op. */
+    @Property(tries = TRIES)
+    void linear(@ForAll @IntRange(min = 1, max = 5) int m, @ForAll @IntRange(min = 1, max = 5) int k,
+                @ForAll @IntRange(min = 1, max = 5) int n, @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        assertGradients(g, g.linear(f.in(g, "x", -1, 1, m, k), f.in(g, "w", -1, 1, n, k), f.in(g, "b", -1, 1, n)), f);
+    }
+
     /** The stored dims of a and b for an m x k by k x n product, batched (batch > 0) unless b is shared. */
     private static int[][] matmulOperands(int m, int k, int n, int batch, boolean ta, boolean tb, boolean sharedB) {
         int[] ad = ta ? new int[] {k, m} : new int[] {m, k};

@@ -30,6 +30,19 @@ public final class ScalarGemm {
     }
 
     /**
+     * {@code C = C + D} element by element, one float add each: the addend of {@link
+     * dev.vectornn.kernel.Kernels#gemm(Transpose, Transpose, int, int, int, float, float[], int,
+     * int, float[], int, int, float, float[], int, int, float[], int, int) gemm with D}. Row
+     * {@code i} of D starts at {@code dOff + i*ldd} ({@code ldd == 0}: the same row for all).
+     */
+    public static void addend(int m, int n, float[] d, int dOff, int ldd, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc, di = dOff + i * ldd;
+            for (int j = 0; j < n; j++) c[ci + j] += d[di + j];
+        }
+    }
+
+    /**
      * One GEMM with a {@link Triangle} known to be zero, as {@link
      * dev.vectornn.kernel.Kernels#gemmBatched(Triangle, Transpose, Transpose, int, int, int, int,
      * float, float[], int, int, int, float[], int, int, int, float, float[], int, int, int)}

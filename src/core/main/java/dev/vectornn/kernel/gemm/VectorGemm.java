@@ -166,13 +166,42 @@ public final class VectorGemm {
     public static void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
+        gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0, 0);
+    }
+
+    /**
+     * {@link #gemm} plus the addend {@code D} (null for none) of {@link
+     * dev.vectornn.kernel.Kernels#gemm(Transpose, Transpose, int, int, int, float, float[], int,
+     * int, float[], int, int, float, float[], int, int, float[], int, int) Kernels.gemm with D}:
+     * the blocked loops add it in the write-back of the last k block; the other paths (GEMV
+     * shapes, transposed products, nothing to multiply) add it in a pass after the product. Both
+     * round {@code product + D} once, so the bits are those of {@link #gemm} and then an add.
+     */
+    public static void gemm(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc, float[] d, int dOff, int ldd) {
         if (m == 0 || n == 0) {
             return;
         }
         if (transposeC(ta, tb, m, n, k)) {
-            split(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta, c, cOff, 1, ldc);
+            split(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta, c, cOff, 1, ldc,
+                    null, 0, 0);
+            if (d != null) addend(m, n, d, dOff, ldd, c, cOff, ldc);
         } else {
-            split(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, ldc, 1);
+            split(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, ldc, 1, d, dOff, ldd);
+        }
+    }
+
+    /** {@code C += D} row by row ({@code ldd == 0}: D's one row to every row), one rounded add per element. */
+    static void addend(int m, int n, float[] d, int dOff, int ldd, float[] c, int cOff, int ldc) {
+        int bound = F.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc, di = dOff + i * ldd;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, c, ci + j).add(FloatVector.fromArray(F, d, di + j)).intoArray(c, ci + j);
+            }
+            for (; j < n; j++) c[ci + j] += d[di + j];
         }
     }
 
@@ -194,19 +223,20 @@ public final class VectorGemm {
      */
     private static void split(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] pb, int pbOff,
-                              float beta, float[] c, int cOff, int rsc, int csc) {
+                              float beta, float[] c, int cOff, int rsc, int csc, float[] d, int dOff, int ldd) {
         int threads = KernelThreads.threads();
         if (threads > 1 && m > 1 && n > 1 && alpha != 0f && (long) m * n * k >= PARALLEL_MIN) {
             SplitTask t = SplitTask.INSTANCE;
-            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, pb, pbOff, beta, c, cOff, rsc, csc)) {
+            if (t.tryRun(threads, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, pb, pbOff, beta, c, cOff, rsc, csc,
+                    d, dOff, ldd)) {
                 return;
             }
         }
         if (pb == null) {
-            single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc);
+            single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, d, dOff, ldd);
         } else {
             blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, pb, pbOff, beta, c, cOff, rsc, csc,
-                    Scratch.get());
+                    d, dOff, ldd, Scratch.get());
         }
     }
 
@@ -224,9 +254,10 @@ public final class VectorGemm {
                 blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, Scratch.get());
             }
         } else if (transposeC(ta, tb, m, n, k)) {
-            single(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc);
+            single(Transpose.T, Transpose.N, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc,
+                    null, 0, 0);
         } else {
-            single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1);
+            single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, null, 0, 0);
         }
     }
 
@@ -308,7 +339,7 @@ public final class VectorGemm {
             ScalarGemm.scaleMatrix(m, n, beta, c, cOff, ldc);
             return;
         }
-        split(ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0, packed, pOff, beta, c, cOff, ldc, 1);
+        split(ta, Transpose.N, m, n, k, alpha, a, aOff, lda, null, 0, 0, packed, pOff, beta, c, cOff, ldc, 1, null, 0, 0);
     }
 
     /**
@@ -319,20 +350,34 @@ public final class VectorGemm {
     static void single(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int rsc, int csc) {
+        single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, null, 0, 0);
+    }
+
+    /**
+     * {@link #single} plus an addend {@code D} (null for none), which is only given with a
+     * row-major C ({@code csc == 1}).
+     */
+    private static void single(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int rsc, int csc, float[] d, int dOff, int ldd) {
         if (alpha == 0f || k == 0) {
             if (csc == 1) {
                 ScalarGemm.scaleMatrix(m, n, beta, c, cOff, rsc);
             } else {
                 ScalarGemm.scaleMatrix(n, m, beta, c, cOff, csc);
             }
+            if (d != null) addend(m, n, d, dOff, ldd, c, cOff, rsc);
         } else if (csc != 1) {
             blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, Scratch.get());
         } else if (m == 1) {
             rowTimesMatrix(ta, tb, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff);
+            if (d != null) addend(1, n, d, dOff, ldd, c, cOff, rsc);
         } else if (n == 1) {
             matrixTimesColumn(ta, tb, m, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc);
+            if (d != null) addend(m, 1, d, dOff, ldd, c, cOff, rsc);
         } else {
-            blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, Scratch.get());
+            blocked(Triangle.FULL, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, rsc, csc,
+                    d, dOff, ldd, Scratch.get());
         }
     }
 
@@ -395,7 +440,7 @@ public final class VectorGemm {
     static void blocked(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int rsc, int csc, Scratch s) {
-        blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, rsc, csc, s);
+        blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, rsc, csc, null, 0, 0, s);
     }
 
     /**
@@ -403,11 +448,13 @@ public final class VectorGemm {
      * {@code pb} is not null, from {@code pb} at {@code pbOff}, packed beforehand by {@link #packB}
      * for exactly these {@code n} columns and {@code k} depths ({@code b} and {@code tb} are then
      * not read). The packed panels are the ones this method would pack, so the products and
-     * their order, and the bits of C, are the same.
+     * their order, and the bits of C, are the same. An addend {@code D} (null for none; only with
+     * a full triangle and a row-major C) is added in the write-back of the last k block.
      */
     private static void blocked(Triangle tri, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] pb, int pbOff,
-                                float beta, float[] c, int cOff, int rsc, int csc, Scratch s) {
+                                float beta, float[] c, int cOff, int rsc, int csc, float[] d, int dOff, int ldd,
+                                Scratch s) {
         int kcMax = depth(k);
         float[] ap = s.a(roundUp(Math.min(m, MC), MR) * kcMax + Packing.LOWER_SLACK);
         float[] bp = pb != null ? pb : s.b(roundUp(Math.min(n, NC), NR) * kcMax);
@@ -419,6 +466,7 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
+                float[] dBlock = pc + kc >= k ? d : null;
                 // panel jr of this block starts at bBase + jr * bStride: a block packed here holds
                 // kc depths per panel, a prepacked B all k of them
                 int bBase, bStride;
@@ -467,7 +515,8 @@ public final class VectorGemm {
                             if (tri == Triangle.LOWER_RESULT && j + nr - 1 > i) zeroAboveDiagonal(tile, i, mr, j, nr);
                             int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
                             if (csc == 1) {
-                                writeBack(tile, mr, nr, c, ci, rsc, alpha, betaBlock);
+                                writeBack(tile, mr, nr, c, ci, rsc, alpha, betaBlock, dBlock,
+                                        dOff + (ic + ir) * ldd + jc + jr, ldd);
                             } else {
                                 writeBackTransposed(tile, mr, nr, c, ci, csc, alpha, betaBlock);
                             }
@@ -527,13 +576,16 @@ public final class VectorGemm {
     }
 
     /**
-     * {@code C = alpha*t + beta*C} over the valid {@code mr x nr} part of a tile of raw sums
+     * {@code C = alpha*t + beta*C}, then {@code + D} when {@code d} is not null (row {@code r} of
+     * D at {@code di + r*ldd}), over the valid {@code mr x nr} part of a tile of raw sums
      * ({@code beta == 0}: C is not read). Vector and scalar paths round the same way (two
-     * products, one sum, no fusion), so a column gets the same bits in a full or an edge tile.
+     * products, one sum, no fusion, then the addend's own rounded add), so a column gets the
+     * same bits in a full or an edge tile, and the same as {@link #addend} after the product.
      */
-    private static void writeBack(float[] t, int mr, int nr, float[] c, int ci, int ldc, float alpha, float beta) {
+    private static void writeBack(float[] t, int mr, int nr, float[] c, int ci, int ldc, float alpha, float beta,
+                                  float[] d, int di, int ldd) {
         for (int r = 0; r < mr; r++) {
-            int row = ci + r * ldc;
+            int row = ci + r * ldc, drow = di + r * ldd;
             int j = 0;
             if (nr == NR) {
                 for (; j < NR; j += L) {
@@ -541,12 +593,16 @@ public final class VectorGemm {
                     if (beta != 0f) {
                         v = v.add(FloatVector.fromArray(F, c, row + j).mul(beta));
                     }
+                    if (d != null) {
+                        v = v.add(FloatVector.fromArray(F, d, drow + j));
+                    }
                     v.intoArray(c, row + j);
                 }
             }
             for (; j < nr; j++) {
                 float s = t[r * NR + j];
-                c[row + j] = beta == 0f ? alpha * s : alpha * s + beta * c[row + j];
+                float v = beta == 0f ? alpha * s : alpha * s + beta * c[row + j];
+                c[row + j] = d == null ? v : v + d[drow + j];
             }
         }
     }
@@ -570,15 +626,15 @@ public final class VectorGemm {
     private static final class SplitTask implements Parallel.Task {
         static final SplitTask INSTANCE = new SplitTask();
         private Transpose ta, tb;
-        private int m, n, k, aOff, lda, bOff, ldb, pbOff, cOff, rsc, csc;
+        private int m, n, k, aOff, lda, bOff, ldb, pbOff, cOff, rsc, csc, dOff, ldd;
         private float alpha, beta;
-        private float[] a, b, pb, c;
+        private float[] a, b, pb, c, d;
         private boolean splitRows;
         private int tiles;
 
         boolean tryRun(int threads, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] pb, int pbOff,
-                       float beta, float[] c, int cOff, int rsc, int csc) {
+                       float beta, float[] c, int cOff, int rsc, int csc, float[] d, int dOff, int ldd) {
             int rowTiles = (m + MR - 1) / MR;
             int colTiles = (n + NR - 1) / NR;
             // Split the dimension with more tiles: finer grain, better balance.
@@ -597,12 +653,13 @@ public final class VectorGemm {
                 this.ta = ta; this.tb = tb; this.m = m; this.n = n; this.k = k; this.alpha = alpha;
                 this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
                 this.pb = pb; this.pbOff = pbOff; this.beta = beta; this.c = c; this.cOff = cOff; this.rsc = rsc; this.csc = csc;
+                this.d = d; this.dOff = dOff; this.ldd = ldd;
                 this.splitRows = rows;
                 this.tiles = t;
                 Parallel.run(this, parts);
                 return true;
             } finally {
-                this.a = null; this.b = null; this.pb = null; this.c = null;
+                this.a = null; this.b = null; this.pb = null; this.c = null; this.d = null;
                 Parallel.release();
             }
         }
@@ -618,7 +675,7 @@ public final class VectorGemm {
                 if (i0 >= i1) return;
                 int aSub = aOff + (ta == Transpose.N ? i0 * lda : i0);
                 blocked(Triangle.FULL, ta, tb, i1 - i0, n, k, alpha, a, aSub, lda, b, bOff, ldb, pb, pbOff, beta, c,
-                        cOff + i0 * rsc, rsc, csc, s);
+                        cOff + i0 * rsc, rsc, csc, d, dOff + i0 * ldd, ldd, s);
             } else {
                 int j0 = t0 * NR;
                 int j1 = Math.min(n, t1 * NR);
@@ -626,7 +683,7 @@ public final class VectorGemm {
                 int bSub = bOff + (tb == Transpose.N ? j0 : j0 * ldb);
                 // a prepacked B's panels from column j0 on (j0 is a whole number of panels)
                 blocked(Triangle.FULL, ta, tb, m, j1 - j0, k, alpha, a, aOff, lda, b, bSub, ldb, pb, pbOff + j0 * k, beta,
-                        c, cOff + j0 * csc, rsc, csc, s);
+                        c, cOff + j0 * csc, rsc, csc, d, dOff + j0, ldd, s);
             }
         }
     }
