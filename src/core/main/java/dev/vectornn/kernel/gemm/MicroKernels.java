@@ -228,6 +228,76 @@ final class MicroKernels {
         c5_0.intoArray(t, 20 * L); c5_1.intoArray(t, 20 * L + 1 * L); c5_2.intoArray(t, 20 * L + 2 * L); c5_3.intoArray(t, 20 * L + 3 * L);
     }
 
+    /** The 8 x 2-vector tile (the last, partial row panel of a 12 x 2 blocking): see the class comment for the contract. */
+    static void k8x2(int kc, float[] ap, int ai, int as, float[] bp, int bi,
+            float[] t) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        FloatVector c5_0 = FloatVector.zero(F), c5_1 = FloatVector.zero(F);
+        FloatVector c6_0 = FloatVector.zero(F), c6_1 = FloatVector.zero(F);
+        FloatVector c7_0 = FloatVector.zero(F), c7_1 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p * as;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, ap[aq + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(F, ap[aq + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(F, ap[aq + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(F, ap[aq + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
+        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
+        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
+        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
+        c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
+        c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
+        c6_0.intoArray(t, 12 * L); c6_1.intoArray(t, 12 * L + 1 * L);
+        c7_0.intoArray(t, 14 * L); c7_1.intoArray(t, 14 * L + 1 * L);
+    }
+
+    /** The 4 x 2-vector tile (the last, partial row panel of a 12 x 2 blocking): see the class comment for the contract. */
+    static void k4x2(int kc, float[] ap, int ai, int as, float[] bp, int bi,
+            float[] t) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p * as;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
+        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
+        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
+        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
+    }
+
     /** The 6 x 2-vector tile: see the class comment for the contract. */
     static void k6x2(int kc, float[] ap, int ai, int as, float[] bp, int bi,
             float[] t) {

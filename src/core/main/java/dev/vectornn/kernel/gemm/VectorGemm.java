@@ -15,7 +15,8 @@ import jdk.incubator.vector.FloatVector;
  * {@code KC}-deep blocks of packed B and {@code MC}-row blocks of packed A; a register-blocked
  * {@link MicroKernels micro-kernel} computes each {@code MR x NR} tile. Packing copies every
  * transpose combination into the same panel layout, so one micro-kernel serves all four;
- * partial tiles are packed with zero padding and only their valid part is written back.
+ * partial tiles are packed with zero padding and only their valid part is written back (a
+ * partial last row panel runs a shorter kernel, {@link #packedKernel}).
  *
  * <p><b>Determinism.</b> For every element of C the sum over {@code k} runs the same way
  * whatever the thread count or partition: per k block ({@link #depth}), one accumulator starting at 0
@@ -506,7 +507,7 @@ public final class VectorGemm {
                             } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
                                 rowsKernel(kt, ap, ir * kc, kc, bp, bBase + jr * bStride, tile);
                             } else if (ir >= full) {
-                                kernel(kt, ap, (ir - full) * kc + p0 * MR, MR, bp, bBase + jr * bStride + p0 * NR, tile);
+                                packedKernel(kt, mr, ap, (ir - full) * kc + p0 * MR, bp, bBase + jr * bStride + p0 * NR, tile);
                             } else if (ta == Transpose.T) {
                                 kernel(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, bBase + jr * bStride + p0 * NR, tile);
                             } else {
@@ -564,6 +565,23 @@ public final class VectorGemm {
             case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, tile);
             case 64 -> MicroKernels.k6x4(kc, ap, ai, as, bp, bi, tile);
             default -> MicroKernels.k6x2(kc, ap, ai, as, bp, bi, tile);
+        }
+    }
+
+    /**
+     * {@link #kernel} on a packed panel of which only the first {@code mr} rows are valid (the
+     * rest is zero padding): with 12 x 2 tiles a shorter kernel computes just those rows, since
+     * the padding's FMAs would be wasted, a third of the panel when 8 rows remain (the LSTM's
+     * batch of 32 is 12 + 12 + 8), two thirds when 4 do (64-row attention heads are 5 x 12 + 4).
+     * Every element takes the same FMAs in the same order, so the bits do not change.
+     */
+    private static void packedKernel(int kc, int mr, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        if (TILE == 122 && mr <= 8) {
+            if (mr <= 4) MicroKernels.k4x2(kc, ap, ai, MR, bp, bi, tile);
+            else if (mr <= 6) MicroKernels.k6x2(kc, ap, ai, MR, bp, bi, tile);
+            else MicroKernels.k8x2(kc, ap, ai, MR, bp, bi, tile);
+        } else {
+            kernel(kc, ap, ai, MR, bp, bi, tile);
         }
     }
 

@@ -339,6 +339,36 @@ class GemmTest {
         }
     }
 
+    /**
+     * The last row panel of a product whose m is not a multiple of MR runs a shorter kernel
+     * (8, 6 or 4 rows at 12 x 2): each of its rows must have the bits of the same row computed
+     * inside a full panel, for every remainder 2 .. MR-1, every transpose, an edge column tile,
+     * and one or two k blocks.
+     */
+    @Test
+    void partialRowPanelsHaveTheBitsOfFullOnes() {
+        Random r = new Random(23);
+        KernelThreads.setThreads(1);
+        int mr = VectorGemm.MR, big = 3 * mr, n = 2 * VectorGemm.NR + 5;
+        for (int k : new int[] {70, VectorGemm.KC + 37}) {
+            for (Transpose ta : TS) {
+                for (Transpose tb : TS) {
+                    int lda = ta == Transpose.N ? k : big, ldb = tb == Transpose.N ? n : k;
+                    float[] a = random(r, (ta == Transpose.N ? big : k) * lda);
+                    float[] b = random(r, (tb == Transpose.N ? k : n) * ldb);
+                    float[] full = new float[big * n];
+                    VectorGemm.gemm(ta, tb, big, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, full, 0, n);
+                    for (int m = 2; m < mr; m++) { // m = 1 is a GEMV, which rounds its own way
+                        // the first m rows of op(A), as stored: a prefix of rows (N) or of each row (T)
+                        float[] part = new float[m * n];
+                        VectorGemm.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, part, 0, n);
+                        assertArrayEquals(Arrays.copyOf(full, m * n), part, ta + "," + tb + " k=" + k + ": " + m + " rows");
+                    }
+                }
+            }
+        }
+    }
+
     /** k is cut into the fewest blocks of at most KC, as equal as possible. */
     @Test
     void depthBlocksKEvenly() {
