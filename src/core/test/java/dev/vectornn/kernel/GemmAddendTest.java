@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link Kernels#gemm} with an addend D against the same product
@@ -20,19 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * multiply), for a full D with a padded stride and for one bias row ({@code ldd == 0}), with D
  * in the same array as A.
  */
+@ExtendWith(RestoreKernelThreads.class)
 class GemmAddendTest {
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = KernelThreads.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        KernelThreads.setThreads(savedThreads);
-    }
-
     static Stream<Kernels> kernels() {
         return Stream.of(KernelProvider.scalar(), KernelProvider.vector());
     }

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link Kernels#packB} and {@link Kernels#gemmPacked} against {@link Kernels#gemm} of the same,
@@ -19,19 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1, 2 and 3 threads, with the packed B at an offset inside a larger buffer; elsewhere within
  * the GEMM's accuracy. One packed B serves many products, as an RNN's weight does.
  */
+@ExtendWith(RestoreKernelThreads.class)
 class PackedGemmTest {
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = KernelThreads.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        KernelThreads.setThreads(savedThreads);
-    }
-
     static Stream<Kernels> kernels() {
         return Stream.of(KernelProvider.scalar(), KernelProvider.vector());
     }

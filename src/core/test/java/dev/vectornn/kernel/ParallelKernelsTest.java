@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The multi-threaded Vector kernels give the same bits for every thread count: each kernel runs
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * the call above the threshold did split and that the one just below it did not, so these tests
  * exercise the parallel paths rather than pass on serial fallbacks.
  */
+@ExtendWith(RestoreKernelThreads.class)
 class ParallelKernelsTest {
 
     private static final int L = Simd.LANES;
@@ -30,18 +30,6 @@ class ParallelKernelsTest {
 
     private final Kernels v = new VectorKernels();
     private final SplittableRandom rnd = new SplittableRandom(2026);
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = KernelThreads.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        KernelThreads.setThreads(savedThreads);
-    }
-
     /** A kernel call on fixed inputs that allocates its outputs afresh and returns every array it wrote. */
     private interface Call {
         float[][] run();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vectornn.kernel.KernelThreads;
+import dev.vectornn.kernel.RestoreKernelThreads;
 import dev.vectornn.kernel.Transpose;
 import dev.vectornn.kernel.Triangle;
 import java.util.ArrayList;
@@ -13,9 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * VectorGemm and ScalarGemm against a naive triple loop in double, over shapes that hit every
@@ -23,20 +23,9 @@ import org.junit.jupiter.api.Test;
  * attention shapes), all transpose combinations, alpha/beta cases, padded leading dimensions and
  * offsets; and bit-identical results for 1, 2 and 3 threads.
  */
+@ExtendWith(RestoreKernelThreads.class)
 class GemmTest {
     private static final Transpose[] TS = Transpose.values();
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = KernelThreads.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        KernelThreads.setThreads(savedThreads);
-    }
-
     /** One GEMM problem with its operands laid out at random offsets and padded strides. */
     static final class Problem {
         final Transpose ta, tb;
