@@ -346,21 +346,12 @@ public final class VectorGemm {
     /**
      * The whole problem on the calling thread; the choice of path depends only on the shape. C
      * has general strides as in {@link #split}; a transposed C ({@code csc != 1}) only comes
-     * from {@link #transposeC}, which leaves both dimensions above 1.
+     * from {@link #transposeC}, which leaves both dimensions above 1. An addend {@code D} (null
+     * for none) is only given with a row-major C ({@code csc == 1}).
      */
     static void single(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float beta, float[] c, int cOff, int rsc, int csc) {
-        single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rsc, csc, null, 0, 0);
-    }
-
-    /**
-     * {@link #single} plus an addend {@code D} (null for none), which is only given with a
-     * row-major C ({@code csc == 1}).
-     */
-    private static void single(Transpose ta, Transpose tb, int m, int n, int k, float alpha,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int rsc, int csc, float[] d, int dOff, int ldd) {
+                       float beta, float[] c, int cOff, int rsc, int csc, float[] d, int dOff, int ldd) {
         if (alpha == 0f || k == 0) {
             if (csc == 1) {
                 ScalarGemm.scaleMatrix(m, n, beta, c, cOff, rsc);

@@ -202,7 +202,7 @@ class GemmTest {
                 KernelThreads.setThreads(1);
                 float[] untransposed = p.c0.clone();
                 VectorGemm.single(p.ta, p.tb, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
-                        p.beta, untransposed, p.cOff, p.ldc, 1);
+                        p.beta, untransposed, p.cOff, p.ldc, 1, null, 0, 0);
                 for (int t : new int[] {1, 2, 3}) {
                     KernelThreads.setThreads(t);
                     float[] c = p.vector();
@@ -224,7 +224,7 @@ class GemmTest {
         KernelThreads.setThreads(1);
         for (int e = 0; e < batch; e++) {
             VectorGemm.single(Transpose.T, Transpose.N, m, n, k, 1.5f, a, e * k * m, m, b, e * k * n, n,
-                    0.5f, want, e * m * n, n, 1);
+                    0.5f, want, e * m * n, n, 1, null, 0, 0);
         }
         for (int t : new int[] {1, 2, 3}) {
             KernelThreads.setThreads(t);
