@@ -180,6 +180,9 @@ final class MatmulOps {
      * and the bias gradient is the add's own column sums.
      */
     static final class Linear extends OpDef {
+        /** The product's sizes, and the bias gradient's reduction from the output's shape (as add's VJP reduces it). */
+        private record Prep(Dims dims, Geometry toBias) {}
+
         Linear() {
             super("linear", "x", "w", "b");
         }
@@ -205,7 +208,8 @@ final class MatmulOps {
         @Override
         void prepare(Frame f) {
             int m = f.inShapes[0].dim(0), k = f.inShapes[0].dim(1), n = f.inShapes[1].dim(0);
-            f.prep = new Dims(1, m, n, k, k, k, 0, 0, Transpose.N, Transpose.T, Triangle.FULL);
+            f.prep = new Prep(new Dims(1, m, n, k, k, k, 0, 0, Transpose.N, Transpose.T, Triangle.FULL),
+                    Geometry.broadcast(f.inShapes[2], f.outShape));
         }
 
         @Override
@@ -220,25 +224,22 @@ final class MatmulOps {
 
         @Override
         void forward(Frame f) {
-            Dims d = (Dims) f.prep;
+            Dims d = ((Prep) f.prep).dims();
             f.b.gemmAdd(Transpose.N, Transpose.T, d.m(), d.n(), d.k(), f.in[0], f.inOff[0], d.lda(), f.in[1], f.inOff[1],
                     d.ldb(), f.out, f.outOff, d.n(), f.in[2], f.inOff[2], 0);
         }
 
         @Override
         void vjp(Frame f) {
-            Dims d = (Dims) f.prep;
+            Prep p = (Prep) f.prep;
+            Dims d = p.dims();
             if (f.needGrad[0]) {
                 Matmul.gradA(f, d, 1, f.gOutOff, f.inOff[1], 0, f.acc[0] ? 1.0 : 0.0, f.gInOff[0], 0);
             }
             if (f.needGrad[1]) {
                 Matmul.gradB(f, d, 1, f.gOutOff, f.inOff[0], 0, f.acc[1] ? 1.0 : 0.0, f.gInOff[1], 0);
             }
-            if (f.needGrad[2]) {
-                // what add's VJP does for a [n] bias broadcast over [m, n] rows (Backend.reduceTo)
-                if (!f.acc[2]) f.b.fill(d.n(), 0.0, f.gIn[2], f.gInOff[2]);
-                f.b.addRows(d.m(), d.n(), 1.0, f.gOut, f.gOutOff, f.gIn[2], f.gInOff[2]);
-            }
+            if (f.needGrad[2]) f.b.reduceTo(p.toBias(), 1.0, f.gOut, f.gOutOff, f.gIn[2], f.gInOff[2], f.acc[2]);
         }
     }
 }
