@@ -120,6 +120,41 @@ class GemmProperties {
     }
 
     /**
+     * {@code gemm} with an addend D (a full matrix with a padded stride, or one bias row with
+     * {@code ldd = 0}, at an offset): exactly the bits of {@code gemm} followed by an element-wise
+     * float add of D, in both implementations, at 1 to 3 threads; D is not written.
+     */
+    @Property(tries = 120)
+    void gemmWithAddendIsGemmThenAdd(@ForAll("finiteCases") Case c, @ForAll boolean biasRow,
+                                     @ForAll @IntRange(min = 0, max = 5) int pad, @ForAll long seed) {
+        Shape s = c.s();
+        int ldd = biasRow ? 0 : s.n() + pad, off = pad;
+        float[] d = new float[off + (biasRow ? s.n() : Math.max(0, (s.m() - 1) * ldd + s.n())) + 1];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < d.length; i++) d[i] = (float) r.nextDouble(-1e3, 1e3);
+        for (Kernels k : new Kernels[] {scalar(), vector()}) {
+            float[] want = run(k, c);
+            for (int i = 0; i < s.m(); i++) {
+                for (int j = 0; j < s.n(); j++) want[c.c().off() + i * c.c().ld() + j] += d[off + i * ldd + j];
+            }
+            int before = KernelThreads.threads();
+            try {
+                for (int t = 1; t <= 3; t++) {
+                    KernelThreads.setThreads(t);
+                    float[] out = c.c().data().clone(), dd = d.clone();
+                    k.gemm(s.ta(), s.tb(), s.m(), s.n(), s.k(), c.alpha(), c.a().data(), c.a().off(), c.a().ld(),
+                            c.b().data(), c.b().off(), c.b().ld(), c.beta(), out, c.c().off(), c.c().ld(), dd, off, ldd);
+                    Check.exact(k.name() + " gemm with addend must not write d", d, dd);
+                    Check.exact(k.name() + " gemm with addend (" + (biasRow ? "bias row" : "ldd " + ldd) + ") at "
+                            + t + " threads against gemm then add", want, out);
+                }
+            } finally {
+                KernelThreads.setThreads(before);
+            }
+        }
+    }
+
+    /**
      * {@code gemmPacked} on a B packed by {@code packB} at an offset: within the reference's
      * bound, and with {@code gemm}'s bits wherever the contract promises them (scalar: always;
      * vector: {@code m, n > 1} with A not transposed).
