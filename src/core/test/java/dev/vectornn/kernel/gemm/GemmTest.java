@@ -195,22 +195,7 @@ class GemmTest {
         int ratio = VectorGemm.SWAP_MIN_RATIO, mr = VectorGemm.MR, depth = VectorGemm.SWAP_MIN_DEPTH;
         int[][] shapes = {{ratio * 40, 40, depth + 3}, {ratio * (mr + 1) + 7, mr + 1, VectorGemm.KC + 37},
                 {2 * ratio, 2, depth}, {1000, 33, depth + 70}, {VectorGemm.MC + 5, 9, depth + 7}};
-        for (int[] sh : shapes) {
-            assertTrue(VectorGemm.transposeC(Transpose.T, Transpose.N, sh[0], sh[1], sh[2]), Arrays.toString(sh));
-            for (float beta : new float[] {0f, 1.25f}) {
-                Problem p = new Problem(r, Transpose.T, Transpose.N, sh[0], sh[1], sh[2], 0.5f, beta);
-                KernelThreads.setThreads(1);
-                float[] untransposed = p.c0.clone();
-                VectorGemm.single(p.ta, p.tb, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
-                        p.beta, untransposed, p.cOff, p.ldc, 1, null, 0, 0);
-                for (int t : new int[] {1, 2, 3}) {
-                    KernelThreads.setThreads(t);
-                    float[] c = p.vector();
-                    p.check("VectorGemm transposed, threads=" + t, c);
-                    assertArrayEquals(untransposed, c, p + " threads=" + t + ": transposed C changed the bits");
-                }
-            }
-        }
+        assertTransposedKeepsTheBits(r, Transpose.T, Transpose.N, shapes);
         assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * 40 - 1, 40, depth));
         assertTrue(!VectorGemm.transposeC(Transpose.T, Transpose.N, ratio * 40, 40, depth - 1));
         assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.N, 4000, 40, depth));
@@ -232,6 +217,63 @@ class GemmTest {
             VectorGemm.gemmBatched(Transpose.T, Transpose.N, batch, m, n, k, 1.5f, a, 0, k * m, m, b, 0, k * n, n,
                     0.5f, c, 0, m * n, n);
             assertArrayEquals(want, c, "batched transposed entries, threads=" + t);
+        }
+    }
+
+    /**
+     * An NT problem at least NT_SWAP_MIN_RATIO times wider than tall (a linear layer's forward on
+     * a small batch) is computed as C^T = B A^T: checked as the TN case above (reference, bits of
+     * the untransposed run, 1 to 3 threads, both betas, several k blocks), plus an addend (a bias
+     * row, added after the transposed product) with the bits of the product followed by an add,
+     * and the bounds of the rule.
+     */
+    @Test
+    void wideProductOfAShortAIsComputedTransposedWithTheSameBits() {
+        Random r = new Random(29);
+        int ratio = VectorGemm.NT_SWAP_MIN_RATIO, mr = VectorGemm.MR, depth = VectorGemm.NT_SWAP_MIN_DEPTH;
+        int[][] shapes = {{40, ratio * 40, depth + 3}, {mr + 1, ratio * (mr + 1) + 7, VectorGemm.KC + 37},
+                {2, 2 * ratio, depth}, {33, 1000, depth + 70}, {9, VectorGemm.MC + 5, depth + 7}};
+        assertTransposedKeepsTheBits(r, Transpose.N, Transpose.T, shapes);
+        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.T, 40, ratio * 40 - 1, depth));
+        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.T, 40, ratio * 40, depth - 1));
+        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.N, 40, 4000, depth));
+        assertTrue(!VectorGemm.transposeC(Transpose.N, Transpose.T, 1, 4000, depth));
+        int m = 24, n = 300, k = depth + 9;
+        assertTrue(VectorGemm.transposeC(Transpose.N, Transpose.T, m, n, k));
+        float[] a = random(r, m * k), b = random(r, n * k), bias = random(r, n);
+        float[] want = new float[m * n];
+        KernelThreads.setThreads(1);
+        VectorGemm.single(Transpose.N, Transpose.T, m, n, k, 1f, a, 0, k, b, 0, k, 0f, want, 0, n, 1, null, 0, 0);
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) want[i * n + j] += bias[j];
+        for (int t : new int[] {1, 2, 3}) {
+            KernelThreads.setThreads(t);
+            float[] c = new float[m * n];
+            VectorGemm.gemm(Transpose.N, Transpose.T, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n, bias, 0, 0);
+            assertArrayEquals(want, c, "transposed NT product with a bias row, threads=" + t);
+        }
+    }
+
+    /**
+     * Each shape is one that {@link VectorGemm#transposeC} computes transposed: at 1 to 3
+     * threads and both betas, against the reference and bit for bit equal to the same problem run
+     * untransposed on one thread.
+     */
+    private static void assertTransposedKeepsTheBits(Random r, Transpose ta, Transpose tb, int[][] shapes) {
+        for (int[] sh : shapes) {
+            assertTrue(VectorGemm.transposeC(ta, tb, sh[0], sh[1], sh[2]), Arrays.toString(sh));
+            for (float beta : new float[] {0f, 1.25f}) {
+                Problem p = new Problem(r, ta, tb, sh[0], sh[1], sh[2], 0.5f, beta);
+                KernelThreads.setThreads(1);
+                float[] untransposed = p.c0.clone();
+                VectorGemm.single(p.ta, p.tb, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                        p.beta, untransposed, p.cOff, p.ldc, 1, null, 0, 0);
+                for (int t : new int[] {1, 2, 3}) {
+                    KernelThreads.setThreads(t);
+                    float[] c = p.vector();
+                    p.check("VectorGemm transposed, threads=" + t, c);
+                    assertArrayEquals(untransposed, c, p + " threads=" + t + ": transposed C changed the bits");
+                }
+            }
         }
     }
 
