@@ -140,7 +140,7 @@ final class MatmulOps {
             };
             if (d.ta() == Transpose.N) {
                 // dA = dC op(B)^T
-                f.b.gemmBatched(tri, Transpose.N, flip(d.tb()), count, d.m(), d.k(), d.n(), 1.0, f.gOut, gy, mn, d.n(),
+                f.b.gemmBatched(tri, Transpose.N, d.tb().flip(), count, d.m(), d.k(), d.n(), 1.0, f.gOut, gy, mn, d.n(),
                         f.in[1], bo, sb, d.ldb(), beta, f.gIn[0], da, sda, d.k());
             } else {
                 // A stored k x m: dA = op(B) dC^T
@@ -157,17 +157,13 @@ final class MatmulOps {
             Triangle tri = d.tri() == Triangle.FULL ? Triangle.FULL : Triangle.LOWER_A;
             if (d.tb() == Transpose.N) {
                 // dB = op(A)^T dC
-                f.b.gemmBatched(tri, flip(d.ta()), Transpose.N, count, d.k(), d.n(), d.m(), 1.0, f.in[0], ao, sa, d.lda(),
+                f.b.gemmBatched(tri, d.ta().flip(), Transpose.N, count, d.k(), d.n(), d.m(), 1.0, f.in[0], ao, sa, d.lda(),
                         f.gOut, gy, mn, d.n(), beta, f.gIn[1], db, sdb, d.n());
             } else {
                 // B stored n x k: dB = dC^T op(A)
                 f.b.gemmBatched(tri, Transpose.T, d.ta(), count, d.n(), d.k(), d.m(), 1.0, f.gOut, gy, mn, d.n(),
                         f.in[0], ao, sa, d.lda(), beta, f.gIn[1], db, sdb, d.k());
             }
-        }
-
-        private static Transpose flip(Transpose t) {
-            return t == Transpose.N ? Transpose.T : Transpose.N;
         }
     }
 

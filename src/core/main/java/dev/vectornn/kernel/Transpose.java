@@ -5,5 +5,10 @@ public enum Transpose {
     /** Use the matrix as stored (row-major). */
     N,
     /** Use the transpose of the stored matrix. */
-    T
+    T;
+
+    /** The other one: {@code N} for {@code T}, {@code T} for {@code N}. */
+    public Transpose flip() {
+        return this == N ? T : N;
+    }
 }

@@ -212,7 +212,7 @@ public final class VectorGemm {
             return;
         }
         if (transposeC(ta, tb, m, n, k)) {
-            split(flip(tb), flip(ta), n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta, c, cOff, 1, ldc,
+            split(tb.flip(), ta.flip(), n, m, k, alpha, b, bOff, ldb, a, aOff, lda, null, 0, beta, c, cOff, 1, ldc,
                     null, 0, 0);
             if (d != null) addend(m, n, d, dOff, ldd, c, cOff, ldc);
         } else {
@@ -244,11 +244,6 @@ public final class VectorGemm {
         }
         return ta == Transpose.T && tb == Transpose.N && k >= SWAP_MIN_DEPTH && n > 1 && n <= SWAP_MAX_COLS
                 && m >= (long) SWAP_MIN_RATIO * n;
-    }
-
-
-    private static Transpose flip(Transpose t) {
-        return t == Transpose.N ? Transpose.T : Transpose.N;
     }
 
     /**
@@ -291,7 +286,7 @@ public final class VectorGemm {
                 blocked(tri, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, Scratch.get());
             }
         } else if (transposeC(ta, tb, m, n, k)) {
-            single(flip(tb), flip(ta), n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc,
+            single(tb.flip(), ta.flip(), n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc,
                     null, 0, 0);
         } else {
             single(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1, null, 0, 0);
