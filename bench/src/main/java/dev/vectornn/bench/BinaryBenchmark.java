@@ -2,6 +2,7 @@ package dev.vectornn.bench;
 
 import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.KernelThreads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,6 +37,14 @@ public class BinaryBenchmark {
     @Param({"64", "1024", "65536", "1048576"})
     public int size;
 
+    /**
+     * Kernel worker threads, 1 by default: the vector kernels split large arrays over the
+     * kernel threads and the scalar ones do not, so vector/scalar compares one core with one
+     * core only at 1 ({@code -p threads=2} for the parallel rate).
+     */
+    @Param({"1"})
+    public int threads;
+
     /** The operation. */
     @Param({"ADD", "SUB", "MUL", "DIV"})
     public BinaryOp op;
@@ -48,6 +57,7 @@ public class BinaryBenchmark {
     /** Builds the kernels and inputs once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
+        KernelThreads.setThreads(threads);
         k = Fixtures.kernels(impl);
         a = Fixtures.uniform(size, 3, -1f, 1f);
         // kept away from 0 so DIV times ordinary quotients, not infinities

@@ -1,6 +1,7 @@
 package dev.vectornn.bench;
 
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.KernelThreads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,6 +42,14 @@ public class BlasLevel1Benchmark {
     @Param({"64", "1024", "65536", "1048576"})
     public int size;
 
+    /**
+     * Kernel worker threads, 1 by default: the vector kernels split large arrays over the
+     * kernel threads and the scalar ones do not, so vector/scalar compares one core with one
+     * core only at 1 ({@code -p threads=2} for the parallel rate).
+     */
+    @Param({"1"})
+    public int threads;
+
     private Kernels k;
     private float[] x;
     private float[] y;
@@ -53,6 +62,7 @@ public class BlasLevel1Benchmark {
     /** Builds the kernels and inputs once per trial (never inside the timed region). */
     @Setup(Level.Trial)
     public void setUp() {
+        KernelThreads.setThreads(threads);
         k = Fixtures.kernels(impl);
         x = Fixtures.uniform(size, 1, -1f, 1f);
         y = Fixtures.uniform(size, 2, -1f, 1f);

@@ -1,6 +1,7 @@
 package dev.vectornn.bench;
 
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.KernelThreads;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,6 +44,14 @@ public class OptimizerBenchmark {
     @Param({"64", "1024", "65536", "1048576"})
     public int size;
 
+    /**
+     * Kernel worker threads, 1 by default: the vector kernels split large arrays over the
+     * kernel threads and the scalar ones do not, so vector/scalar compares one core with one
+     * core only at 1 ({@code -p threads=2} for the parallel rate).
+     */
+    @Param({"1"})
+    public int threads;
+
     /** See the class comment: small enough that no parameter converges within an iteration. */
     private static final float LR = 1e-6f;
 
@@ -60,6 +69,7 @@ public class OptimizerBenchmark {
     /** Builds the kernels, parameters, gradients and optimizer state once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
+        KernelThreads.setThreads(threads);
         k = Fixtures.kernels(impl);
         param = Fixtures.uniform(size, 13, -1f, 1f);
         grad = Fixtures.uniform(size, 14, -1e-2f, 1e-2f);

@@ -2,6 +2,7 @@ package dev.vectornn.bench;
 
 import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.KernelThreads;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,6 +44,14 @@ public class RowKernelsBenchmark {
     @Param({"64", "1024", "65536", "1048576"})
     public int size;
 
+    /**
+     * Kernel worker threads, 1 by default: the vector kernels split large arrays over the
+     * kernel threads and the scalar ones do not, so vector/scalar compares one core with one
+     * core only at 1 ({@code -p threads=2} for the parallel rate).
+     */
+    @Param({"1"})
+    public int threads;
+
     private Kernels k;
     private int rows;
     private int cols;
@@ -66,6 +75,7 @@ public class RowKernelsBenchmark {
     /** Builds the kernels, inputs and the forward outputs the backward passes need, once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
+        KernelThreads.setThreads(threads);
         k = Fixtures.kernels(impl);
         cols = Fixtures.cols(size);
         rows = Fixtures.rows(size);

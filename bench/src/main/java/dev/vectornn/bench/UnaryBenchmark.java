@@ -1,6 +1,7 @@
 package dev.vectornn.bench;
 
 import dev.vectornn.kernel.Kernels;
+import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.UnaryOp;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,6 +39,14 @@ public class UnaryBenchmark {
     @Param({"64", "1024", "65536", "1048576"})
     public int size;
 
+    /**
+     * Kernel worker threads, 1 by default: the vector kernels split large arrays over the
+     * kernel threads and the scalar ones do not, so vector/scalar compares one core with one
+     * core only at 1 ({@code -p threads=2} for the parallel rate).
+     */
+    @Param({"1"})
+    public int threads;
+
     /** The function. */
     @Param({"NEG", "SQUARE", "SQRT", "EXP", "LOG", "TANH", "SIGMOID", "RELU", "GELU", "GELU_TANH"})
     public UnaryOp op;
@@ -55,6 +64,7 @@ public class UnaryBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() {
+        KernelThreads.setThreads(threads);
         k = Fixtures.kernels(impl);
         x = switch (op) {
             case LOG, SQRT -> Fixtures.uniform(size, 5, 0.01f, 10f);
