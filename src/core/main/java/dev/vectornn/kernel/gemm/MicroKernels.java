@@ -369,4 +369,108 @@ final class MicroKernels {
         c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
     }
 
+
+    /**
+     * {@link #k12x2} continuing from the sums in {@code t}: each accumulator starts at its raw sum
+     * there instead of zero and takes the next {@code kc} products in order, so a tile's depth
+     * range can be split over two operands (a triangle's diagonal block, packed, and the rest
+     * of A in place) with the bits of one run over it.
+     */
+    static void k12x2acc(int kc, float[] ap, int ai, int as, float[] bp, int bi,
+            float[] t) {
+        FloatVector c0_0 = FloatVector.fromArray(F, t, 0 * L), c0_1 = FloatVector.fromArray(F, t, 0 * L + 1 * L);
+        FloatVector c1_0 = FloatVector.fromArray(F, t, 2 * L), c1_1 = FloatVector.fromArray(F, t, 2 * L + 1 * L);
+        FloatVector c2_0 = FloatVector.fromArray(F, t, 4 * L), c2_1 = FloatVector.fromArray(F, t, 4 * L + 1 * L);
+        FloatVector c3_0 = FloatVector.fromArray(F, t, 6 * L), c3_1 = FloatVector.fromArray(F, t, 6 * L + 1 * L);
+        FloatVector c4_0 = FloatVector.fromArray(F, t, 8 * L), c4_1 = FloatVector.fromArray(F, t, 8 * L + 1 * L);
+        FloatVector c5_0 = FloatVector.fromArray(F, t, 10 * L), c5_1 = FloatVector.fromArray(F, t, 10 * L + 1 * L);
+        FloatVector c6_0 = FloatVector.fromArray(F, t, 12 * L), c6_1 = FloatVector.fromArray(F, t, 12 * L + 1 * L);
+        FloatVector c7_0 = FloatVector.fromArray(F, t, 14 * L), c7_1 = FloatVector.fromArray(F, t, 14 * L + 1 * L);
+        FloatVector c8_0 = FloatVector.fromArray(F, t, 16 * L), c8_1 = FloatVector.fromArray(F, t, 16 * L + 1 * L);
+        FloatVector c9_0 = FloatVector.fromArray(F, t, 18 * L), c9_1 = FloatVector.fromArray(F, t, 18 * L + 1 * L);
+        FloatVector c10_0 = FloatVector.fromArray(F, t, 20 * L), c10_1 = FloatVector.fromArray(F, t, 20 * L + 1 * L);
+        FloatVector c11_0 = FloatVector.fromArray(F, t, 22 * L), c11_1 = FloatVector.fromArray(F, t, 22 * L + 1 * L);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p * as;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, ap[aq + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(F, ap[aq + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(F, ap[aq + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(F, ap[aq + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(F, ap[aq + 8]);
+            c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(F, ap[aq + 9]);
+            c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(F, ap[aq + 10]);
+            c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(F, ap[aq + 11]);
+            c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
+        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
+        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
+        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
+        c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
+        c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
+        c6_0.intoArray(t, 12 * L); c6_1.intoArray(t, 12 * L + 1 * L);
+        c7_0.intoArray(t, 14 * L); c7_1.intoArray(t, 14 * L + 1 * L);
+        c8_0.intoArray(t, 16 * L); c8_1.intoArray(t, 16 * L + 1 * L);
+        c9_0.intoArray(t, 18 * L); c9_1.intoArray(t, 18 * L + 1 * L);
+        c10_0.intoArray(t, 20 * L); c10_1.intoArray(t, 20 * L + 1 * L);
+        c11_0.intoArray(t, 22 * L); c11_1.intoArray(t, 22 * L + 1 * L);
+    }
+
+    /**
+     * {@link #k6x2} continuing from the sums in {@code t}: each accumulator starts at its raw sum
+     * there instead of zero and takes the next {@code kc} products in order, so a tile's depth
+     * range can be split over two operands (a triangle's diagonal block, packed, and the rest
+     * of A in place) with the bits of one run over it.
+     */
+    static void k6x2acc(int kc, float[] ap, int ai, int as, float[] bp, int bi,
+            float[] t) {
+        FloatVector c0_0 = FloatVector.fromArray(F, t, 0 * L), c0_1 = FloatVector.fromArray(F, t, 0 * L + 1 * L);
+        FloatVector c1_0 = FloatVector.fromArray(F, t, 2 * L), c1_1 = FloatVector.fromArray(F, t, 2 * L + 1 * L);
+        FloatVector c2_0 = FloatVector.fromArray(F, t, 4 * L), c2_1 = FloatVector.fromArray(F, t, 4 * L + 1 * L);
+        FloatVector c3_0 = FloatVector.fromArray(F, t, 6 * L), c3_1 = FloatVector.fromArray(F, t, 6 * L + 1 * L);
+        FloatVector c4_0 = FloatVector.fromArray(F, t, 8 * L), c4_1 = FloatVector.fromArray(F, t, 8 * L + 1 * L);
+        FloatVector c5_0 = FloatVector.fromArray(F, t, 10 * L), c5_1 = FloatVector.fromArray(F, t, 10 * L + 1 * L);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p * as;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, ap[aq + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(F, ap[aq + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
+        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
+        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
+        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
+        c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
+        c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
+    }
 }

@@ -103,6 +103,49 @@ final class Packing {
     }
 
     /**
+     * For the full panels of a {@link dev.vectornn.kernel.Triangle#LOWER_A} product whose A is
+     * read in place, copies each panel's diagonal block: the depths of this k block where some but
+     * not all of its {@code MR} rows of op(tril(A)) are nonzero ({@link #lowerDiagonalStart} to
+     * {@link #lowerDiagonalEnd}, at most {@code MR - 1}), in the packed panel layout, with the
+     * entries above A's diagonal set to 0. Panel {@code t} (rows {@code ic + t*MR}) starts at
+     * {@code apOff + t*MR*dk}; {@code dk >= min(kc, MR - 1)}. The rest of a panel's range has all
+     * rows nonzero and is read from A itself: this copies at most {@code MR*(MR - 1)} floats per
+     * panel where {@link #packALower} copies the panel's whole triangle.
+     */
+    static void packLowerDiagonals(Transpose ta, float[] a, int aOff, int lda, int ic, int full, int pc, int kc,
+                                   float[] ap, int apOff, int dk) {
+        for (int ir = 0; ir < full; ir += MR) {
+            int i = ic + ir, d0 = lowerDiagonalStart(ta, i, pc), d1 = lowerDiagonalEnd(ta, i, pc, kc);
+            int base = apOff + ir / MR * MR * dk;
+            for (int p = d0; p < d1; p++) {
+                int dst = base + (p - d0) * MR;
+                for (int r = 0; r < MR; r++) {
+                    // op(tril(A))(i + r, p): A[i + r][p] as stored, A[p][i + r] transposed
+                    if (ta == Transpose.N) {
+                        ap[dst + r] = p <= i + r ? a[aOff + (i + r) * lda + p] : 0f;
+                    } else {
+                        ap[dst + r] = i + r <= p ? a[aOff + p * lda + i + r] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * First depth of the diagonal block of the panel at row {@code i} in the k block from
+     * {@code pc}: as stored, row {@code i} is nonzero up to depth {@code i}, so the block starts
+     * after it; transposed, rows {@code i + r} are nonzero from depth {@code i + r} on.
+     */
+    static int lowerDiagonalStart(Transpose ta, int i, int pc) {
+        return Math.max(pc, ta == Transpose.N ? i + 1 : i);
+    }
+
+    /** End (exclusive) of the diagonal block that {@link #lowerDiagonalStart} begins, within the k block. */
+    static int lowerDiagonalEnd(Transpose ta, int i, int pc, int kc) {
+        return Math.min(pc + kc, ta == Transpose.N ? i + MR : i + MR - 1);
+    }
+
+    /**
      * Depths per block when packing a transposed B deeper than {@code 2 * T_BLOCK}. Measured on
      * Zen 4 at 512 bits, one thread: the MLP's forward products (NT, m 128, n 512, k 784 and 512)
      * ran 1.08x with blocks of 128 (1.06x with 64, 1.05x with 256); at k 200 blocks of 128 cost

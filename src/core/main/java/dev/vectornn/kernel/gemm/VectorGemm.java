@@ -55,9 +55,12 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p><b>Triangular products</b> ({@link Triangle}, for causal attention): the same blocked
  * loops skip the tiles of C wholly above the diagonal ({@code LOWER_RESULT}) or cut each tile's
- * {@code k} range to where its rows of {@code op(tril(A))} can be nonzero ({@code LOWER_A}, with
- * A copied by {@link Packing#packALower}: only the triangle the tiles read, with the entries
- * above the diagonal zeroed). Each batch entry runs on one thread; entries spread over the
+ * {@code k} range to where its rows of {@code op(tril(A))} can be nonzero ({@code LOWER_A}). A
+ * full panel of such an A is read in place where all its rows are nonzero and from a copy of its
+ * diagonal block elsewhere ({@link Packing#packLowerDiagonals}, the entries above the diagonal
+ * zeroed), the kernel continuing from one part's sums to the other's; a partial panel (and any
+ * A the 6 x 4 tile or {@link #directA} does not read in place) is copied whole by
+ * {@link Packing#packALower}. Each batch entry runs on one thread; entries spread over the
  * threads as for any batch.
  *
  * <p><b>Tuning knobs</b> (for benchmarking; defaults measured on a Zen 4 EPYC, AVX-512):
@@ -484,8 +487,9 @@ public final class VectorGemm {
         float[] tile = s.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            // a triangular A is copied, with its upper triangle zeroed (Packing.packALower)
-            boolean direct = tri != Triangle.LOWER_A && directA(ta, lda, nc);
+            // a triangular A's full panels are read in place but for their diagonal blocks
+            // (Packing.packLowerDiagonals), the 6 x 4 tile having no accumulating kernel
+            boolean direct = (tri != Triangle.LOWER_A || TILE != 64) && directA(ta, lda, nc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
@@ -506,8 +510,11 @@ public final class VectorGemm {
                     // in place, only a partial last panel is packed (at ap[0]): the kernel
                     // reads MR rows, and a full panel is all inside A
                     int full = direct ? mc - mc % MR : 0;
+                    // diagonal blocks of a triangular A after the partial panel and its slack
+                    int diagOff = full < mc ? MR * kc + Packing.LOWER_SLACK : 0, dk = Math.min(kc, MR - 1);
                     if (tri == Triangle.LOWER_A) {
-                        Packing.packALower(ta, a, aOff, lda, ic, mc, pc, kc, ap);
+                        if (full < mc) Packing.packALower(ta, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
+                        if (full > 0) Packing.packLowerDiagonals(ta, a, aOff, lda, ic, full, pc, kc, ap, diagOff, dk);
                     } else if (full < mc) {
                         Packing.packA(ta, a, aOff, lda, ic + full, mc - full, pc, kc, ap);
                     }
@@ -526,8 +533,11 @@ public final class VectorGemm {
                                 // nothing to add: only the first k block has a beta to apply
                                 if (pc > 0) continue;
                                 Arrays.fill(tile, 0f);
+                            } else if (tri == Triangle.LOWER_A && ir < full) {
+                                lowerTile(ta, pc, kc, i, a, aOff, lda, ap, diagOff + ir / MR * MR * dk,
+                                        bp, bBase + jr * bStride, tile);
                             } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
-                                rowsKernel(kt, ap, ir * kc, kc, bp, bBase + jr * bStride, tile);
+                                rowsKernel(kt, ap, (ir - full) * kc, kc, bp, bBase + jr * bStride, tile);
                             } else if (ir >= full) {
                                 packedKernel(kt, mr, ap, (ir - full) * kc + p0 * MR, bp, bBase + jr * bStride + p0 * NR, tile);
                             } else if (ta == Transpose.T) {
@@ -547,6 +557,49 @@ public final class VectorGemm {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The raw sums of a full {@code LOWER_A} tile at row {@code i} over the k block from
+     * {@code pc}, from A in place and the panel's diagonal block at {@code diag[di]}
+     * ({@link Packing#packLowerDiagonals}); B's panel at {@code bp[bi]}. The tile's depths are
+     * those the packed path runs, in the same order, so the sums have its bits: as stored, the
+     * depths where all rows are nonzero come first and the diagonal block last, transposed the
+     * other way round, the second part continuing from the first's sums. Needs a nonempty range.
+     */
+    private static void lowerTile(Transpose ta, int pc, int kc, int i, float[] a, int aOff, int lda,
+                                  float[] diag, int di, float[] bp, int bi, float[] tile) {
+        int d0 = Packing.lowerDiagonalStart(ta, i, pc), d1 = Packing.lowerDiagonalEnd(ta, i, pc, kc);
+        int db = bi + (d0 - pc) * NR;
+        if (ta == Transpose.N) {
+            int kd = Math.min(kc, i + 1 - pc);
+            if (kd > 0) {
+                rowsKernel(kd, a, aOff + i * lda + pc, lda, bp, bi, tile);
+                if (d1 > d0) accumulatingKernel(d1 - d0, diag, di, MR, bp, db, tile);
+            } else {
+                kernel(d1 - d0, diag, di, MR, bp, db, tile);
+            }
+        } else {
+            int f0 = Math.max(pc, i + MR - 1), kf = pc + kc - f0;
+            int fa = aOff + f0 * lda + i, fb = bi + (f0 - pc) * NR;
+            if (d1 > d0) {
+                kernel(d1 - d0, diag, di, MR, bp, db, tile);
+                if (kf > 0) accumulatingKernel(kf, a, fa, lda, bp, fb, tile);
+            } else {
+                kernel(kf, a, fa, lda, bp, fb, tile);
+            }
+        }
+    }
+
+    /** {@link #kernel} continuing from the raw sums in {@code tile} (no 6 x 4 twin). */
+    private static void accumulatingKernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] tile) {
+        if (TILE == 122) {
+            MicroKernels.k12x2acc(kc, ap, ai, as, bp, bi, tile);
+        } else if (TILE == 62) {
+            MicroKernels.k6x2acc(kc, ap, ai, as, bp, bi, tile);
+        } else {
+            throw new AssertionError("no accumulating kernel for tile " + TILE);
         }
     }
 
