@@ -85,6 +85,9 @@ abstract class Backend {
     /** {@code dx = dy * f'(x)}, overwriting (see {@code Kernels.unaryBackward}). */
     abstract void unaryBackward(UnaryOp op, int n, Object x, int xo, Object y, int yo, Object dy, int dyo, Object dx, int dxo);
 
+    /** {@code y = gelu(x)} and {@code d = gelu'(x)} (see {@code Kernels.geluWithDerivative}). */
+    abstract void geluWithDerivative(int n, Object x, int xo, Object y, int yo, Object d, int dOff);
+
     /** {@code y = x^p}. */
     abstract void pow(int n, double p, Object x, int xo, Object y, int yo);
 

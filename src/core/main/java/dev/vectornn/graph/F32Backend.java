@@ -155,6 +155,11 @@ final class F32Backend extends Backend {
     }
 
     @Override
+    void geluWithDerivative(int n, Object x, int xo, Object y, int yo, Object d, int dOff) {
+        K.geluWithDerivative(n, (float[]) x, xo, (float[]) y, yo, (float[]) d, dOff);
+    }
+
+    @Override
     void pow(int n, double p, Object x, int xo, Object y, int yo) {
         float[] xs = (float[]) x;
         float[] ys = (float[]) y;

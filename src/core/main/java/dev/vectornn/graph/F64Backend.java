@@ -132,6 +132,16 @@ final class F64Backend extends Backend {
     }
 
     @Override
+    void geluWithDerivative(int n, Object x, int xo, Object y, int yo, Object d, int dOff) {
+        double[] xs = (double[]) x, ys = (double[]) y, ds = (double[]) d;
+        for (int i = 0; i < n; i++) {
+            double v = xs[xo + i], g = apply(UnaryOp.GELU, v);   // x read first: y may be x
+            ds[dOff + i] = derivative(UnaryOp.GELU, v, g, 1.0);
+            ys[yo + i] = g;
+        }
+    }
+
+    @Override
     void pow(int n, double p, Object x, int xo, Object y, int yo) {
         double[] xs = (double[]) x, ys = (double[]) y;
         for (int i = 0; i < n; i++) ys[yo + i] = Math.pow(xs[xo + i], p);

@@ -1,5 +1,6 @@
 package dev.vectornn.graph;
 
+import dev.vectornn.kernel.BinaryOp;
 import dev.vectornn.kernel.UnaryOp;
 import dev.vectornn.tensor.Shape;
 
@@ -45,15 +46,33 @@ final class UnaryOps {
             return fromOutput;
         }
 
+        /**
+         * Exact GELU keeps its derivative in training plans: computed with the forward it costs
+         * a fraction of a recomputation (the two share erfc and the Gaussian factor), and the
+         * VJP becomes one multiply with the bits of the recomputing one.
+         */
+        @Override
+        int savedSize(Frame f) {
+            return fn == UnaryOp.GELU ? f.n() : 0;
+        }
+
         @Override
         void forward(Frame f) {
-            f.b.unary(fn, f.n(), f.in[0], f.inOff[0], f.out, f.outOff);
+            if (f.saved != null && fn == UnaryOp.GELU) {
+                f.b.geluWithDerivative(f.n(), f.in[0], f.inOff[0], f.out, f.outOff, f.saved, f.savedOff);
+            } else {
+                f.b.unary(fn, f.n(), f.in[0], f.inOff[0], f.out, f.outOff);
+            }
         }
 
         @Override
         void vjp(Frame f) {
-            f.b.unaryBackward(fn, f.n(), f.in[0], f.inOff[0], f.out, f.outOff, f.gOut, f.gOutOff,
-                    f.gIn[0], f.gInOff[0], f.acc[0]);
+            if (f.saved != null && fn == UnaryOp.GELU) {
+                f.b.binary(BinaryOp.MUL, f.n(), f.gOut, f.gOutOff, f.saved, f.savedOff, f.gIn[0], f.gInOff[0], f.acc[0]);
+            } else {
+                f.b.unaryBackward(fn, f.n(), f.in[0], f.inOff[0], f.out, f.outOff, f.gOut, f.gOutOff,
+                        f.gIn[0], f.gInOff[0], f.acc[0]);
+            }
         }
     }
 }

@@ -170,6 +170,19 @@ abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void geluWithDerivative(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        String k = "geluWithDerivative";
+        size(k, "n", n);
+        vector(k, "x", x, xOff, n);
+        vector(k, "y", y, yOff, n);
+        vector(k, "d", d, dOff, n);
+        if (!(x == y && xOff == yOff)) disjoint(k, "y", y, yOff, n, "x", x, xOff, n);
+        disjoint(k, "d", d, dOff, n, "x", x, xOff, n);
+        disjoint(k, "d", d, dOff, n, "y", y, yOff, n);
+        doGeluWithDerivative(n, x, xOff, y, yOff, d, dOff);
+    }
+
+    @Override
     public final float sum(int n, float[] x, int xOff) {
         size("sum", "n", n);
         vector("sum", "x", x, xOff, n);
@@ -780,6 +793,9 @@ abstract class AbstractKernels implements Kernels {
                                         float[] b, int bOff, float[] c, int cOff, int ldc);
 
     protected abstract void doUnary(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@link #geluWithDerivative} after the checks. */
+    protected abstract void doGeluWithDerivative(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff);
 
     protected abstract void doUnaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
                                             float[] dy, int dyOff, float[] dx, int dxOff);

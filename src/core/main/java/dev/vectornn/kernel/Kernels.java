@@ -107,6 +107,18 @@ public interface Kernels {
     void unaryBackward(UnaryOp op, int n, float[] x, int xOff, float[] y, int yOff,
                        float[] dy, int dyOff, float[] dx, int dxOff);
 
+    /**
+     * Exact GELU and its derivative in one pass: {@code y[i] = gelu(x[i])} and
+     * {@code d[i] = gelu'(x[i])}, with the bits of {@link #unary}{@code (GELU, ...)} and of
+     * {@link #unaryBackward}{@code (GELU, ...)} at {@code dy = 1}. The two share their costly
+     * parts (erfc and the Gaussian factor), so a training forward that keeps {@code d} turns the
+     * VJP into {@code dx = dy * d}, the bits {@code unaryBackward} would give for the float
+     * implementations whose GELU derivative is a float times {@code dy} (the vector kernels; the
+     * scalar oracle rounds {@code dy * gelu'(x)} from double once, so it may differ by an ulp).
+     * {@code y} may be {@code x} at the same offset; {@code d} must not overlap either.
+     */
+    void geluWithDerivative(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff);
+
     // ---------------------------------------------------------------- reductions
 
     /** {@code sum_i x[i]}, 0 for {@code n == 0}; order-dependent like {@link #dot}. */

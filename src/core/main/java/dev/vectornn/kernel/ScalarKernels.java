@@ -148,6 +148,15 @@ final class ScalarKernels extends AbstractKernels {
         }
     }
 
+    @Override
+    protected void doGeluWithDerivative(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i], g = apply(UnaryOp.GELU, v);   // x read first: y may be x
+            d[dOff + i] = derivative(UnaryOp.GELU, v, g, 1f);
+            y[yOff + i] = g;
+        }
+    }
+
     // ---------------------------------------------------------------- reductions
 
     @Override

@@ -387,6 +387,11 @@ public final class VectorKernels extends AbstractKernels {
         VectorUnary.backward(op, n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
     }
 
+    @Override
+    protected void doGeluWithDerivative(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        VectorUnary.geluWithDerivative(n, x, xOff, y, yOff, d, dOff);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     @Override

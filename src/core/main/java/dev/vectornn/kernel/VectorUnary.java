@@ -63,6 +63,22 @@ final class VectorUnary {
         backwardRange(op, n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
     }
 
+    /** {@code y = gelu(x)}, {@code d = gelu'(x)} over {@code n} elements, split over the kernel threads when large. */
+    static void geluWithDerivative(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        int parts = VectorParallel.elementParts(n, VectorParallel.MIN_HEAVY);
+        if (VectorParallel.begin(parts)) {
+            Task t = Task.INSTANCE;
+            try {
+                t.setWithDerivative(x, xOff, y, yOff, d, dOff);
+                t.runSplit(n, VectorParallel.GRAIN, parts);
+            } finally {
+                VectorParallel.end(t);
+            }
+            return;
+        }
+        geluWithDerivativeRange(n, x, xOff, y, yOff, d, dOff);
+    }
+
     /** Whether the op (or its derivative) costs several operations per element: a lower split threshold. */
     private static boolean heavy(UnaryOp op, boolean backward) {
         return switch (op) {
@@ -75,7 +91,7 @@ final class VectorUnary {
     /** The arguments of one split unary kernel or its derivative (guarded by the pool's lock). */
     private static final class Task extends VectorParallel.RangeTask {
         static final Task INSTANCE = new Task();
-        private boolean backward;
+        private boolean backward, withDerivative;
         private UnaryOp op;
         private float[] x, y, dy, out;
         private int xOff, yOff, dyOff, outOff;
@@ -84,11 +100,20 @@ final class VectorUnary {
                  float[] out, int outOff) {
             this.backward = backward; this.op = op; this.x = x; this.xOff = xOff; this.y = y; this.yOff = yOff;
             this.dy = dy; this.dyOff = dyOff; this.out = out; this.outOff = outOff;
+            this.withDerivative = false;
+        }
+
+        /** GELU with its derivative: {@code y} the output, {@code out} the derivative. */
+        void setWithDerivative(float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+            set(false, UnaryOp.GELU, x, xOff, y, yOff, null, 0, d, dOff);
+            this.withDerivative = true;
         }
 
         @Override
         void range(int from, int to) {
-            if (backward) {
+            if (withDerivative) {
+                geluWithDerivativeRange(to - from, x, xOff + from, y, yOff + from, out, outOff + from);
+            } else if (backward) {
                 backwardRange(op, to - from, x, xOff + from, y, yOff + from, dy, dyOff + from, out, outOff + from);
             } else {
                 unaryRange(op, to - from, x, xOff + from, out, outOff + from);
@@ -261,12 +286,12 @@ final class VectorUnary {
             GELU_TAIL = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
             GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, LOG_POLYNOMIAL = 12,
             GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16,
-            TANH_EXP = 17, EXP_NEG_B = 18;
+            TANH_EXP = 17, EXP_NEG_B = 18, GELU_DERIVATIVE = 19, GELU_FROM_HALF_ERFCX = 20;
     private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
             "geluTailFactor", "geluHalfSquare", "geluGaussianFix", "geluFinish",
             "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "logPolynomial",
             "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish",
-            "tanhExp", "expNegB"};
+            "tanhExp", "expNegB", "geluDerivative", "geluFromHalfErfcx"};
     private static final MethodHandle[] STAGES = stages();
 
     private static MethodHandle[] stages() {
@@ -355,6 +380,40 @@ final class VectorUnary {
                 }
             }
             default -> throw new AssertionError(op);
+        }
+    }
+
+    /** {@code y = gelu(x)}, {@code d = gelu'(x)} over {@code n} elements on the calling thread. */
+    static void geluWithDerivativeRange(int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        Scratch s = scratch();
+        int full = F.loopBound(n);
+        geluWithDerivativeChunks(full, x, xOff, y, yOff, d, dOff, s);
+        if (full < n) {
+            int t = n - full;
+            System.arraycopy(x, xOff + full, s.tx, 0, t);
+            Arrays.fill(s.tx, t, L, 1f);
+            geluWithDerivativeChunks(L, s.tx, 0, s.ty, 0, s.tdy, 0, s);
+            System.arraycopy(s.ty, 0, y, yOff + full, t);
+            System.arraycopy(s.tdy, 0, d, dOff + full, t);
+        }
+    }
+
+    /**
+     * GELU's forward and backward stages over {@code len} (a multiple of L) elements, their
+     * common part once: {@code a = erfcx/2} and {@code b = e^{-x^2/2}}, then the derivative
+     * (written before y, which may overwrite x) and GELU from {@code x erfcx/2 = xc * a}, which
+     * is how {@link VectorMath#geluTailFactor} rounds it.
+     */
+    private static void geluWithDerivativeChunks(int len, float[] x, int xo, float[] y, int yo, float[] d, int dOff,
+                                                 Scratch s) {
+        for (int c = 0; c < len; c += CHUNK_U) {
+            int m = Math.min(CHUNK_U, len - c);
+            stage(GELU_HALF_ERFCX, m, x, xo + c, null, 0, s.a, null, null, 0);
+            stage(GELU_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
+            stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
+            stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
+            stage(GELU_DERIVATIVE, m, x, xo + c, null, 0, s.a, s.b, d, dOff + c);
+            stage(GELU_FROM_HALF_ERFCX, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
         }
     }
 
@@ -495,6 +554,23 @@ final class VectorUnary {
         for (int i = 0; i < len; i += L) {
             VectorMath.geluGradFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
                     FloatVector.fromArray(F, b, i)).mul(FloatVector.fromArray(F, dy, dyo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    /** {@code y = gelu'(x)} from {@code a = erfcx/2} and {@code b} the Gaussian factor. */
+    private static void geluDerivative(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluGradFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
+                    FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
+        }
+    }
+
+    /** {@code y = gelu(x)} from {@code a = erfcx/2} and {@code b} the Gaussian factor; {@code y} may be {@code x}. */
+    private static void geluFromHalfErfcx(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + i);
+            VectorMath.geluFinish(xv, VectorMath.geluTailFactorFromHalfErfcx(xv, FloatVector.fromArray(F, a, i)),
+                    FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
         }
     }
 

@@ -151,6 +151,33 @@ class PlanTest {
     }
 
     @Test
+    void geluKeepsItsDerivativeForTheVjpInTrainingPlansWithTheSameBits() {
+        // the training plan's GELU saves gelu'(h) in its forward and multiplies in its VJP; the
+        // gradient must be the kernels' recomputing backward, bit for bit, and the forward value
+        // the inference plan's
+        int rows = 5, cols = 37;
+        Tensor h0 = Tensor.randn(DType.F32, Shape.of(rows, cols), 2.5, 21);
+        Tensor c0 = Tensor.randn(DType.F32, Shape.of(rows, cols), 1, 22);
+        Graph g = new Graph();
+        Node h = g.param("h", h0);
+        Node c = g.input("c", rows, cols);
+        Node act = g.gelu(h);
+        Node loss = g.sum(g.mul(act, c));
+        Plan train = g.compile(PlanOptions.forTraining(), loss);
+        train.feed("c", c0);
+        train.forward();
+        train.backward();
+        Plan infer = g.compile(PlanOptions.forInference(), act);
+        infer.forward();
+        float[] hs = h0.floats(), cs = c0.floats(), y = new float[hs.length], dx = new float[hs.length];
+        dev.vectornn.kernel.Kernels k = dev.vectornn.kernel.KernelProvider.get();
+        k.unary(dev.vectornn.kernel.UnaryOp.GELU, hs.length, hs, 0, y, 0);
+        k.unaryBackward(dev.vectornn.kernel.UnaryOp.GELU, hs.length, hs, 0, y, 0, cs, 0, dx, 0);
+        assertArrayEquals(y, infer.output(act).floats(), "forward");
+        assertArrayEquals(dx, train.grad("h").floats(), "gradient");
+    }
+
+    @Test
     void anomalyModeNamesTheFirstBadOp() {
         Graph g = new Graph();
         Node x = g.input("x", 3);

@@ -68,6 +68,14 @@ class KernelArgumentsTest {
         bad.add(new Bad("unary n<0", iae, k -> k.unary(UnaryOp.GELU, -7, a, 0, b, 0), "unary(GELU)", "n", "-7"));
         bad.add(new Bad("unaryBackward null dx", npe, k -> k.unaryBackward(UnaryOp.TANH, 1, a, 0, b, 0, c, 0, null, 0),
                 "unaryBackward(TANH)", "dx"));
+        bad.add(new Bad("geluWithDerivative d past end", iae, k -> k.geluWithDerivative(4, a, 0, b, 0, c, 7),
+                "geluWithDerivative", "d", "4", "7", "10"));
+        bad.add(new Bad("geluWithDerivative d overlaps x", iae, k -> k.geluWithDerivative(4, a, 0, b, 0, a, 2),
+                "geluWithDerivative", "d", "[2, 6)", "x", "[0, 4)"));
+        bad.add(new Bad("geluWithDerivative y shifted onto x", iae, k -> k.geluWithDerivative(4, a, 0, a, 1, c, 0),
+                "geluWithDerivative", "y", "[1, 5)", "x"));
+        bad.add(new Bad("geluWithDerivative null x", npe, k -> k.geluWithDerivative(1, null, 0, b, 0, c, 0),
+                "geluWithDerivative", "x"));
         bad.add(new Bad("addRows lda < cols", iae, k -> k.addRows(2, 4, 1f, a, 0, 3, b, 0), "addRows", "a", "3", "4"));
         bad.add(new Bad("addRows y shorter than cols", iae, k -> k.addRows(1, 4, 1f, a, 0, 4, b, 7), "addRows", "y", "4", "7"));
         bad.add(new Bad("addRows y inside a", iae, k -> k.addRows(2, 3, 1f, a, 0, 3, a, 4), "addRows", "y", "[4, 7)", "[0, 6)"));

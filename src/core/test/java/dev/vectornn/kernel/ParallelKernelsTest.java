@@ -256,6 +256,26 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void geluWithDerivative() {
+        for (int[] c : around(HEAVY)) {
+            int n = c[0];
+            float[] x = random(n + 1, -12, 12);
+            check("geluWithDerivative n=" + n, c[1], () -> {
+                float[] y = new float[n + 2], d = new float[n + 3];
+                v.geluWithDerivative(n, x, 1, y, 2, d, 3);
+                return new float[][] {y, d};
+            });
+        }
+        int n = 3 * HEAVY + 7;
+        float[] x0 = random(n, -5, 5);
+        check("geluWithDerivative in place", 1, () -> {
+            float[] x = x0.clone(), d = new float[n];
+            v.geluWithDerivative(n, x, 0, x, 0, d, 0);
+            return new float[][] {x, d};
+        });
+    }
+
+    @Test
     void softmaxFamily() {
         // rows x cols (ld = cols + 1): a word-LM-like row length, short rows, one row (never split),
         // and just under the threshold

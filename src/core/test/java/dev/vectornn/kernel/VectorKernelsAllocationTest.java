@@ -167,6 +167,7 @@ class VectorKernelsAllocationTest {
             cs.add(new Case("unary " + op, () -> k.unary(op, n, in, 0, y, 0)));
             cs.add(new Case("unaryBackward " + op, () -> k.unaryBackward(op, n, in, 0, out, 0, dy, 0, dx, 0)));
         }
+        cs.add(new Case("geluWithDerivative", () -> k.geluWithDerivative(n, x, 0, y, 0, dx, 0)));
         cs.add(new Case("sum", () -> k.sum(n, x, 0)));
         if (sz.unsplit()) {
             cs.add(new Case("max", () -> k.max(n, x, 0)));

@@ -397,6 +397,14 @@ public final class VectorMath {
         return xc.mul(erfcx(xc.mul(SQRT_HALF_F).abs()).mul(0.5f));
     }
 
+    /**
+     * {@link #geluTailFactor} from {@code halfErfcx = }{@link #geluHalfErfcx}{@code (x)}: the
+     * same product, {@code xc} times the halved erfcx, so the same bits.
+     */
+    public static FloatVector geluTailFactorFromHalfErfcx(FloatVector x, FloatVector halfErfcx) {
+        return geluClamp(x).mul(halfErfcx);
+    }
+
     /** Stage 1 of {@link #geluGrad}: {@code erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
     public static FloatVector geluHalfErfcx(FloatVector x) {
         return erfcx(geluClamp(x).mul(SQRT_HALF_F).abs()).mul(0.5f);
