@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectornn.bench.BinaryBenchmark;
 import dev.vectornn.bench.BlasLevel1Benchmark;
+import dev.vectornn.bench.GeluWithDerivativeBenchmark;
 import dev.vectornn.bench.GemvBenchmark;
 import dev.vectornn.bench.OptimizerBenchmark;
 import dev.vectornn.bench.RowKernelsBenchmark;
@@ -26,7 +27,7 @@ class WorkloadTest {
     void everyKernelSuiteBenchmarkHasAWorkload() {
         List<String> missing = new ArrayList<>();
         // the classes of bench/run's kernels suite
-        for (Class<?> c : List.of(BlasLevel1Benchmark.class, BinaryBenchmark.class, UnaryBenchmark.class,
+        for (Class<?> c : List.of(BlasLevel1Benchmark.class, BinaryBenchmark.class, UnaryBenchmark.class, GeluWithDerivativeBenchmark.class,
                 RowKernelsBenchmark.class, OptimizerBenchmark.class, GemvBenchmark.class)) {
             for (Method m : c.getDeclaredMethods()) {
                 if (!m.isAnnotationPresent(Benchmark.class)) {
