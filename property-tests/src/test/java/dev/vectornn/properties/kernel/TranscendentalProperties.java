@@ -128,6 +128,38 @@ class TranscendentalProperties {
         }
     }
 
+    @Provide
+    Arbitrary<List<Vec>> geluInputs() {
+        return Gen.vecs(1, inputs());
+    }
+
+    /**
+     * {@code geluWithDerivative} is {@code unary(GELU)} and {@code unaryBackward(GELU)} at
+     * {@code dy = 1}, bit for bit, in each implementation, in place or not (the graph's GELU
+     * keeps this derivative for its VJP in training plans).
+     */
+    @Property
+    void geluWithDerivativeIsTheForwardAndTheUnitBackward(@ForAll("geluInputs") List<Vec> v, @ForAll boolean inPlace) {
+        Vec x = v.get(0);
+        int n = x.n();
+        Gen.collectSize(n);
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        for (Kernels k : new Kernels[] {scalar(), vector()}) {
+            float[] want = new float[n], wantD = new float[n];
+            k.unary(UnaryOp.GELU, n, x.copy(), x.off(), want, 0);
+            k.unaryBackward(UnaryOp.GELU, n, x.copy(), x.off(), want, 0, ones, 0, wantD, 0);
+            float[] xs = x.copy(), y = inPlace ? xs : new float[n + 1], d = new float[n + 3];
+            int yo = inPlace ? x.off() : 1;
+            k.geluWithDerivative(n, xs, x.off(), y, yo, d, 3);
+            for (int i = 0; i < n; i++) {
+                String at = k.name() + " at x=" + Check.show(x.get(i)) + " (element " + i + ")";
+                Check.exact("geluWithDerivative y " + at, want[i], y[yo + i]);
+                Check.exact("geluWithDerivative d " + at, wantD[i], d[3 + i]);
+            }
+        }
+    }
+
     private static final double K_BETA = Math.sqrt(2 / Math.PI);
     private static final double K_KAPPA = 0.044715;
 
