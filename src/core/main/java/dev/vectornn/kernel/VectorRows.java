@@ -412,7 +412,8 @@ final class VectorRows {
     private static void layerNormRows(int r0, int r1, int cols, float[] x, int xOff, float[] gamma, int gOff,
                                       float[] beta, int bOff, float eps, float[] y, int yOff,
                                       float[] mean, int meanOff, float[] rstd, int rstdOff) {
-        double[] stats = VectorUnary.scratch().stats;
+        VectorUnary.Scratch sc = VectorUnary.scratch();
+        double[] stats = sc.stats;
         for (int r = r0; r < r1; r++) {
             int xr = xOff + r * cols, yr = yOff + r * cols;
             double s = 0;
@@ -427,7 +428,7 @@ final class VectorRows {
             double var = 0;
             double mu = m0;
             if (cols > 0) {
-                centeredSums(cols, x, xr, m0, stats);
+                centeredSums(cols, x, xr, m0, stats, sc.tx);
                 mu = m0 + stats[0] / cols;
                 var = Math.max(0, stats[1] - stats[0] * stats[0] / cols) / cols;
                 if (!Double.isFinite(mu) || !Double.isFinite(var)) {
@@ -450,10 +451,15 @@ final class VectorRows {
 
     /**
      * {@code out[0] = sum (x - m0)} and {@code out[1] = sum (x - m0)^2} over a row, the float
-     * vector partial sums of each chunk added in double.
+     * vector partial sums of each chunk added in double; {@code lanes} is L floats of scratch.
      */
-    private static void centeredSums(int n, float[] x, int xo, float m0, double[] out) {
-        FloatVector mv = FloatVector.broadcast(F, m0);
+    private static void centeredSums(int n, float[] x, int xo, float m0, double[] out, float[] lanes) {
+        // m0 in every lane by a load, not FloatVector.broadcast: in about one JVM in 20, C2
+        // compiled this broadcast as the Vector API's Java fallback, allocating a float[16] per row
+        // (553 KB per char-GPT step) while the loads in the loop stayed intrinsified; with the load,
+        // 0 of 60 JVMs allocated (bench/README.md, "A rare allocating JVM"). Same lanes, same bits.
+        Arrays.fill(lanes, m0);
+        FloatVector mv = FloatVector.fromArray(F, lanes, 0);
         double sum = 0, squares = 0;
         for (int start = 0; start < n; start += CHUNK) {
             int end = Math.min(n, start + CHUNK);
