@@ -283,15 +283,15 @@ final class VectorUnary {
     // (len, x, xo, dy, dyo, a, b, y, yo); len is a multiple of L; a and b are chunk scratch
     // indexed from 0; unused arguments are ignored.
     private static final int EXP = 0, TANH = 1, SIGMOID = 2, LOG_REDUCE = 3, LOG_FINISH = 4,
-            GELU_TAIL = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
+            GELU_DERIVATIVE = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
             GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, LOG_POLYNOMIAL = 12,
             GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16,
-            TANH_EXP = 17, EXP_NEG_B = 18, GELU_DERIVATIVE = 19, GELU_FROM_HALF_ERFCX = 20;
+            TANH_EXP = 17, EXP_NEG_B = 18;
     private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
-            "geluTailFactor", "geluHalfSquare", "geluGaussianFix", "geluFinish",
+            "geluDerivative", "geluHalfSquare", "geluGaussianFix", "geluFinish",
             "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "logPolynomial",
             "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish",
-            "tanhExp", "expNegB", "geluDerivative", "geluFromHalfErfcx"};
+            "tanhExp", "expNegB"};
     private static final MethodHandle[] STAGES = stages();
 
     private static MethodHandle[] stages() {
@@ -362,10 +362,7 @@ final class VectorUnary {
             case GELU -> {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
-                    stage(GELU_TAIL, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(GELU_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
-                    stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
-                    stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    geluHalfErfcxAndGaussian(m, x, xo + c, s);
                     stage(GELU_FINISH, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
                 }
             }
@@ -400,21 +397,28 @@ final class VectorUnary {
 
     /**
      * GELU's forward and backward stages over {@code len} (a multiple of L) elements, their
-     * common part once: {@code a = erfcx/2} and {@code b = e^{-x^2/2}}, then the derivative
-     * (written before y, which may overwrite x) and GELU from {@code x erfcx/2 = xc * a}, which
-     * is how {@link VectorMath#geluTailFactor} rounds it.
+     * common part once, then the derivative (written before y, which may overwrite x) and GELU.
      */
     private static void geluWithDerivativeChunks(int len, float[] x, int xo, float[] y, int yo, float[] d, int dOff,
                                                  Scratch s) {
         for (int c = 0; c < len; c += CHUNK_U) {
             int m = Math.min(CHUNK_U, len - c);
-            stage(GELU_HALF_ERFCX, m, x, xo + c, null, 0, s.a, null, null, 0);
-            stage(GELU_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
-            stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
-            stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
+            geluHalfErfcxAndGaussian(m, x, xo + c, s);
             stage(GELU_DERIVATIVE, m, x, xo + c, null, 0, s.a, s.b, d, dOff + c);
-            stage(GELU_FROM_HALF_ERFCX, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
+            stage(GELU_FINISH, m, x, xo + c, null, 0, s.a, s.b, y, yo + c);
         }
+    }
+
+    /**
+     * The part GELU and its derivative share, over one chunk of {@code m} elements (a multiple
+     * of L): {@code s.a = erfcx(|xc|/sqrt 2)/2} and {@code s.b = e^{-xc^2/2}}, the inputs of
+     * {@link VectorMath#geluFinish} and {@link VectorMath#geluGradFinish}.
+     */
+    private static void geluHalfErfcxAndGaussian(int m, float[] x, int xo, Scratch s) {
+        stage(GELU_HALF_ERFCX, m, x, xo, null, 0, s.a, null, null, 0);
+        stage(GELU_HALF_SQUARE, m, x, xo, null, 0, null, s.b, null, 0);
+        stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
+        stage(GELU_GAUSS_FIX, m, x, xo, null, 0, null, s.b, null, 0);
     }
 
     private static void transcendentalBackward(UnaryOp op, int n, float[] x, int xOff, float[] dy, int dyOff,
@@ -440,10 +444,7 @@ final class VectorUnary {
             case GELU -> {
                 for (int c = 0; c < len; c += CHUNK_U) {
                     int m = Math.min(CHUNK_U, len - c);
-                    stage(GELU_HALF_ERFCX, m, x, xo + c, null, 0, s.a, null, null, 0);
-                    stage(GELU_HALF_SQUARE, m, x, xo + c, null, 0, null, s.b, null, 0);
-                    stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
-                    stage(GELU_GAUSS_FIX, m, x, xo + c, null, 0, null, s.b, null, 0);
+                    geluHalfErfcxAndGaussian(m, x, xo + c, s);
                     stage(GELU_GRAD_FINISH, m, x, xo + c, dy, dyo + c, s.a, s.b, dx, dxo + c);
                 }
             }
@@ -510,12 +511,6 @@ final class VectorUnary {
         }
     }
 
-    private static void geluTailFactor(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
-        for (int i = 0; i < len; i += L) {
-            VectorMath.geluTailFactor(FloatVector.fromArray(F, x, xo + i)).intoArray(a, i);
-        }
-    }
-
     private static void geluHalfErfcx(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
             VectorMath.geluHalfErfcx(FloatVector.fromArray(F, x, xo + i)).intoArray(a, i);
@@ -543,6 +538,7 @@ final class VectorUnary {
         }
     }
 
+    /** {@code y = gelu(x)} from {@code a = erfcx/2} and {@code b} the Gaussian factor; {@code y} may be {@code x}. */
     private static void geluFinish(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
             VectorMath.geluFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
@@ -561,15 +557,6 @@ final class VectorUnary {
     private static void geluDerivative(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
             VectorMath.geluGradFinish(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, a, i),
-                    FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
-        }
-    }
-
-    /** {@code y = gelu(x)} from {@code a = erfcx/2} and {@code b} the Gaussian factor; {@code y} may be {@code x}. */
-    private static void geluFromHalfErfcx(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
-        for (int i = 0; i < len; i += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + i);
-            VectorMath.geluFinish(xv, VectorMath.geluTailFactorFromHalfErfcx(xv, FloatVector.fromArray(F, a, i)),
                     FloatVector.fromArray(F, b, i)).intoArray(y, yo + i);
         }
     }

@@ -107,8 +107,8 @@ final class Packing {
      * read in place, copies each panel's diagonal block: the depths of this k block where some but
      * not all of its {@code MR} rows of op(tril(A)) are nonzero ({@link #lowerDiagonalStart} to
      * {@link #lowerDiagonalEnd}, at most {@code MR - 1}), in the packed panel layout, with the
-     * entries above A's diagonal set to 0. Panel {@code t} (rows {@code ic + t*MR}) starts at
-     * {@code apOff + t*MR*dk}; {@code dk >= min(kc, MR - 1)}. The rest of a panel's range has all
+     * entries above A's diagonal set to 0. The panel at rows {@code ic + ir} starts at
+     * {@code apOff + ir*dk}; {@code dk >= min(kc, MR - 1)}. The rest of a panel's range has all
      * rows nonzero and is read from A itself: this copies at most {@code MR*(MR - 1)} floats per
      * panel where {@link #packALower} copies the panel's whole triangle.
      */
@@ -116,7 +116,7 @@ final class Packing {
                                    float[] ap, int apOff, int dk) {
         for (int ir = 0; ir < full; ir += MR) {
             int i = ic + ir, d0 = lowerDiagonalStart(ta, i, pc), d1 = lowerDiagonalEnd(ta, i, pc, kc);
-            int base = apOff + ir / MR * MR * dk;
+            int base = apOff + ir * dk;
             for (int p = d0; p < d1; p++) {
                 int dst = base + (p - d0) * MR;
                 for (int r = 0; r < MR; r++) {

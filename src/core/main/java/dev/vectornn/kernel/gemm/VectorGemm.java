@@ -534,7 +534,7 @@ public final class VectorGemm {
                                 if (pc > 0) continue;
                                 Arrays.fill(tile, 0f);
                             } else if (tri == Triangle.LOWER_A && ir < full) {
-                                lowerTile(ta, pc, kc, i, a, aOff, lda, ap, diagOff + ir / MR * MR * dk,
+                                lowerTile(ta, pc, kc, i, a, aOff, lda, ap, diagOff + ir * dk,
                                         bp, bBase + jr * bStride, tile);
                             } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
                                 rowsKernel(kt, ap, (ir - full) * kc, kc, bp, bBase + jr * bStride, tile);

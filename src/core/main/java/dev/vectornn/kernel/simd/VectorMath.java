@@ -375,7 +375,7 @@ public final class VectorMath {
      * products add up. This is above the 4-ulp target; 3 ulp for |x| < 0.7.
      */
     public static FloatVector gelu(FloatVector x) {
-        return geluFinish(x, geluTailFactor(x), geluGaussian(x));
+        return geluFinish(x, geluHalfErfcx(x), geluGaussian(x));
     }
 
     // GELU and its derivative in stages: composed in one method they exceed C2's inlining node
@@ -391,21 +391,7 @@ public final class VectorMath {
         return clamp(x, -2 * ERF_CLAMP, 2 * ERF_CLAMP);
     }
 
-    /** Stage 1 of {@link #gelu}: {@code xc erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
-    public static FloatVector geluTailFactor(FloatVector x) {
-        FloatVector xc = geluClamp(x);
-        return xc.mul(erfcx(xc.mul(SQRT_HALF_F).abs()).mul(0.5f));
-    }
-
-    /**
-     * {@link #geluTailFactor} from {@code halfErfcx = }{@link #geluHalfErfcx}{@code (x)}: the
-     * same product, {@code xc} times the halved erfcx, so the same bits.
-     */
-    public static FloatVector geluTailFactorFromHalfErfcx(FloatVector x, FloatVector halfErfcx) {
-        return geluClamp(x).mul(halfErfcx);
-    }
-
-    /** Stage 1 of {@link #geluGrad}: {@code erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
+    /** Stage 1 of {@link #gelu} and {@link #geluGrad}: {@code erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
     public static FloatVector geluHalfErfcx(FloatVector x) {
         return erfcx(geluClamp(x).mul(SQRT_HALF_F).abs()).mul(0.5f);
     }
@@ -433,12 +419,13 @@ public final class VectorMath {
     }
 
     /**
-     * Stage 3 of {@link #gelu}: GELU from x, {@code tailFactor = }{@link #geluTailFactor}{@code (x)}
-     * and {@code gauss = }{@link #geluGaussian}{@code (x)}.
+     * Stage 3 of {@link #gelu}: GELU from x, {@code halfErfcx = }{@link #geluHalfErfcx}{@code (x)}
+     * and {@code gauss = }{@link #geluGaussian}{@code (x)}, the same inputs as {@link #geluGradFinish}.
      */
-    public static FloatVector geluFinish(FloatVector x, FloatVector tailFactor, FloatVector gauss) {
-        FloatVector z = geluClamp(x).mul(SQRT_HALF_F);
-        FloatVector tail = tailFactor.mul(gauss);   // x erfc(|z|)/2
+    public static FloatVector geluFinish(FloatVector x, FloatVector halfErfcx, FloatVector gauss) {
+        FloatVector xc = geluClamp(x);
+        FloatVector z = xc.mul(SQRT_HALF_F);
+        FloatVector tail = xc.mul(halfErfcx).mul(gauss);   // x erfc(|z|)/2
         FloatVector large = tail.blend(x.sub(tail), x.compare(VectorOperators.GT, 0f));
         FloatVector small = x.mul(mad(erfSmall(z), 0.5f, bc(0.5f)));
         return large.blend(small, z.abs().compare(VectorOperators.LT, ERF_SPLIT));
