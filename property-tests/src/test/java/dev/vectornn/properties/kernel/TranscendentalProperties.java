@@ -136,7 +136,8 @@ class TranscendentalProperties {
     /**
      * {@code geluWithDerivative} is {@code unary(GELU)} and {@code unaryBackward(GELU)} at
      * {@code dy = 1}, bit for bit, in each implementation, in place or not (the graph's GELU
-     * keeps this derivative for its VJP in training plans).
+     * keeps this derivative for its VJP in training plans); and vector against scalar within
+     * the forward's and the backward's tolerances above.
      */
     @Property
     void geluWithDerivativeIsTheForwardAndTheUnitBackward(@ForAll("geluInputs") List<Vec> v, @ForAll boolean inPlace) {
@@ -145,6 +146,15 @@ class TranscendentalProperties {
         Gen.collectSize(n);
         float[] ones = new float[n];
         java.util.Arrays.fill(ones, 1f);
+        float[] ys = new float[n], ds = new float[n], yv = new float[n], dv = new float[n];
+        scalar().geluWithDerivative(n, x.copy(), x.off(), ys, 0, ds, 0);
+        vector().geluWithDerivative(n, x.copy(), x.off(), yv, 0, dv, 0);
+        for (int i = 0; i < n; i++) {
+            float xi = x.get(i);
+            String at = " at x=" + Check.show(xi) + " (element " + i + ")";
+            Check.close("geluWithDerivative y" + at, ys[i], yv[i], GELU_ULPS, 4 * Check.U * Math.abs(xi));
+            Check.close("geluWithDerivative d" + at, ds[i], dv[i], ULPS, backwardTolerance(UnaryOp.GELU, xi, ys[i], 1f));
+        }
         for (Kernels k : new Kernels[] {scalar(), vector()}) {
             float[] want = new float[n], wantD = new float[n];
             k.unary(UnaryOp.GELU, n, x.copy(), x.off(), want, 0);
