@@ -503,6 +503,44 @@ public final class Graph {
         return attentionSoftmax(scores, scale, causal, null);
     }
 
+    /**
+     * Multi-head self-attention from a packed projection: {@code qkv [B, T, 3E]} holds the
+     * queries, keys and values side by side (each {@code E} columns, split into {@code heads}
+     * heads of {@code d = E / heads} columns, the layout of {@code nn.MultiheadAttention}'s
+     * {@code in_proj}); per batch entry and head,
+     * {@code attentionSoftmax(Q K^T, scale, causal, keyPaddingMask) V}, heads side by side in a
+     * {@code [B, T, E]} result. The same values, to the bit, and the same gradient as
+     * <pre>{@code
+     * Node h = g.reshape(g.permute(g.reshape(qkv, B, T, 3, heads, d), 2, 0, 3, 1, 4), 3, B * heads, T, d);
+     * Node s = g.matmul(g.select(h, 0, 0), g.select(h, 0, 1), false, true, tri);   // tri: LOWER_RESULT if causal
+     * Node p = g.attentionSoftmax(s, scale, causal, keyPaddingMask);
+     * Node c = g.matmul(p, g.select(h, 0, 2), false, false, tri2);                 // tri2: LOWER_A if causal
+     * g.reshape(g.permute(g.reshape(c, B, heads, T, d), 0, 2, 1, 3), B, T, E);
+     * }</pre>
+     * but each head's products read its columns of {@code qkv} in place and write their columns
+     * of the result and of {@code qkv}'s gradient in place: no head split or merge copies, no
+     * per-slice gradient fills. Training plans keep the {@code [B, heads, T, T]} attention
+     * weights for the VJP. No dropout on the weights: compose the ops for that.
+     *
+     * @param qkv {@code [B, T, 3E]}, {@code E} a positive multiple of {@code heads}
+     * @param heads number of heads, at least 1
+     * @param scale the factor on the scores, e.g. {@code 1 / sqrt(d)}; finite
+     * @param causal mask key {@code j} for query {@code t < j}
+     * @param keyPaddingMask null, or {@code [B, T]} whose nonzero entries mark keys to ignore;
+     *     gets no gradient
+     * @throws ShapeException if a shape does not fit
+     * @throws IllegalArgumentException if {@code heads < 1} or {@code scale} is not finite
+     */
+    public Node packedAttention(Node qkv, int heads, double scale, boolean causal, Node keyPaddingMask) {
+        if (heads < 1 || !Double.isFinite(scale)) {
+            throw new IllegalArgumentException("packedAttention: heads must be at least 1 and scale finite, got heads "
+                    + heads + ", scale " + scale + " (built at " + callSite() + ")");
+        }
+        AttentionOps.PackedAttrs a = new AttentionOps.PackedAttrs(heads, scale, causal);
+        return keyPaddingMask == null ? apply(Ops.PACKED_ATTENTION, a, qkv)
+                : apply(Ops.PACKED_ATTENTION, a, qkv, keyPaddingMask);
+    }
+
     // ---------------------------------------------------------------- recurrent cells
 
     /**

@@ -218,6 +218,15 @@ public final class OpSamples {
         add(Ops.ATTENTION_SOFTMAX, "[2,2,2,5] key padding [2,5]", (g, f) ->
                 g.attentionSoftmax(f.in(g, "s", -2, 2, 2, 2, 2, 5), 1.0, false,
                         g.constant(Tensor.of(new float[] {0, 1, 0, 0, 1, 1, 1, 0, 1, 1}, 2, 5))));
+        add(Ops.PACKED_ATTENTION, "qkv [2,3,12], 2 heads, causal", (g, f) ->
+                g.packedAttention(f.in(g, "qkv", -1.5, 1.5, 2, 3, 12), 2, 0.7, true, null));
+        add(Ops.PACKED_ATTENTION, "qkv [2,4,6], 1 head, key padding [2,4]", (g, f) ->
+                g.packedAttention(f.in(g, "qkv", -1.5, 1.5, 2, 4, 6), 1, 1.1, false,
+                        g.constant(Tensor.of(new float[] {0, 1, 0, 0, 1, 0, 0, 1}, 2, 4))));
+        // batch 1 pads key 0: its query 0 sees no key (uniform weights, no gradient through them)
+        add(Ops.PACKED_ATTENTION, "qkv [2,3,18], 3 heads, causal, key padding [2,3]", (g, f) ->
+                g.packedAttention(f.in(g, "qkv", -1.5, 1.5, 2, 3, 18), 3, -0.8, true,
+                        g.constant(Tensor.of(new float[] {0, 0, 1, 1, 0, 0}, 2, 3))));
         add(Ops.LSTM_CELL, "gates [3,8], cPrev [3,2], h and c weighted", (g, f) -> {
             Node cell = g.lstmCell(f.in(g, "gates", -2, 2, 3, 8), f.in(g, "cPrev", -1.5, 1.5, 3, 2));
             // weighting h and c differently checks both halves of the output gradient

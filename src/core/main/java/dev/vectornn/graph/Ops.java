@@ -94,6 +94,8 @@ public final class Ops {
     public static final OpDef CAUSAL_MASK = new IndexOps.CausalMask();
     /** attention weights: scale, causal and key-padding masks and softmax over {@code [..., T, S]} scores, fused. */
     public static final OpDef ATTENTION_SOFTMAX = new SoftmaxOps.AttentionSoftmax();
+    /** multi-head attention from a packed {@code [B, T, 3E]} projection to {@code [B, T, E]}, heads read and written in place. */
+    public static final OpDef PACKED_ATTENTION = new AttentionOps.PackedAttention();
 
     // recurrent cells (RecurrentOps)
     /** fused LSTM gate nonlinearities and state update: {@code [B,4H]} gates (and {@code [B,H]} c) to {@code [2,B,H]} (h, c). */
@@ -115,7 +117,7 @@ public final class Ops {
             ADD, SUB, MUL, DIV, MUL_SCALAR, ADD_SCALAR, POW,
             NEG, SQUARE, SQRT, EXP, LOG, TANH, SIGMOID, RELU, GELU, GELU_TANH,
             MATMUL, LINEAR, SUM, MEAN, RESHAPE, PERMUTE, SLICE, CONCAT, SOFTMAX, LOG_SOFTMAX,
-            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, ATTENTION_SOFTMAX, LSTM_CELL, LSTM_LAYER, RNN_LAYER, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
+            LAYER_NORM, DROPOUT, GATHER, MASKED_FILL, CAUSAL_MASK, ATTENTION_SOFTMAX, PACKED_ATTENTION, LSTM_CELL, LSTM_LAYER, RNN_LAYER, CROSS_ENTROPY, MSE, BCE_WITH_LOGITS);
 
     /** Every registered op, in table order. */
     public static List<OpDef> all() {

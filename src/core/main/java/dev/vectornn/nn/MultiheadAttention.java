@@ -25,7 +25,9 @@ import java.util.random.RandomGenerator;
  * the keys the causal mask allows it (and no gradient) here, NaN in PyTorch. Attention-weight
  * dropout (training plans) as PyTorch's {@code dropout} argument. With the causal mask both
  * products skip the future's triangle ({@link Triangle}): about half their multiply-adds, and
- * the same bits as the full products.
+ * the same bits as the full products. Self-attention without dropout runs as one
+ * {@link Graph#packedAttention} op on the packed projection (heads read and written in place,
+ * no head split or merge copies; the same bits as the composed ops it replaces).
  */
 public class MultiheadAttention extends Module {
     private final int embedDim;
@@ -114,8 +116,13 @@ public class MultiheadAttention extends Module {
         Node w = param(g, "in_proj_weight"), b3 = this.bias ? param(g, "in_proj_bias") : null;
         Node qh, kh, vh; // [B*H, T or S, d]
         if (query == key && key == value) { // self-attention: one projection for all three
-            // [B, T, 3, H, d] -> [3, B, H, T, d] in one copy, of which q, k and v are views
             Node qkv = Linear.apply(g, query, w, b3);
+            if (dropout == 0) {
+                // the heads' products read q, k and v in place and write the [B, T, E] context:
+                // the same bits as the composed ops below, without the head split and merge
+                return outProj.forward(g, g.packedAttention(qkv, heads, 1.0 / Math.sqrt(hd), causal, keyPaddingMask));
+            }
+            // [B, T, 3, H, d] -> [3, B, H, T, d] in one copy, of which q, k and v are views
             Node byHead = g.reshape(g.permute(g.reshape(qkv, b, t, 3, heads, hd), 2, 0, 3, 1, 4), 3, b * heads, t, hd);
             qh = g.select(byHead, 0, 0);
             kh = g.select(byHead, 0, 1);

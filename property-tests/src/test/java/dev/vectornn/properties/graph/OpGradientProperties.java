@@ -258,6 +258,24 @@ class OpGradientProperties {
     }
 
     @Property(tries = TRIES)
+    void packedAttention(@ForAll @IntRange(min = 1, max = 4) int t, @ForAll @IntRange(min = 1, max = 2) int batch,
+                         @ForAll @IntRange(min = 1, max = 3) int heads, @ForAll @IntRange(min = 1, max = 3) int hd,
+                         @ForAll boolean causal, @ForAll boolean padded, @ForAll @IntRange(min = -3, max = 3) int k,
+                         @ForAll long s) {
+        Graph g = new Graph();
+        Feeds f = new Feeds(s);
+        Node qkv = f.in(g, "qkv", -1.5, 1.5, batch, t, 3 * heads * hd);
+        Node mask = null;
+        if (padded) {
+            Tensor m = Tensor.zeros(DType.F64, Shape.of(batch, t));
+            for (int i = 0; i < m.numel(); i++) m.setFlat(i, f.r.nextInt(3) == 0 ? 1 : 0);
+            mask = g.constant(m);
+        }
+        double scale = k == 0 ? 0.25 : k * 0.6;
+        assertGradients(g, g.packedAttention(qkv, heads, scale, causal, mask), f);
+    }
+
+    @Property(tries = TRIES)
     void lstmCell(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int hidden,
                   @ForAll boolean zeroState, @ForAll long s) {
         Graph g = new Graph();
