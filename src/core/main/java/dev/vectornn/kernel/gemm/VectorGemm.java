@@ -1,6 +1,7 @@
 package dev.vectornn.kernel.gemm;
 
 import static dev.vectornn.kernel.simd.Simd.F;
+import static jdk.incubator.vector.VectorOperators.GE;
 
 import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.kernel.Transpose;
@@ -545,10 +546,11 @@ public final class VectorGemm {
                             } else {
                                 rowsKernel(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, bBase + jr * bStride + p0 * NR, tile);
                             }
-                            if (tri == Triangle.LOWER_RESULT && j + nr - 1 > i) zeroAboveDiagonal(tile, i, mr, j, nr);
+                            // row r of the tile keeps its columns left of keep0 + r: those up to C's diagonal
+                            int keep0 = tri == Triangle.LOWER_RESULT && j + nr - 1 > i ? i + 1 - j : NR;
                             int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
                             if (csc == 1) {
-                                writeBack(tile, mr, nr, c, ci, rsc, alpha, betaBlock, dBlock,
+                                writeBack(tile, mr, nr, keep0, c, ci, rsc, alpha, betaBlock, dBlock,
                                         dOff + (ic + ir) * ldd + jc + jr, ldd);
                             } else {
                                 writeBackTransposed(tile, mr, nr, c, ci, csc, alpha, betaBlock);
@@ -600,20 +602,6 @@ public final class VectorGemm {
             MicroKernels.k6x2acc(kc, ap, ai, as, bp, bi, tile);
         } else {
             throw new AssertionError("no accumulating kernel for tile " + TILE);
-        }
-    }
-
-    /** Zeroes the entries of a raw tile at (i, j) above C's diagonal (column > row). */
-    private static void zeroAboveDiagonal(float[] t, int i, int mr, int j, int nr) {
-        for (int r = 0; r < mr; r++) {
-            int from = Math.max(0, i + r + 1 - j); // row r keeps its columns left of this one
-            if (from >= nr) continue;
-            // a masked reload per vector rather than Arrays.fill of a short run per row: the fills
-            // took 2 % of the attention workload's train-step samples (JFR, Zen 5). Columns past
-            // nr are zeroed too; write-back never reads them
-            for (int v = (from / L) * L; v < NR; v += L) {
-                FloatVector.fromArray(F, t, r * NR + v, F.indexInRange(v, from)).intoArray(t, r * NR + v);
-            }
         }
     }
 
@@ -674,21 +662,38 @@ public final class VectorGemm {
         }
     }
 
+    /** 0, 1, ..., L-1: lane numbers to compare with a column limit. */
+    private static final float[] LANE_NUMBERS = laneNumbers();
+
+    private static float[] laneNumbers() {
+        float[] l = new float[L];
+        for (int i = 0; i < L; i++) l[i] = i;
+        return l;
+    }
+
     /**
      * {@code C = alpha*t + beta*C}, then {@code + D} when {@code d} is not null (row {@code r} of
      * D at {@code di + r*ldd}), over the valid {@code mr x nr} part of a tile of raw sums
      * ({@code beta == 0}: C is not read). Vector and scalar paths round the same way (two
      * products, one sum, no fusion, then the addend's own rounded add), so a column gets the
      * same bits in a full or an edge tile, and the same as {@link #addend} after the product.
+     * Row {@code r}'s sums from column {@code keep0 + r} on count as 0 (the part of a
+     * {@code LOWER_RESULT} tile above C's diagonal; {@code keep0 >= NR}: none): zeroed as they
+     * are loaded, where a separate pass of masked reloads over the tile the micro-kernel had
+     * just stored took 17 % of a causal 128 x 128 x 32 score product (JFR, Zen 5).
      */
-    private static void writeBack(float[] t, int mr, int nr, float[] c, int ci, int ldc, float alpha, float beta,
-                                  float[] d, int di, int ldd) {
+    private static void writeBack(float[] t, int mr, int nr, int keep0, float[] c, int ci, int ldc, float alpha,
+                                  float beta, float[] d, int di, int ldd) {
         for (int r = 0; r < mr; r++) {
-            int row = ci + r * ldc, drow = di + r * ldd;
+            int row = ci + r * ldc, drow = di + r * ldd, keep = keep0 + r;
             int j = 0;
             if (nr == NR) {
                 for (; j < NR; j += L) {
-                    FloatVector v = FloatVector.fromArray(F, t, r * NR + j).mul(alpha);
+                    FloatVector v = FloatVector.fromArray(F, t, r * NR + j);
+                    if (j + L > keep) {
+                        v = v.blend(0f, FloatVector.fromArray(F, LANE_NUMBERS, 0).compare(GE, (float) (keep - j)));
+                    }
+                    v = v.mul(alpha);
                     if (beta != 0f) {
                         v = v.add(FloatVector.fromArray(F, c, row + j).mul(beta));
                     }
@@ -699,7 +704,7 @@ public final class VectorGemm {
                 }
             }
             for (; j < nr; j++) {
-                float s = t[r * NR + j];
+                float s = j < keep ? t[r * NR + j] : 0f;
                 float v = beta == 0f ? alpha * s : alpha * s + beta * c[row + j];
                 c[row + j] = d == null ? v : v + d[drow + j];
             }
