@@ -80,6 +80,8 @@ public record Workload(String kernel, long size, double flops, double bytes, Uni
             case "UnaryBenchmark.unary" -> new Workload(op, n, 0, 8.0 * n, Unit.GELEMS);
             case "UnaryBenchmark.unaryBackward" -> new Workload(op + " backward", n, 0, 16.0 * n, Unit.GELEMS);
             case "GeluWithDerivativeBenchmark.geluWithDerivative" -> new Workload("gelu with derivative", n, 0, 12.0 * n, Unit.GELEMS);
+            case "AttentionSoftmaxBenchmark.forward" -> new Workload("attention softmax", n, 0, 8.0 * n, Unit.GELEMS);
+            case "AttentionSoftmaxBenchmark.backward" -> new Workload("attention softmax backward", n, 0, 12.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.softmax" -> new Workload("softmax", n, 0, 8.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.logSoftmax" -> new Workload("log-softmax", n, 0, 8.0 * n, Unit.GELEMS);
             case "RowKernelsBenchmark.softmaxBackward" -> new Workload("softmax backward", n, 0, 12.0 * n, Unit.GELEMS);

@@ -2,6 +2,7 @@ package dev.vectornn.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vectornn.bench.AttentionSoftmaxBenchmark;
 import dev.vectornn.bench.BinaryBenchmark;
 import dev.vectornn.bench.BlasLevel1Benchmark;
 import dev.vectornn.bench.GeluWithDerivativeBenchmark;
@@ -28,7 +29,7 @@ class WorkloadTest {
         List<String> missing = new ArrayList<>();
         // the classes of bench/run's kernels suite
         for (Class<?> c : List.of(BlasLevel1Benchmark.class, BinaryBenchmark.class, UnaryBenchmark.class, GeluWithDerivativeBenchmark.class,
-                RowKernelsBenchmark.class, OptimizerBenchmark.class, GemvBenchmark.class)) {
+                RowKernelsBenchmark.class, AttentionSoftmaxBenchmark.class, OptimizerBenchmark.class, GemvBenchmark.class)) {
             for (Method m : c.getDeclaredMethods()) {
                 if (!m.isAnnotationPresent(Benchmark.class)) {
                     continue;
