@@ -208,18 +208,23 @@ final class VectorRows {
         }
     }
 
-    /** Per row r: exp in place, the vector of partial sums stored at {@code lanes[lo + r * L]}. */
+    /**
+     * Per row r: exp in place, the vector of partial sums at {@code lanes[lo + r * L]}. The band
+     * is walked a column of vectors at a time, down its k rows, each row's sum kept in
+     * {@code lanes}: the same adds in the same order per row as a row-by-row walk, but the
+     * inner loop always runs k independent exps. Row by row, a causal band's short rows (one
+     * to a few vectors) left each exp's latency exposed: the 128 x 128 causal forward, with
+     * 56 % of the full matrix's exps, took 95 % of its time.
+     */
     private static void expSumRowsLoop(int k, int len, float[] y, int yo, int ld, float[] m, float[] lanes, int lo) {
-        for (int r = 0; r < k; r++) {
-            int o = yo + r * ld;
-            float mr = m[r];
-            FloatVector s = FloatVector.zero(F);
-            for (int i = 0; i < len; i += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, o + i).sub(mr));
-                e.intoArray(y, o + i);
-                s = s.add(e);
+        Arrays.fill(lanes, lo, lo + k * L, 0f);
+        for (int i = 0; i < len; i += L) {
+            for (int r = 0; r < k; r++) {
+                int o = yo + r * ld + i, so = lo + r * L;
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, y, o).sub(m[r]));
+                e.intoArray(y, o);
+                FloatVector.fromArray(F, lanes, so).add(e).intoArray(lanes, so);
             }
-            s.intoArray(lanes, lo + r * L);
         }
     }
 
