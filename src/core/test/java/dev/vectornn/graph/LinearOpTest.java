@@ -1,5 +1,7 @@
 package dev.vectornn.graph;
 
+import static dev.vectornn.graph.TestTensors.doubles;
+import static dev.vectornn.graph.TestTensors.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +11,6 @@ import dev.vectornn.kernel.KernelThreads;
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Shape;
 import dev.vectornn.tensor.ShapeException;
-import dev.vectornn.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,17 +77,5 @@ class LinearOpTest {
         assertTrue(e.getMessage().contains("linear") && e.getMessage().contains("one entry per output"), e.getMessage());
         e = assertThrows(ShapeException.class, () -> g.linear(g.input("x3", 2, 4, 3), w, b));
         assertTrue(e.getMessage().contains("x [n, in]"), e.getMessage());
-    }
-
-    private static Tensor uniform(DType dtype, long seed, int... dims) {
-        return Tensor.uniform(dtype, Shape.of(dims), -1, 1, seed);
-    }
-
-    private static double[] doubles(Tensor t) {
-        if (t.dtype() == DType.F64) return t.doubles().clone();
-        float[] f = t.floats();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
     }
 }

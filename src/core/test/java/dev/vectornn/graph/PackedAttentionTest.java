@@ -1,5 +1,7 @@
 package dev.vectornn.graph;
 
+import static dev.vectornn.graph.TestTensors.doubles;
+import static dev.vectornn.graph.TestTensors.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -130,17 +132,5 @@ class PackedAttentionTest {
         assertTrue(a.getMessage().contains("heads 0"), a.getMessage());
         a = assertThrows(IllegalArgumentException.class, () -> g.packedAttention(qkv, 1, Double.NaN, false, null));
         assertTrue(a.getMessage().contains("scale NaN"), a.getMessage());
-    }
-
-    private static Tensor uniform(DType dtype, long seed, int... dims) {
-        return Tensor.uniform(dtype, Shape.of(dims), -1, 1, seed);
-    }
-
-    private static double[] doubles(Tensor t) {
-        if (t.dtype() == DType.F64) return t.doubles().clone();
-        float[] f = t.floats();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
     }
 }

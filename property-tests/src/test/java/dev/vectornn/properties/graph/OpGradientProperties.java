@@ -246,15 +246,23 @@ class OpGradientProperties {
         Graph g = new Graph();
         Feeds f = new Feeds(s);
         Node scores = f.in(g, "s", -2, 2, batch * heads, t, sk);
-        Node mask = null;
-        if (padded) {
-            // random padding, blind queries included: their rows are constant, with zero gradient
-            Tensor m = Tensor.zeros(DType.F64, Shape.of(batch, sk));
-            for (int i = 0; i < m.numel(); i++) m.setFlat(i, f.r.nextInt(3) == 0 ? 1 : 0);
-            mask = g.constant(m);
-        }
-        double scale = k == 0 ? 0.25 : k * 0.6;
-        assertGradients(g, g.attentionSoftmax(scores, scale, causal, mask), f);
+        Node mask = padded ? paddingMask(g, f, batch, sk) : null;
+        assertGradients(g, g.attentionSoftmax(scores, attentionScale(k), causal, mask), f);
+    }
+
+    /**
+     * A random key-padding mask {@code [batch, keys]}, about a third of the keys padded, blind
+     * queries included: their rows are constant, with zero gradient.
+     */
+    private static Node paddingMask(Graph g, Feeds f, int batch, int keys) {
+        Tensor m = Tensor.zeros(DType.F64, Shape.of(batch, keys));
+        for (int i = 0; i < m.numel(); i++) m.setFlat(i, f.r.nextInt(3) == 0 ? 1 : 0);
+        return g.constant(m);
+    }
+
+    /** Score scales from -1.8 to 1.8, 0.25 for {@code k == 0}. */
+    private static double attentionScale(int k) {
+        return k == 0 ? 0.25 : k * 0.6;
     }
 
     @Property(tries = TRIES)
@@ -265,14 +273,8 @@ class OpGradientProperties {
         Graph g = new Graph();
         Feeds f = new Feeds(s);
         Node qkv = f.in(g, "qkv", -1.5, 1.5, batch, t, 3 * heads * hd);
-        Node mask = null;
-        if (padded) {
-            Tensor m = Tensor.zeros(DType.F64, Shape.of(batch, t));
-            for (int i = 0; i < m.numel(); i++) m.setFlat(i, f.r.nextInt(3) == 0 ? 1 : 0);
-            mask = g.constant(m);
-        }
-        double scale = k == 0 ? 0.25 : k * 0.6;
-        assertGradients(g, g.packedAttention(qkv, heads, scale, causal, mask), f);
+        Node mask = padded ? paddingMask(g, f, batch, t) : null;
+        assertGradients(g, g.packedAttention(qkv, heads, attentionScale(k), causal, mask), f);
     }
 
     @Property(tries = TRIES)
