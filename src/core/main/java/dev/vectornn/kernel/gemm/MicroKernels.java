@@ -17,7 +17,9 @@ import jdk.incubator.vector.FloatVector;
  * Each accumulator starts at zero and takes one {@code fma} per {@code p}, in order, so an
  * element's value depends only on its own row of A, column of B and {@code kc}, never on where
  * the tile sits, which thread runs it or whether A was packed. The raw sums go to
- * {@code t[r*NR + j]}; the caller scales and merges them into C.
+ * {@code t[r*NR + j]}; the caller scales and merges them into C. The 12 x 2 kernels take the
+ * tile's offset and row stride, so that where C is the raw sums (alpha 1, beta 0, no addend,
+ * a full tile) they store straight into C.
  *
  * <p>Why the kernels do not write C themselves: kept this small, C1 can compile them (a kernel
  * that also held the alpha/beta write-back made C1's tier-3 compile fail with "out of virtual
@@ -35,7 +37,7 @@ final class MicroKernels {
 
     /** The 12 x 2-vector tile: see the class comment for the contract. */
     static void k12x2(int kc, float[] ap, int ai, int as, float[] bp, int bi,
-            float[] t) {
+            float[] t, int to, int ldt) {
         FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
         FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
         FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
@@ -78,23 +80,23 @@ final class MicroKernels {
             FloatVector a11 = FloatVector.broadcast(F, ap[aq + 11]);
             c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
         }
-        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
-        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
-        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
-        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
-        c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
-        c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
-        c6_0.intoArray(t, 12 * L); c6_1.intoArray(t, 12 * L + 1 * L);
-        c7_0.intoArray(t, 14 * L); c7_1.intoArray(t, 14 * L + 1 * L);
-        c8_0.intoArray(t, 16 * L); c8_1.intoArray(t, 16 * L + 1 * L);
-        c9_0.intoArray(t, 18 * L); c9_1.intoArray(t, 18 * L + 1 * L);
-        c10_0.intoArray(t, 20 * L); c10_1.intoArray(t, 20 * L + 1 * L);
-        c11_0.intoArray(t, 22 * L); c11_1.intoArray(t, 22 * L + 1 * L);
+        c0_0.intoArray(t, to + 0 * ldt); c0_1.intoArray(t, to + 0 * ldt + L);
+        c1_0.intoArray(t, to + 1 * ldt); c1_1.intoArray(t, to + 1 * ldt + L);
+        c2_0.intoArray(t, to + 2 * ldt); c2_1.intoArray(t, to + 2 * ldt + L);
+        c3_0.intoArray(t, to + 3 * ldt); c3_1.intoArray(t, to + 3 * ldt + L);
+        c4_0.intoArray(t, to + 4 * ldt); c4_1.intoArray(t, to + 4 * ldt + L);
+        c5_0.intoArray(t, to + 5 * ldt); c5_1.intoArray(t, to + 5 * ldt + L);
+        c6_0.intoArray(t, to + 6 * ldt); c6_1.intoArray(t, to + 6 * ldt + L);
+        c7_0.intoArray(t, to + 7 * ldt); c7_1.intoArray(t, to + 7 * ldt + L);
+        c8_0.intoArray(t, to + 8 * ldt); c8_1.intoArray(t, to + 8 * ldt + L);
+        c9_0.intoArray(t, to + 9 * ldt); c9_1.intoArray(t, to + 9 * ldt + L);
+        c10_0.intoArray(t, to + 10 * ldt); c10_1.intoArray(t, to + 10 * ldt + L);
+        c11_0.intoArray(t, to + 11 * ldt); c11_1.intoArray(t, to + 11 * ldt + L);
     }
 
     /** The 12 x 2-vector tile reading op(A)(r, p) at {@code ap[ai + r*rs + p]}: a row-major A, unpacked. */
     static void k12x2rows(int kc, float[] ap, int ai, int rs, float[] bp, int bi,
-            float[] t) {
+            float[] t, int to, int ldt) {
         FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
         FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
         FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
@@ -139,18 +141,18 @@ final class MicroKernels {
             FloatVector a11 = FloatVector.broadcast(F, ap[aq + o11]);
             c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
         }
-        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
-        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
-        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
-        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
-        c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
-        c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
-        c6_0.intoArray(t, 12 * L); c6_1.intoArray(t, 12 * L + 1 * L);
-        c7_0.intoArray(t, 14 * L); c7_1.intoArray(t, 14 * L + 1 * L);
-        c8_0.intoArray(t, 16 * L); c8_1.intoArray(t, 16 * L + 1 * L);
-        c9_0.intoArray(t, 18 * L); c9_1.intoArray(t, 18 * L + 1 * L);
-        c10_0.intoArray(t, 20 * L); c10_1.intoArray(t, 20 * L + 1 * L);
-        c11_0.intoArray(t, 22 * L); c11_1.intoArray(t, 22 * L + 1 * L);
+        c0_0.intoArray(t, to + 0 * ldt); c0_1.intoArray(t, to + 0 * ldt + L);
+        c1_0.intoArray(t, to + 1 * ldt); c1_1.intoArray(t, to + 1 * ldt + L);
+        c2_0.intoArray(t, to + 2 * ldt); c2_1.intoArray(t, to + 2 * ldt + L);
+        c3_0.intoArray(t, to + 3 * ldt); c3_1.intoArray(t, to + 3 * ldt + L);
+        c4_0.intoArray(t, to + 4 * ldt); c4_1.intoArray(t, to + 4 * ldt + L);
+        c5_0.intoArray(t, to + 5 * ldt); c5_1.intoArray(t, to + 5 * ldt + L);
+        c6_0.intoArray(t, to + 6 * ldt); c6_1.intoArray(t, to + 6 * ldt + L);
+        c7_0.intoArray(t, to + 7 * ldt); c7_1.intoArray(t, to + 7 * ldt + L);
+        c8_0.intoArray(t, to + 8 * ldt); c8_1.intoArray(t, to + 8 * ldt + L);
+        c9_0.intoArray(t, to + 9 * ldt); c9_1.intoArray(t, to + 9 * ldt + L);
+        c10_0.intoArray(t, to + 10 * ldt); c10_1.intoArray(t, to + 10 * ldt + L);
+        c11_0.intoArray(t, to + 11 * ldt); c11_1.intoArray(t, to + 11 * ldt + L);
     }
 
     /** The 6 x 4-vector tile: see the class comment for the contract. */

@@ -539,6 +539,17 @@ public final class VectorGemm {
                                         bp, bBase + jr * bStride, tile);
                             } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
                                 rowsKernel(kt, ap, (ir - full) * kc, kc, bp, bBase + jr * bStride, tile);
+                            } else if (straight(tri, i, j, mr, nr, alpha, betaBlock, dBlock, csc)) {
+                                // C = the raw sums: the 12 x 2 kernels store them in C itself
+                                int ci = cOff + (ic + ir) * rsc + jc + jr, bi = bBase + jr * bStride + p0 * NR;
+                                if (ir >= full) {
+                                    MicroKernels.k12x2(kt, ap, (ir - full) * kc + p0 * MR, MR, bp, bi, c, ci, rsc);
+                                } else if (ta == Transpose.T) {
+                                    MicroKernels.k12x2(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, bi, c, ci, rsc);
+                                } else {
+                                    MicroKernels.k12x2rows(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, bi, c, ci, rsc);
+                                }
+                                continue;
                             } else if (ir >= full) {
                                 packedKernel(kt, mr, ap, (ir - full) * kc + p0 * MR, bp, bBase + jr * bStride + p0 * NR, tile);
                             } else if (ta == Transpose.T) {
@@ -631,7 +642,7 @@ public final class VectorGemm {
 
     private static void kernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] tile) {
         switch (TILE) {
-            case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, tile);
+            case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, tile, 0, NR);
             case 64 -> MicroKernels.k6x4(kc, ap, ai, as, bp, bi, tile);
             default -> MicroKernels.k6x2(kc, ap, ai, as, bp, bi, tile);
         }
@@ -656,10 +667,24 @@ public final class VectorGemm {
 
     private static void rowsKernel(int kc, float[] a, int ai, int rs, float[] bp, int bi, float[] tile) {
         switch (TILE) {
-            case 122 -> MicroKernels.k12x2rows(kc, a, ai, rs, bp, bi, tile);
+            case 122 -> MicroKernels.k12x2rows(kc, a, ai, rs, bp, bi, tile, 0, NR);
             case 64 -> MicroKernels.k6x4rows(kc, a, ai, rs, bp, bi, tile);
             default -> MicroKernels.k6x2rows(kc, a, ai, rs, bp, bi, tile);
         }
+    }
+
+    /**
+     * Whether a tile's raw sums are C itself, so the 12 x 2 kernels store them straight into
+     * row-major C and the write-back's pass over the tile is skipped: a full tile, alpha 1, the
+     * first k block with beta 0, no addend, and no part above a {@code LOWER_RESULT} diagonal
+     * (nor a {@code LOWER_A} product, whose tiles run other kernels). The write-back would
+     * compute {@code 1 * t}, the same bits. For products with a shallow k (attention's
+     * {@code k = 32} score products) that pass weighed as much as the FMAs.
+     */
+    private static boolean straight(Triangle tri, int i, int j, int mr, int nr, float alpha, float beta, float[] d,
+                                    int csc) {
+        return TILE == 122 && mr == MR && nr == NR && alpha == 1f && beta == 0f && d == null && csc == 1
+                && tri != Triangle.LOWER_A && (tri != Triangle.LOWER_RESULT || j + NR - 1 <= i);
     }
 
     /** 0, 1, ..., L-1: lane numbers to compare with a column limit. */
