@@ -160,15 +160,6 @@ final class VectorAttention {
         }
     }
 
-    /** Lane indices 0, 1, ..., L-1 as floats: lane {@code i} of the vector at {@code j} is past {@code n} iff {@code i >= n - j}. */
-    private static final float[] IOTA = iota();
-
-    private static float[] iota() {
-        float[] a = new float[L];
-        for (int i = 0; i < L; i++) a[i] = i;
-        return a;
-    }
-
     /** The keys row {@code r} sees before masking: all, or those up to the diagonal. */
     private static int seen(boolean causal, int r, int cols) {
         return causal ? Math.min(r + 1, cols) : cols;
@@ -237,7 +228,7 @@ final class VectorAttention {
                 // NaN compares not-equal to 0, so a NaN mask entry masks, as in the oracle
                 v = v.blend(Float.NEGATIVE_INFINITY, FloatVector.fromArray(F, keyMask, mo + j).compare(VectorOperators.NE, 0f));
             }
-            if (j + L > n) v = v.blend(Float.NEGATIVE_INFINITY, FloatVector.fromArray(F, IOTA, 0).compare(VectorOperators.GE, n - j));
+            if (j + L > n) v = v.blend(Float.NEGATIVE_INFINITY, FloatVector.fromArray(F, Simd.LANE_INDEX, 0).compare(VectorOperators.GE, n - j));
             v.intoArray(y, yo + j);
             mv = mv.max(v);
         }
@@ -296,7 +287,7 @@ final class VectorAttention {
         int j = start;
         for (int b = start + F.loopBound(end - start); j < b; j += L) {
             FloatVector p = FloatVector.fromArray(F, dy, dyo + j).mul(FloatVector.fromArray(F, y, yo + j));
-            if (j + L > n) p = p.blend(0f, FloatVector.fromArray(F, IOTA, 0).compare(VectorOperators.GE, n - j));
+            if (j + L > n) p = p.blend(0f, FloatVector.fromArray(F, Simd.LANE_INDEX, 0).compare(VectorOperators.GE, n - j));
             s = s.add(p);
         }
         float t = Simd.sumLanes(s);
@@ -316,7 +307,7 @@ final class VectorAttention {
             FloatVector d = FloatVector.fromArray(F, dy, dyo + j).sub(sf);
             FloatVector v = FloatVector.fromArray(F, y, yo + j).mul(d).mul(scale);
             if (keyMask != null) v = v.blend(0f, FloatVector.fromArray(F, keyMask, mo + j).compare(VectorOperators.NE, 0f));
-            if (j + L > n) v = v.blend(0f, FloatVector.fromArray(F, IOTA, 0).compare(VectorOperators.GE, n - j));
+            if (j + L > n) v = v.blend(0f, FloatVector.fromArray(F, Simd.LANE_INDEX, 0).compare(VectorOperators.GE, n - j));
             v.intoArray(dx, dxo + j);
         }
         for (; j < whole; j++) {

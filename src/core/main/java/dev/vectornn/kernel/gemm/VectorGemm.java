@@ -530,6 +530,11 @@ public final class VectorGemm {
                                 p0 = ta == Transpose.N ? 0 : Math.max(0, i - pc);
                                 kt = (ta == Transpose.N ? Math.min(kc, i + mr - pc) : kc) - p0;
                             }
+                            // where C is the raw sums, the 12 x 2 kernels store them in C itself
+                            boolean intoC = straight(tri, i, j, mr, nr, alpha, betaBlock, dBlock, csc);
+                            int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
+                            float[] out = intoC ? c : tile;
+                            int outOff = intoC ? ci : 0, ldOut = intoC ? rsc : NR;
                             if (kt <= 0 || tri == Triangle.LOWER_RESULT && j > i + mr - 1) {
                                 // nothing to add: only the first k block has a beta to apply
                                 if (pc > 0) continue;
@@ -538,28 +543,20 @@ public final class VectorGemm {
                                 lowerTile(ta, pc, kc, i, a, aOff, lda, ap, diagOff + ir * dk,
                                         bp, bBase + jr * bStride, tile);
                             } else if (tri == Triangle.LOWER_A && ta == Transpose.N) {
-                                rowsKernel(kt, ap, (ir - full) * kc, kc, bp, bBase + jr * bStride, tile);
-                            } else if (straight(tri, i, j, mr, nr, alpha, betaBlock, dBlock, csc)) {
-                                // C = the raw sums: the 12 x 2 kernels store them in C itself
-                                int ci = cOff + (ic + ir) * rsc + jc + jr, bi = bBase + jr * bStride + p0 * NR;
-                                if (ir >= full) {
-                                    MicroKernels.k12x2(kt, ap, (ir - full) * kc + p0 * MR, MR, bp, bi, c, ci, rsc);
-                                } else if (ta == Transpose.T) {
-                                    MicroKernels.k12x2(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, bi, c, ci, rsc);
-                                } else {
-                                    MicroKernels.k12x2rows(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, bi, c, ci, rsc);
-                                }
-                                continue;
+                                rowsKernel(kt, ap, (ir - full) * kc, kc, bp, bBase + jr * bStride, tile, 0, NR);
                             } else if (ir >= full) {
-                                packedKernel(kt, mr, ap, (ir - full) * kc + p0 * MR, bp, bBase + jr * bStride + p0 * NR, tile);
+                                packedKernel(kt, mr, ap, (ir - full) * kc + p0 * MR, bp, bBase + jr * bStride + p0 * NR,
+                                        out, outOff, ldOut);
                             } else if (ta == Transpose.T) {
-                                kernel(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, bBase + jr * bStride + p0 * NR, tile);
+                                kernel(kt, a, aOff + (pc + p0) * lda + ic + ir, lda, bp, bBase + jr * bStride + p0 * NR,
+                                        out, outOff, ldOut);
                             } else {
-                                rowsKernel(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, bBase + jr * bStride + p0 * NR, tile);
+                                rowsKernel(kt, a, aOff + (ic + ir) * lda + pc + p0, lda, bp, bBase + jr * bStride + p0 * NR,
+                                        out, outOff, ldOut);
                             }
+                            if (intoC) continue;
                             // row r of the tile keeps its columns left of keep0 + r: those up to C's diagonal
                             int keep0 = tri == Triangle.LOWER_RESULT && j + nr - 1 > i ? i + 1 - j : NR;
-                            int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
                             if (csc == 1) {
                                 writeBack(tile, mr, nr, keep0, c, ci, rsc, alpha, betaBlock, dBlock,
                                         dOff + (ic + ir) * ldd + jc + jr, ldd);
@@ -588,19 +585,19 @@ public final class VectorGemm {
         if (ta == Transpose.N) {
             int kd = Math.min(kc, i + 1 - pc);
             if (kd > 0) {
-                rowsKernel(kd, a, aOff + i * lda + pc, lda, bp, bi, tile);
+                rowsKernel(kd, a, aOff + i * lda + pc, lda, bp, bi, tile, 0, NR);
                 if (d1 > d0) accumulatingKernel(d1 - d0, diag, di, MR, bp, db, tile);
             } else {
-                kernel(d1 - d0, diag, di, MR, bp, db, tile);
+                kernel(d1 - d0, diag, di, MR, bp, db, tile, 0, NR);
             }
         } else {
             int f0 = Math.max(pc, i + MR - 1), kf = pc + kc - f0;
             int fa = aOff + f0 * lda + i, fb = bi + (f0 - pc) * NR;
             if (d1 > d0) {
-                kernel(d1 - d0, diag, di, MR, bp, db, tile);
+                kernel(d1 - d0, diag, di, MR, bp, db, tile, 0, NR);
                 if (kf > 0) accumulatingKernel(kf, a, fa, lda, bp, fb, tile);
             } else {
-                kernel(kf, a, fa, lda, bp, fb, tile);
+                kernel(kf, a, fa, lda, bp, fb, tile, 0, NR);
             }
         }
     }
@@ -640,11 +637,16 @@ public final class VectorGemm {
         return ta == Transpose.N || lda % 512 != 0;
     }
 
-    private static void kernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] tile) {
+    /**
+     * The full tile's kernel, its sums stored at {@code t[to + r*ldt + j]}. Only the 12 x 2
+     * kernels take an offset and row stride; the other tiles' kernels store at {@code to = 0},
+     * {@code ldt = NR}, and are only called so ({@link #straight} is false for them).
+     */
+    private static void kernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] t, int to, int ldt) {
         switch (TILE) {
-            case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, tile, 0, NR);
-            case 64 -> MicroKernels.k6x4(kc, ap, ai, as, bp, bi, tile);
-            default -> MicroKernels.k6x2(kc, ap, ai, as, bp, bi, tile);
+            case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, t, to, ldt);
+            case 64 -> MicroKernels.k6x4(kc, ap, ai, as, bp, bi, t);
+            default -> MicroKernels.k6x2(kc, ap, ai, as, bp, bi, t);
         }
     }
 
@@ -655,21 +657,23 @@ public final class VectorGemm {
      * batch of 32 is 12 + 12 + 8), two thirds when 4 do (64-row attention heads are 5 x 12 + 4).
      * Every element takes the same FMAs in the same order, so the bits do not change.
      */
-    private static void packedKernel(int kc, int mr, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    private static void packedKernel(int kc, int mr, float[] ap, int ai, float[] bp, int bi, float[] t, int to, int ldt) {
         if (TILE == 122 && mr <= 8) {
-            if (mr <= 4) MicroKernels.k4x2(kc, ap, ai, MR, bp, bi, tile);
-            else if (mr <= 6) MicroKernels.k6x2(kc, ap, ai, MR, bp, bi, tile);
-            else MicroKernels.k8x2(kc, ap, ai, MR, bp, bi, tile);
+            // a partial panel is never stored straight (to 0, ldt NR)
+            if (mr <= 4) MicroKernels.k4x2(kc, ap, ai, MR, bp, bi, t);
+            else if (mr <= 6) MicroKernels.k6x2(kc, ap, ai, MR, bp, bi, t);
+            else MicroKernels.k8x2(kc, ap, ai, MR, bp, bi, t);
         } else {
-            kernel(kc, ap, ai, MR, bp, bi, tile);
+            kernel(kc, ap, ai, MR, bp, bi, t, to, ldt);
         }
     }
 
-    private static void rowsKernel(int kc, float[] a, int ai, int rs, float[] bp, int bi, float[] tile) {
+    /** {@link #kernel}'s twin for a row-major A read in place, with the same output rule. */
+    private static void rowsKernel(int kc, float[] a, int ai, int rs, float[] bp, int bi, float[] t, int to, int ldt) {
         switch (TILE) {
-            case 122 -> MicroKernels.k12x2rows(kc, a, ai, rs, bp, bi, tile, 0, NR);
-            case 64 -> MicroKernels.k6x4rows(kc, a, ai, rs, bp, bi, tile);
-            default -> MicroKernels.k6x2rows(kc, a, ai, rs, bp, bi, tile);
+            case 122 -> MicroKernels.k12x2rows(kc, a, ai, rs, bp, bi, t, to, ldt);
+            case 64 -> MicroKernels.k6x4rows(kc, a, ai, rs, bp, bi, t);
+            default -> MicroKernels.k6x2rows(kc, a, ai, rs, bp, bi, t);
         }
     }
 
@@ -685,15 +689,6 @@ public final class VectorGemm {
                                     int csc) {
         return TILE == 122 && mr == MR && nr == NR && alpha == 1f && beta == 0f && d == null && csc == 1
                 && tri != Triangle.LOWER_A && (tri != Triangle.LOWER_RESULT || j + NR - 1 <= i);
-    }
-
-    /** 0, 1, ..., L-1: lane numbers to compare with a column limit. */
-    private static final float[] LANE_NUMBERS = laneNumbers();
-
-    private static float[] laneNumbers() {
-        float[] l = new float[L];
-        for (int i = 0; i < L; i++) l[i] = i;
-        return l;
     }
 
     /**
@@ -716,7 +711,7 @@ public final class VectorGemm {
                 for (; j < NR; j += L) {
                     FloatVector v = FloatVector.fromArray(F, t, r * NR + j);
                     if (j + L > keep) {
-                        v = v.blend(0f, FloatVector.fromArray(F, LANE_NUMBERS, 0).compare(GE, (float) (keep - j)));
+                        v = v.blend(0f, FloatVector.fromArray(F, Simd.LANE_INDEX, 0).compare(GE, (float) (keep - j)));
                     }
                     v = v.mul(alpha);
                     if (beta != 0f) {

@@ -58,6 +58,19 @@ public final class Simd {
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
+    /**
+     * 0, 1, ..., LANES-1 as floats, never written: {@code fromArray(F, LANE_INDEX, 0)} compared
+     * with {@code n - j} marks the lanes of the vector at {@code j} that are at or past {@code n},
+     * to blend a row's end away without a masked load.
+     */
+    public static final float[] LANE_INDEX = laneIndex();
+
+    private static float[] laneIndex() {
+        float[] l = new float[LANES];
+        for (int i = 0; i < LANES; i++) l[i] = i;
+        return l;
+    }
+
     // Rotations by half, quarter, ... of the lanes, for sumLanes. Each is its own static final so
     // C2 sees a constant shuffle; an array of shuffles would not be.
     private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(F, 8 % LANES, 1, true);
