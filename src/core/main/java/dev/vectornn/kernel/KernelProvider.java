@@ -22,6 +22,9 @@ import java.util.Optional;
  *   <li>{@code vectornn.vectorBits=128|256|512} forces a narrower species than the machine's
  *       preferred one, so the 128- and 256-bit code paths (NEON, AVX2) are tested on wider
  *       machines. A width above the machine's is clamped to it, and {@link #reason()} says so.</li>
+ *   <li>{@code vectornn.compilerDirective=false} keeps the vector kernels from adding their C2
+ *       inline directive ({@link CompilerHints}: without it, about one JVM in 20 compiled a kernel
+ *       whose vectors then allocated).</li>
  * </ul>
  */
 public final class KernelProvider {
@@ -84,6 +87,8 @@ public final class KernelProvider {
 
     private static final class VectorHolder {
         static final Kernels VECTOR = loadVector();
+        /** Installed with the vector kernels, before any of them runs hot (see {@link CompilerHints}). */
+        static final String HINTS = CompilerHints.install(System.getProperty("vectornn.compilerDirective"));
     }
 
     /** Whether the Vector API implementation can be loaded here (module present and readable). */
@@ -128,7 +133,7 @@ public final class KernelProvider {
     private static Choice tryVector(String why, System.Logger log) {
         try {
             Kernels v = VectorHolder.VECTOR;
-            String reason = "vector kernels (" + why + "): " + v;
+            String reason = "vector kernels (" + why + "): " + v + "; " + VectorHolder.HINTS;
             log.log(System.Logger.Level.DEBUG, reason);
             return new Choice(v, reason, null);
         } catch (RuntimeException | LinkageError e) {
