@@ -385,6 +385,11 @@ class ParallelKernelsTest {
                     v.layerNormBackward(rows, cols, dy, 7, x, 1, mean, 0, rstd, 0, g, 2, dx, 3, dg, 1, null, 0);
                     return new float[][] {dx, dg};
                 });
+                check("layerNormBackward dbeta only " + s, 2 * split, () -> {
+                    float[] dx = new float[n + 3], db = db0.clone();
+                    v.layerNormBackward(rows, cols, dy, 7, x, 1, mean, 0, rstd, 0, g, 2, dx, 3, null, 0, db, 2);
+                    return new float[][] {dx, db};
+                });
                 check("layerNormBackward no parameter gradients " + s, split, () -> {
                     float[] dx = new float[n + 3];
                     v.layerNormBackward(rows, cols, dy, 7, x, 1, mean, 0, rstd, 0, g, 2, dx, 3, null, 0, null, 0);
