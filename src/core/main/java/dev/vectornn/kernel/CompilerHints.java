@@ -46,10 +46,11 @@ final class CompilerHints {
      * Methods C2 compiles on their own and never inlines: array-and-scalar methods whose callers'
      * compiles otherwise grow past C2's inlining node budget. Layer norm's row loop inlined its
      * statistics pass ({@code centeredSums}, with {@code sumChunk} and four lane sums): in the JVMs
-     * where that compile reached {@code NodeCountInliningCutoff} (2 of 8 plain char-GPT runs one
-     * afternoon, none of the others), C2 kept the pass's loop-invariant mean vector as a heap
-     * array, one {@code float[16]} per row: 553 KB per char-GPT step. On its own the pass is a
-     * small compile; a call per row (of 128 to thousands of elements) costs nothing measurable.
+     * where that compile reached {@code NodeCountInliningCutoff} (both allocating JVMs of 10 plain
+     * char-GPT runs; none of 7 logged JVMs whose layer norm did not allocate), C2 kept the pass's
+     * loop-invariant mean vector as a heap array, one {@code float[16]} per row: 553 KB per
+     * char-GPT step. On its own the pass is a small compile; a call per row (of 128 to thousands
+     * of elements) costs nothing measurable.
      */
     static final List<String> SEPARATE = List.of(
             "dev/vectornn/kernel/VectorRows.centeredSums");
