@@ -7,6 +7,11 @@ times a forward pass (torch.inference_mode) and a train step (zero_grad, forward
 dev.vectornn.bench.report.WorkloadTable, which tables them next to the JMH results.
 
     bench/torch/compare.py [--threads 1,2] [--workloads mlp,lstm,...] [--quick] [--out FILE]
+    bench/torch/compare.py --merge PART.json... --out FILE
+
+`--merge` runs nothing: it joins the JSON of several runs (bench/run workloads makes one per
+workload and thread count, each right after vectornn's JMH run of the same pair, so that both
+sides of a ratio are timed in the same minutes of a shared machine) into one file of the same form.
 
 Any python3 may start it: torch comes from Debian's python3-torch, so the script re-executes
 itself under /usr/bin/python3 (--python to change that), once per thread count, in a clean
@@ -81,6 +86,39 @@ def run_parent(args):
         json.dump(out, f, indent=2)
         f.write("\n")
     print("compare.py: wrote %s" % args.out, file=sys.stderr)
+    return 0
+
+
+def merge(parts, out_path):
+    """Joins compare.py outputs into one; a (workload, threads) pair measured twice is an error."""
+    results, configs, seen, quick = [], {}, {}, None
+    for path in parts:
+        try:
+            with open(path) as f:
+                data = json.load(f)
+        except (OSError, ValueError) as e:
+            print("compare.py --merge: %s: %s" % (path, e), file=sys.stderr)
+            return 2
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            print("compare.py --merge: %s: not compare.py output (no 'results' list)" % path, file=sys.stderr)
+            return 2
+        for r in data["results"]:
+            key = (r.get("workload"), r.get("threads"))
+            if key in seen:
+                print("compare.py --merge: %s thread(s) %s is in both %s and %s" % (key[0], key[1], seen[key], path),
+                      file=sys.stderr)
+                return 2
+            seen[key] = path
+            results.append(r)
+        for n, env in (data.get("environment") or {}).items():
+            configs.setdefault(n, env)
+        quick = bool(data.get("quick")) if quick is None else quick or bool(data.get("quick"))
+    out = {"tool": "bench/torch/compare.py", "quick": bool(quick), "results": results, "environment": configs,
+           "merged_from": [os.path.basename(p) for p in parts]}
+    with open(out_path, "w") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+    print("compare.py: merged %d run(s) into %s" % (len(parts), out_path), file=sys.stderr)
     return 0
 
 
@@ -331,8 +369,11 @@ def main():
     p.add_argument("--min-iterations", type=int, default=None, help="at least this many timed steps (default 20, --quick 3)")
     p.add_argument("--out", default="bench/results/torch.json", help="JSON output (default bench/results/torch.json)")
     p.add_argument("--python", default=DEFAULT_PYTHON, help="interpreter with torch for the runs (default /usr/bin/python3)")
+    p.add_argument("--merge", nargs="+", metavar="JSON", help="join these outputs of earlier runs into --out; runs nothing")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.merge:
+        return merge(args.merge, args.out)
     try:
         args.threads = [int(t) for t in args.threads.split(",") if t]
     except ValueError:

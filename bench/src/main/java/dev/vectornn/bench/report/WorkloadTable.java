@@ -140,6 +140,11 @@ public final class WorkloadTable {
             }
         }
         if (o.has("quick") && o.get("quick").getAsBoolean()) d.append("; --quick run (indicative only)");
+        if (o.has("merged_from") && o.get("merged_from").isJsonArray() && o.getAsJsonArray("merged_from").size() > 1) {
+            d.append("; PyTorch results merged from ").append(o.getAsJsonArray("merged_from").size())
+                    .append(" runs (`bench/run workloads` times each right after vectornn's JMH run of the same workload")
+                    .append(" and thread count)");
+        }
         return d.toString();
     }
 

@@ -98,6 +98,16 @@ class WorkloadTableTest {
     }
 
     @Test
+    void aMergedFileSaysItWasTimedInParts(@TempDir Path dir) throws IOException {
+        Path t = dir.resolve("torch.json");
+        Files.writeString(t, TORCH.replace("\"quick\": false,", "\"quick\": false, \"merged_from\": [\"a.json\", \"b.json\"],"));
+        assertTrue(WorkloadTable.readTorch(t).description().contains("PyTorch results merged from 2 runs"),
+                WorkloadTable.readTorch(t).description());
+        Files.writeString(t, TORCH);
+        assertFalse(WorkloadTable.readTorch(t).description().contains("merged"), WorkloadTable.readTorch(t).description());
+    }
+
+    @Test
     void aFileThatIsNotComparePyOutputIsRejected(@TempDir Path dir) throws IOException {
         Path t = dir.resolve("bad.json");
         Files.writeString(t, "[1, 2]");
