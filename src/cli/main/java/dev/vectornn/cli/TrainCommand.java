@@ -63,8 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     /** How long the shutdown hook waits for the loop to save after Ctrl-C. */
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
     /** Options that may accompany --resume: they change how long or how fast, not what is trained. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--iters", "--epochs", "--time-limit", "--stop-at",
-            "--threads", "--sample-tokens", "--verbose");
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--iters", "--epochs", "--decay-iters", "--time-limit",
+            "--stop-at", "--threads", "--sample-tokens", "--verbose");
 
     @Spec
     CommandSpec spec;
@@ -122,8 +122,14 @@ final class TrainCommand implements Callable<Integer> {
     Boolean bias;
 
     @Option(names = "--iters", paramLabel = "N", description = "Optimizer steps of the whole run (default: 2000 gpt; "
-            + "lstm: --epochs worth). With --resume: train on to N.")
+            + "lstm: --epochs worth). With --resume: train on to N, the cosine schedule unchanged (steps past "
+            + "its --decay-iters run at --min-lr).")
     Integer iters;
+
+    @Option(names = "--decay-iters", paramLabel = "N", description = "Cosine schedule: the step at which the learning rate "
+            + "reaches --min-lr and stays (nanoGPT's lr_decay_iters; default: --iters of the run's start). With --resume: "
+            + "a new horizon from here on.")
+    Integer decayIters;
 
     @Option(names = "--epochs", paramLabel = "N", description = "LSTM: passes over the training split (iters = epochs x "
             + "windows per epoch; default: " + DEFAULT_LSTM_EPOCHS + "; pytorch/examples uses 40).")
@@ -135,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 1e-3 gpt, 20 lstm).")
     Double lr;
 
-    @Option(names = "--min-lr", paramLabel = "X", description = "Final learning rate of the cosine schedule (default: 1e-4, or --lr / 10).")
+    @Option(names = "--min-lr", paramLabel = "X", description = "Final learning rate of the cosine schedule (default: gpt 1e-4, or --lr / 10 when --lr is given; lstm 0).")
     Double minLr;
 
     @Option(names = "--schedule", paramLabel = "cosine|constant|plateau", converter = Converters.Schedule.class,
@@ -149,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Optimizer (default: adamw gpt, sgd lstm).")
     TrainConfig.Optimizer optimizer;
 
-    @Option(names = "--beta2", paramLabel = "X", description = "AdamW second-moment decay (default: 0.99).")
+    @Option(names = "--beta2", paramLabel = "X", description = "AdamW second-moment decay (default: gpt 0.99, lstm 0.999).")
     Double beta2;
 
     @Option(names = "--clip", paramLabel = "X", description = "Clip the global gradient norm to X; 0 turns it off "
@@ -188,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
     Path outDir;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its latest.safetensors, "
-            + "with its settings; only --iters/--epochs, --time-limit, --stop-at, --threads, --sample-tokens may be given.")
+            + "with its settings; only --iters/--epochs, --decay-iters, --time-limit, --stop-at, --threads, --sample-tokens may be given.")
     Path resume;
 
     @Option(names = "--sample-tokens", paramLabel = "N", description = "Tokens of the sample printed at the end; 0 skips it "
@@ -243,6 +249,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig.Architecture arch = model != null ? model : ModelConfig.Architecture.GPT;
         boolean gpt = arch == ModelConfig.Architecture.GPT;
         rejectFor(gpt ? "gpt" : "lstm", gpt ? List.of("--hidden", "--bptt", "--epochs") : List.of("--heads", "--block", "--eval-batches"));
+        if (!gpt && matched("--bias")) {
+            throw usage("--[no-]bias does not apply to --model lstm: its layers always have biases (as PyTorch's nn.LSTM and Linear)");
+        }
         if (iters != null && epochs != null) throw usage("give --iters or --epochs, not both");
         Tokenizer.Kind kind = tokenizer != null ? tokenizer : gpt ? Tokenizer.Kind.CHAR : Tokenizer.Kind.WORD;
         Path dir = outDir != null ? outDir : RunFolder.defaultPath(arch, kind, LocalDateTime.now());
@@ -291,7 +300,7 @@ final class TrainCommand implements Callable<Integer> {
                 or(minLr, lr != null && gpt ? lr / 10 : Math.min(d.minLr(), or(lr, d.lr()))), or(schedule, d.schedule()),
                 or(warmup, d.warmup()), or(clip, d.clip()), or(weightDecay, d.weightDecay()), or(optimizer, d.optimizer()),
                 or(beta2, d.beta2()), or(seed, d.seed()), or(evalEvery, d.evalEvery()), or(evalBatches, d.evalBatches()),
-                d.evalBatch());
+                d.evalBatch(), or(decayIters, or(iters, d.iters())));
     }
 
     private void rejectFor(String model, List<String> options) {
@@ -306,7 +315,7 @@ final class TrainCommand implements Callable<Integer> {
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (!RESUME_OPTIONS.contains(o.longestName()) && !o.usageHelp() && !o.versionHelp()) {
                 throw usage(o.longestName() + " cannot be combined with --resume: a resumed run keeps the settings it "
-                        + "started with (only --iters/--epochs, --time-limit, --stop-at, --threads, --sample-tokens may change)");
+                        + "started with (only --iters/--epochs, --decay-iters, --time-limit, --stop-at, --threads, --sample-tokens may change)");
             }
         }
         if (iters != null && epochs != null) throw usage("give --iters or --epochs, not both");
@@ -342,7 +351,8 @@ final class TrainCommand implements Callable<Integer> {
         if (stopAt != null && stopAt <= c.iteration()) {
             throw usage("--stop-at " + stopAt + " is not after the checkpoint's iteration " + c.iteration());
         }
-        tc = tc.withIters(target);
+        tc = tc.extendedTo(target);
+        if (decayIters != null) tc = tc.withDecayIters(decayIters);
         Trainer trainer = Trainer.resume(c, tc, data);
         // Every check has passed: only now touch the run's files.
         MetricsLog metrics = MetricsLog.resume(run.file(RunFolder.METRICS), c.iteration());
@@ -367,7 +377,8 @@ final class TrainCommand implements Callable<Integer> {
                 data.tokenizer().kind().id(), data.tokenizer().vocabulary().size(), data.train().length, data.valid().length,
                 data.test().length > 0 ? String.format(Locale.ROOT, " / %,d test", data.test().length) : "");
         String sched = switch (t.schedule()) {
-            case COSINE -> String.format(Locale.ROOT, "cosine to %.1e, warmup %d", t.minLr(), t.warmup());
+            case COSINE -> String.format(Locale.ROOT, "cosine to %.1e%s, warmup %d", t.minLr(),
+                    t.decayIters() == t.iters() ? "" : String.format(Locale.ROOT, " at %,d", t.decayIters()), t.warmup());
             case CONSTANT -> "constant, warmup " + t.warmup();
             case PLATEAU -> "divided by 4 when validation stalls";
         };

@@ -142,7 +142,9 @@ class BadInputTest {
         assertError(sized("--batch", "0"), 2, "vectornn train", "batch must be in [1,");
         assertError(sized("--hidden", "32"), 2, "vectornn train", "--hidden does not apply to --model gpt");
         assertError(sized("--threads", "0"), 2, "vectornn train", "--threads must be >= 1");
+        assertError(sized("--decay-iters", "0"), 2, "vectornn train", "decay iters must be >= 1, got 0");
         assertError(sized("--model", "lstm", "--block", "8"), 2, "vectornn train", "--block does not apply to --model lstm");
+        assertError(sized("--model", "lstm", "--no-bias"), 2, "vectornn train", "--[no-]bias does not apply to --model lstm");
         assertError(sized("--model", "lstm", "--d-model", "8", "--hidden", "16", "--tied"), 2, "vectornn train",
                 "tied weights need the embedding size (8) to equal the hidden size (16)");
         assertError(Cli.run("train", "--model", "lstm", "--epochs", "2", "--iters", "5"), 2, "vectornn train", "give --iters or --epochs, not both");
@@ -195,7 +197,7 @@ class BadInputTest {
         Path r = copyRun("resume-options");
         Map<String, byte[]> before = snapshot(r);
         assertError(Cli.run("train", "--resume", r.toString(), "--lr", "0.1"), 2, "vectornn train",
-                "--lr cannot be combined with --resume", "only --iters/--epochs, --time-limit, --stop-at, --threads, --sample-tokens");
+                "--lr cannot be combined with --resume", "only --iters/--epochs, --decay-iters, --time-limit, --stop-at, --threads, --sample-tokens");
         assertError(Cli.run("train", "--resume", r.toString(), "--iters", "9", "--stop-at", "4"), 2, "vectornn train",
                 "--stop-at 4 is not after the checkpoint's iteration 6");
         assertError(Cli.run("train", "--resume", tmp.resolve("nowhere").toString()), 1, "vectornn train", "--resume", "no such folder");

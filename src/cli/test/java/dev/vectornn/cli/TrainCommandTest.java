@@ -114,6 +114,16 @@ class TrainCommandTest {
         assertEquals(0, more.code(), more.toString());
         assertEquals(28, curve(split).size());
         assertEquals(curve, curve(split).subList(0, 24));
+        // the cosine schedule keeps its horizon (24): the added steps run at the final rate, no jump back up
+        for (String row : curve(split).subList(24, 28)) assertEquals(1e-4, Double.parseDouble(row.split(",", -1)[3]), 1e-12, row);
+        // unless a new horizon is asked for: from 28 to 32 decaying at 40, the rate is above the final one again
+        Cli.Run redecay = Cli.run("train", "--resume", split.toString(), "--iters", "32", "--decay-iters", "40", "--sample-tokens", "0");
+        assertEquals(0, redecay.code(), redecay.toString());
+        assertTrue(redecay.out().contains("cosine to 1.0e-04 at 40"), redecay.out());
+        double lr29 = Double.parseDouble(curve(split).get(28).split(",", -1)[3]);
+        assertEquals(1e-4 + 0.5 * (1 + Math.cos(Math.PI * (28 - 4) / (40 - 4.0))) * 9e-4, lr29, 1e-12);
+        assertEquals(40, JsonParser.parseString(Files.readString(split.resolve(RunFolder.CONFIG))).getAsJsonObject()
+                .getAsJsonObject("train").get("decay_iters").getAsInt());
 
         // eval reads the best checkpoint and measures as training did (same batches): the best val loss
         double bestVal = curve.stream().map(r -> r.split(",", -1)[2]).filter(s -> !s.isEmpty())

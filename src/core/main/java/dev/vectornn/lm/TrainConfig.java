@@ -26,13 +26,16 @@ import java.util.Objects;
  * @param evalBatches  GPT: random validation batches averaged per evaluation (nanoGPT's
  *                     {@code eval_iters}); LSTM: ignored (a full pass over the split)
  * @param evalBatch    LSTM: columns of the evaluation batchify (pytorch/examples: 10); GPT: ignored
+ * @param decayIters   the cosine schedule's horizon (nanoGPT's {@code lr_decay_iters}): the
+ *                     learning rate reaches {@code minLr} at this step and stays there, {@code >= 1};
+ *                     the same as {@code iters} unless a run was {@linkplain #extendedTo extended}
  */
 public record TrainConfig(int iters, int batch, double lr, double minLr, Schedule schedule, int warmup, double clip,
                           double weightDecay, Optimizer optimizer, double beta2, long seed, int evalEvery,
-                          int evalBatches, int evalBatch) {
+                          int evalBatches, int evalBatch, int decayIters) {
     /** Learning-rate schedules. */
     public enum Schedule {
-        /** Linear warm-up to {@code lr}, then cosine decay to {@code minLr} at {@code iters} (nanoGPT). */
+        /** Linear warm-up to {@code lr}, then cosine decay to {@code minLr} at {@code decayIters} (nanoGPT). */
         COSINE,
         /** Linear warm-up, then {@code lr}. */
         CONSTANT,
@@ -99,6 +102,15 @@ public record TrainConfig(int iters, int batch, double lr, double minLr, Schedul
         if (evalEvery < 1) throw new IllegalArgumentException("eval-every must be >= 1, got " + evalEvery);
         if (evalBatches < 1) throw new IllegalArgumentException("eval batches must be >= 1, got " + evalBatches);
         if (evalBatch < 1) throw new IllegalArgumentException("eval batch must be >= 1, got " + evalBatch);
+        if (decayIters < 1) throw new IllegalArgumentException("decay iters must be >= 1, got " + decayIters);
+    }
+
+    /** The settings of a run whose schedule spans all of its {@code iters} ({@code decayIters = iters}). */
+    public TrainConfig(int iters, int batch, double lr, double minLr, Schedule schedule, int warmup, double clip,
+                       double weightDecay, Optimizer optimizer, double beta2, long seed, int evalEvery,
+                       int evalBatches, int evalBatch) {
+        this(iters, batch, lr, minLr, schedule, warmup, clip, weightDecay, optimizer, beta2, seed, evalEvery, evalBatches,
+                evalBatch, iters);
     }
 
     /**
@@ -124,16 +136,32 @@ public record TrainConfig(int iters, int batch, double lr, double minLr, Schedul
                 Optimizer.SGD, 0.999, 1111, epochSteps, 20, 10);
     }
 
-    /** A copy with {@code iters} steps. */
+    /** A copy for a run of {@code iters} steps, its schedule spanning them ({@code decayIters = iters}). */
     public TrainConfig withIters(int iters) {
         return new TrainConfig(iters, batch, lr, minLr, schedule, warmup, clip, weightDecay, optimizer, beta2, seed,
-                evalEvery, evalBatches, evalBatch);
+                evalEvery, evalBatches, evalBatch, iters);
+    }
+
+    /**
+     * A copy that trains on to {@code iters} steps with the schedule unchanged ({@code decayIters}
+     * kept): how a resumed run goes longer (or stops sooner) without its learning rate jumping.
+     * Steps past {@code decayIters} run at {@code minLr}, as in nanoGPT.
+     */
+    public TrainConfig extendedTo(int iters) {
+        return new TrainConfig(iters, batch, lr, minLr, schedule, warmup, clip, weightDecay, optimizer, beta2, seed,
+                evalEvery, evalBatches, evalBatch, decayIters);
+    }
+
+    /** A copy whose cosine schedule reaches {@code minLr} at step {@code decayIters}. */
+    public TrainConfig withDecayIters(int decayIters) {
+        return new TrainConfig(iters, batch, lr, minLr, schedule, warmup, clip, weightDecay, optimizer, beta2, seed,
+                evalEvery, evalBatches, evalBatch, decayIters);
     }
 
     /** A copy that averages {@code evalBatches} validation batches (GPT). */
     public TrainConfig withEvalBatches(int evalBatches) {
         return new TrainConfig(iters, batch, lr, minLr, schedule, warmup, clip, weightDecay, optimizer, beta2, seed,
-                evalEvery, evalBatches, evalBatch);
+                evalEvery, evalBatches, evalBatch, decayIters);
     }
 
     /** The fields as strings under stable keys ({@code train.*}). */
@@ -153,21 +181,25 @@ public record TrainConfig(int iters, int batch, double lr, double minLr, Schedul
         m.put("train.eval_every", Integer.toString(evalEvery));
         m.put("train.eval_batches", Integer.toString(evalBatches));
         m.put("train.eval_batch", Integer.toString(evalBatch));
+        m.put("train.decay_iters", Integer.toString(decayIters));
         return m;
     }
 
     /**
-     * Reads what {@link #toMap()} wrote.
+     * Reads what {@link #toMap()} wrote. {@code train.decay_iters} may be absent (checkpoints
+     * written before it existed): the schedule then spans {@code train.iters}.
      *
      * @throws IllegalArgumentException naming a missing or malformed key, or a value out of range
      */
     public static TrainConfig fromMap(Map<String, String> m) {
-        return new TrainConfig(MapValues.integer(m, "train.iters"), MapValues.integer(m, "train.batch"),
+        int iters = MapValues.integer(m, "train.iters");
+        return new TrainConfig(iters, MapValues.integer(m, "train.batch"),
                 MapValues.real(m, "train.lr"), MapValues.real(m, "train.min_lr"),
                 Schedule.parse(MapValues.string(m, "train.schedule")), MapValues.integer(m, "train.warmup"),
                 MapValues.real(m, "train.clip"), MapValues.real(m, "train.weight_decay"),
                 Optimizer.parse(MapValues.string(m, "train.optimizer")), MapValues.real(m, "train.beta2"),
                 MapValues.longValue(m, "train.seed"), MapValues.integer(m, "train.eval_every"),
-                MapValues.integer(m, "train.eval_batches"), MapValues.integer(m, "train.eval_batch"));
+                MapValues.integer(m, "train.eval_batches"), MapValues.integer(m, "train.eval_batch"),
+                m.containsKey("train.decay_iters") ? MapValues.integer(m, "train.decay_iters") : iters);
     }
 }

@@ -167,14 +167,15 @@ public final class Trainer {
      *
      * @param checkpoint the checkpoint
      * @param train      the training settings; usually {@code checkpoint.trainConfig()}, possibly
-     *                   with more {@code iters} to train longer
+     *                   {@linkplain TrainConfig#extendedTo extended} to train longer, or with another
+     *                   {@linkplain TrainConfig#withDecayIters decay horizon}
      * @param data       the dataset, tokenized with the checkpoint's vocabulary
      * @throws IllegalArgumentException if the dataset or settings do not fit the checkpoint
      */
     public static Trainer resume(Checkpoint checkpoint, TrainConfig train, LmDataset data) {
         TrainConfig saved = checkpoint.trainConfig();
-        if (!saved.withIters(train.iters()).equals(train)) {
-            throw new IllegalArgumentException("resume: only the number of iterations may change; the checkpoint was"
+        if (!saved.extendedTo(train.iters()).withDecayIters(train.decayIters()).equals(train)) {
+            throw new IllegalArgumentException("resume: only the number of iterations and the decay horizon may change; the checkpoint was"
                     + " trained with " + saved + ", asked for " + train);
         }
         Trainer t = new Trainer(checkpoint.model(), train, data);
@@ -272,16 +273,17 @@ public final class Trainer {
     /**
      * The scheduled learning rate at iteration {@code it} (0-based) for the cosine and constant
      * schedules, as nanoGPT's {@code get_lr}: linear warm-up {@code lr * (it + 1) / (warmup + 1)},
-     * then constant, or cosine from {@code lr} to {@code minLr} at {@code iters}. (Not
+     * then constant, or cosine from {@code lr} to {@code minLr} at {@code decayIters} and
+     * {@code minLr} after it. (Not
      * {@link dev.vectornn.optim.WarmupCosineLR}: that one ramps PyTorch-style, reaching {@code lr}
      * one step earlier, and the run is meant to follow nanoGPT's curve.)
      */
     public static double learningRate(TrainConfig c, int it) {
         if (it < c.warmup()) return c.lr() * (it + 1) / (c.warmup() + 1);
         if (c.schedule() != TrainConfig.Schedule.COSINE) return c.lr();
-        if (it >= c.iters()) return c.minLr();
-        // here warmup <= it < iters, so the denominator is positive
-        double ratio = (double) (it - c.warmup()) / (c.iters() - c.warmup());
+        if (it >= c.decayIters()) return c.minLr();
+        // here warmup <= it < decayIters, so the denominator is positive
+        double ratio = (double) (it - c.warmup()) / (c.decayIters() - c.warmup());
         double coeff = 0.5 * (1 + Math.cos(Math.PI * ratio));
         return c.minLr() + coeff * (c.lr() - c.minLr());
     }

@@ -105,5 +105,24 @@ class ModelConfigTest {
         assertEquals(1e-3, Trainer.learningRate(c, 100), 1e-15);
         assertEquals(1e-4 + 0.5 * 9e-4, Trainer.learningRate(c, 1050), 1e-12);
         assertEquals(1e-4, Trainer.learningRate(c, 2000), 1e-15);
+        // extended to 3000 steps, the schedule keeps its horizon: the rate stays at the final one
+        TrainConfig longer = c.extendedTo(3000);
+        assertEquals(1e-4 + 0.5 * 9e-4, Trainer.learningRate(longer, 1050), 1e-12);
+        assertEquals(1e-4, Trainer.learningRate(longer, 2500), 1e-15);
+        // a new run of 3000 steps (withIters) decays over all of them
+        assertEquals(1e-4 + 0.5 * 9e-4, Trainer.learningRate(c.withIters(3000), 1550), 1e-12);
+        assertEquals(1e-4 + 0.5 * 9e-4, Trainer.learningRate(longer.withDecayIters(3000), 1550), 1e-12);
+    }
+
+    @Test
+    void checkpointsWrittenBeforeTheDecayHorizonExistedReadAsSpanningTheirIters() {
+        TrainConfig t = TrainConfig.gptDefaults().extendedTo(2600);
+        assertEquals(2000, t.decayIters());
+        assertEquals(t, TrainConfig.fromMap(t.toMap()));
+        Map<String, String> old = new HashMap<>(t.toMap());
+        old.remove("train.decay_iters");
+        assertEquals(t.withDecayIters(2600), TrainConfig.fromMap(old));
+        var e = assertThrows(IllegalArgumentException.class, () -> t.withDecayIters(0));
+        assertTrue(e.getMessage().contains("decay iters must be >= 1, got 0"), e.getMessage());
     }
 }
