@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -78,9 +79,23 @@ public final class GradCheck {
      * @param wrt   the variables to check (parameter and float input names); empty means all
      */
     public record Options(DType dtype, double eps, double atol, double rtol, boolean fast, long seed, Set<String> wrt) {
-        /** Copies {@code wrt}. */
+        /**
+         * Copies {@code wrt}.
+         *
+         * @throws IllegalArgumentException if {@code eps} is not a positive finite number, a
+         *     tolerance is negative or not finite, or both tolerances are 0 (a negative tolerance
+         *     would pass any gradient)
+         */
         public Options {
-            wrt = Set.copyOf(wrt);
+            Objects.requireNonNull(dtype, "gradcheck: dtype");
+            if (!(eps > 0 && Double.isFinite(eps))) {
+                throw new IllegalArgumentException("gradcheck: eps must be a positive finite step, got " + eps);
+            }
+            if (!(atol >= 0 && Double.isFinite(atol) && rtol >= 0 && Double.isFinite(rtol)) || atol + rtol == 0) {
+                throw new IllegalArgumentException("gradcheck: atol and rtol must be finite, >= 0 and not both 0, got atol "
+                        + atol + ", rtol " + rtol);
+            }
+            wrt = Set.copyOf(Objects.requireNonNull(wrt, "gradcheck: wrt"));
         }
 
         /** A copy in fast (random projection) mode or not. */
@@ -208,6 +223,10 @@ public final class GradCheck {
     }
 
     private static Report run(Graph g, Node output, Map<String, ?> feeds, Options o, Map<String, Tensor> claimed) {
+        List<Node> nodes = g.nodeList();
+        if (output.id >= nodes.size() || nodes.get(output.id) != output) {
+            throw new IllegalArgumentException("gradcheck: " + output + " is not a node of this graph");
+        }
         List<String> inputs = new ArrayList<>();
         Set<String> params = new LinkedHashSet<>();
         collect(output, inputs, params, new boolean[g.nodeList().size()]);
@@ -218,6 +237,9 @@ public final class GradCheck {
             if (!wrt.contains(w)) {
                 throw new IllegalArgumentException("gradcheck: '" + w + "' is not a parameter or float input of " + output);
             }
+        }
+        if (wrt.isEmpty()) {
+            throw new IllegalArgumentException("gradcheck: " + output + " depends on no parameter or float input: nothing to check");
         }
         List<String> gradInputs = new ArrayList<>();
         for (String i : inputs) if (wrt.contains(i)) gradInputs.add(i);
@@ -469,6 +491,7 @@ public final class GradCheck {
             Tensor t;
             Shape s = plan.grad(name).shape();
             switch (fed) {
+                case null -> throw new IllegalArgumentException("gradcheck: float input '" + name + "' was not fed; give its values in feeds");
                 case Tensor x -> t = x.to(plan.dtype());
                 case float[] f -> t = Tensor.of(f, s.dims()).to(plan.dtype());
                 case double[] d -> t = Tensor.of(d, s.dims()).to(plan.dtype());

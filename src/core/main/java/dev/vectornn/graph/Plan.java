@@ -222,8 +222,9 @@ public final class Plan {
      * is seeded with 1) through the activations of the last {@link #forward()}, accumulating into
      * parameter gradients.
      *
-     * @throws IllegalStateException for an inference plan, before any forward, or when the first
-     *     output has more than one element (use {@link #backward(Tensor)})
+     * @throws IllegalStateException for an inference plan, before any forward, when the first
+     *     output has more than one element (use {@link #backward(Tensor)}), or when it depends on no
+     *     parameter and no input that needs a gradient
      * @throws AnomalyException in anomaly mode, at the first VJP that writes a non-finite gradient
      */
     public void backward() {
@@ -240,6 +241,8 @@ public final class Plan {
      * Back-propagates the given gradient of the first output (the vector of the vector-Jacobian
      * product, as PyTorch's {@code y.backward(gradient)}), accumulating into parameter gradients.
      *
+     * @throws IllegalStateException for an inference plan, before any forward, or when the first
+     *     output depends on no parameter and no input that needs a gradient
      * @throws ShapeException if {@code outputGrad}'s shape differs from the first output's
      * @throws IllegalArgumentException if its dtype is F64 and the plan's F32
      */
@@ -264,6 +267,10 @@ public final class Plan {
     private void checkBackward() {
         if (loss == null) throw new IllegalStateException("backward: this plan was compiled for inference");
         if (!forwardDone) throw new IllegalStateException("backward: call forward() first");
+        if (gArr[loss.id] == null) {
+            throw new IllegalStateException("backward: " + loss + " depends on no parameter and no input that needs a"
+                    + " gradient: nothing to back-propagate");
+        }
     }
 
     private void runBackward() {

@@ -236,9 +236,12 @@ final class ShapeOps {
         Shape inferShape(Shape[] in, Object attrs) {
             int axis = ((Axis) attrs).axis();
             if (in.length == 0) throw new ShapeException("needs at least one input");
-            int total = 0;
+            if (axis < 0 || axis >= in[0].rank()) {
+                throw new ShapeException("axis " + axis + " is out of range for inputs[0] " + in[0] + " of rank " + in[0].rank());
+            }
+            long total = 0;
             for (int i = 0; i < in.length; i++) {
-                boolean ok = in[i].rank() == in[0].rank() && axis < in[0].rank();
+                boolean ok = in[i].rank() == in[0].rank();
                 for (int d = 0; ok && d < in[0].rank(); d++) ok = d == axis || in[i].dim(d) == in[0].dim(d);
                 if (!ok) {
                     throw new ShapeException("inputs[0] is " + in[0] + ", inputs[" + i + "] is " + in[i]
@@ -246,7 +249,10 @@ final class ShapeOps {
                 }
                 total += in[i].dim(axis);
             }
-            return in[0].withDim(axis, total);
+            if (total > Integer.MAX_VALUE) {
+                throw new ShapeException("the inputs' sizes along axis " + axis + " add up to " + total + ", more than 2^31-1");
+            }
+            return in[0].withDim(axis, (int) total);
         }
 
         @Override

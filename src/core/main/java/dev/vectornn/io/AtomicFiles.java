@@ -118,7 +118,7 @@ public final class AtomicFiles {
      * permissions (not {@link Files#createTempFile}'s owner-only ones), because it becomes the target.
      */
     private static Path createTemp(Path dir, String name) throws IOException {
-        String base = "." + (name.length() > 100 ? name.substring(0, 100) : name) + ".";
+        String base = "." + utf8Prefix(name, 100) + ".";
         for (int attempt = 0; ; attempt++) {
             byte[] r = new byte[6];
             ThreadLocalRandom.current().nextBytes(r);
@@ -129,5 +129,22 @@ public final class AtomicFiles {
                 if (attempt == 9) throw e;
             }
         }
+    }
+
+    /**
+     * The longest prefix of {@code name} of whole code points that takes at most {@code maxBytes}
+     * in UTF-8: file systems limit a name's bytes (255 on most), and cutting by chars could split
+     * a surrogate pair (an invalid name) or leave 300 bytes of non-ASCII.
+     */
+    static String utf8Prefix(String name, int maxBytes) {
+        int bytes = 0, end = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > maxBytes) break;
+            bytes += n;
+            end += Character.charCount(cp);
+        }
+        return name.substring(0, end);
     }
 }

@@ -15,6 +15,12 @@ import java.util.function.Consumer;
  * <p>Not thread-safe.
  */
 public final class TextGenerator {
+    /**
+     * Most tokens one {@link #generate} call adds: the text is returned as one String, so the
+     * count is bounded well before a String's limit.
+     */
+    public static final int MAX_TOKENS = 1 << 26;
+
     private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final LanguageModel.LmGraph graph;
@@ -63,19 +69,23 @@ public final class TextGenerator {
      * @param seed        the sampling seed
      * @param sink        receives the text piece by piece
      * @throws UnknownTokenException if the prompt holds a token outside the vocabulary
-     * @throws IllegalArgumentException for a negative count, a temperature that is not positive
-     *     and finite, or a negative {@code topK}
+     * @throws IllegalArgumentException for a count outside {@code [0, MAX_TOKENS]}, a temperature
+     *     that is not positive and finite, or a negative {@code topK}
+     * @throws IllegalStateException if the model's logits are not finite (NaN or infinite weights)
      */
     public String generate(String prompt, int tokens, double temperature, int topK, long seed, Consumer<String> sink) {
         Objects.requireNonNull(prompt, "prompt");
-        if (tokens < 0) throw new IllegalArgumentException("the number of tokens must be >= 0, got " + tokens);
+        if (tokens < 0 || tokens > MAX_TOKENS) {
+            throw new IllegalArgumentException("the number of tokens must be in [0, " + MAX_TOKENS + "], got " + tokens);
+        }
         if (!(temperature > 0 && Double.isFinite(temperature))) {
             throw new IllegalArgumentException("temperature must be a positive number, got " + temperature);
         }
         if (topK < 0) throw new IllegalArgumentException("top-k must be >= 0 (0: all tokens), got " + topK);
         int[] promptIds = tokenizer.encodePrompt(prompt);
         if (promptIds.length == 0) promptIds = new int[] {startToken()};
-        int[] ids = Arrays.copyOf(promptIds, promptIds.length + tokens);
+        // grown as the text grows: a large count must not reserve its array up front
+        int[] ids = Arrays.copyOf(promptIds, promptIds.length + Math.min(tokens, 1024));
         int n = promptIds.length;
         String text = tokenizer.decode(ids, 0, n);
         sink.accept(text);
@@ -107,12 +117,14 @@ public final class TextGenerator {
                 logits = stepLstm(ids[n - 1]);
                 pos = 0;
             }
-            ids[n] = sample(logits, pos * vocab, temperature, topK, rng, p);
+            if (n == ids.length) ids = Arrays.copyOf(ids, (int) Math.min(2L * n, (long) promptIds.length + tokens));
+            ids[n] = sample(logits, pos * vocab, temperature, topK, rng, p, k);
             n++;
-            String now = tokenizer.decode(ids, 0, n);
-            sink.accept(now.substring(out.length()));
-            out.setLength(0);
-            out.append(now);
+            // both tokenizers render a token from itself and the token before it (the word level's
+            // space or line break), so the new piece is the last two tokens' text after the first's
+            String piece = tokenizer.decode(ids, n - 2, 2).substring(tokenizer.decode(ids, n - 2, 1).length());
+            sink.accept(piece);
+            out.append(piece);
         }
         return out.toString();
     }
@@ -132,8 +144,8 @@ public final class TextGenerator {
         return Math.max(id, 0);
     }
 
-    /** Draws from softmax(logits[off .. off+V) / temperature), restricted to the top k. */
-    private int sample(float[] logits, int off, double temperature, int topK, SplitMix64 rng, double[] p) {
+    /** Draws from softmax(logits[off .. off+V) / temperature), restricted to the top k; {@code k} is the new token's index. */
+    private int sample(float[] logits, int off, double temperature, int topK, SplitMix64 rng, double[] p, int k) {
         double threshold = Double.NEGATIVE_INFINITY;
         if (topK > 0 && topK < vocab) {
             float[] sorted = Arrays.copyOfRange(logits, off, off + vocab);
@@ -147,6 +159,10 @@ public final class TextGenerator {
             double l = logits[off + i];
             p[i] = l >= threshold ? Math.exp((l - max) / temperature) : 0;
             sum += p[i];
+        }
+        if (!(sum > 0 && Double.isFinite(sum))) {
+            throw new IllegalStateException("generate: the model's logits for new token " + k + " are not finite (NaN or"
+                    + " infinity): its weights are corrupt or training diverged");
         }
         double u = rng.nextDouble() * sum;
         int last = -1;

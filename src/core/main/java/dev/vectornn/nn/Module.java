@@ -163,9 +163,12 @@ public class Module {
      *     (PyTorch's {@code strict=True}); when false, missing and unexpected keys are skipped
      * @return the keys not loaded: missing ones then unexpected ones (empty when strict succeeded)
      * @throws IllegalArgumentException listing missing and unexpected keys (strict), or naming
-     *     the first key whose shape differs (always, as PyTorch)
+     *     the first key whose shape differs (always, as PyTorch) or whose value is null
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            if (e.getValue() == null) throw new IllegalArgumentException("loadStateDict: the value of key '" + e.getKey() + "' is null");
+        }
         Map<String, Tensor> own = namedParameters();
         List<String> missing = new ArrayList<>();
         for (String k : own.keySet()) if (!state.containsKey(k)) missing.add(k);

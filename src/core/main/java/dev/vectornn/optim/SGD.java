@@ -84,9 +84,9 @@ public final class SGD extends Optimizer<SGD.Options> {
     @Override
     protected void validate(Options o, int g) {
         requireLr(o.lr(), g);
-        require(o.momentum() >= 0, g, "momentum", o.momentum(), ">= 0");
+        require(o.momentum() >= 0 && Double.isFinite(o.momentum()), g, "momentum", o.momentum(), "finite and >= 0");
         require(Double.isFinite(o.dampening()), g, "dampening", o.dampening(), "finite");
-        require(o.weightDecay() >= 0, g, "weight_decay", o.weightDecay(), ">= 0");
+        require(o.weightDecay() >= 0 && Double.isFinite(o.weightDecay()), g, "weight_decay", o.weightDecay(), "finite and >= 0");
         if (o.nesterov() && (o.momentum() <= 0 || o.dampening() != 0)) {
             throw new IllegalArgumentException("SGD: param group " + g + ": Nesterov momentum requires a momentum > 0"
                     + " and zero dampening, got momentum " + o.momentum() + " and dampening " + o.dampening());

@@ -53,6 +53,34 @@ class GradCheckCatchesBugsTest {
     };
 
     @Test
+    void invalidSettingsAndMisuseAreRejectedNotPassed() {
+        // a negative tolerance would make every error ratio <= 1: a 100x wrong gradient "passed"
+        var e = assertThrows(IllegalArgumentException.class, () -> GradCheck.f64().withTolerances(-1, -1));
+        assertTrue(e.getMessage().contains("atol and rtol must be finite, >= 0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GradCheck.f64().withTolerances(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> GradCheck.f64().withTolerances(Double.NaN, 1e-3));
+        e = assertThrows(IllegalArgumentException.class, () -> GradCheck.f64().withEps(0));
+        assertTrue(e.getMessage().contains("eps must be a positive finite step, got 0.0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GradCheck.f64().withEps(Double.POSITIVE_INFINITY));
+
+        Graph g = new Graph();
+        Node x = g.input("x", 2);
+        Node out = g.sum(g.apply(BAD_SQUARE, null, x));
+        e = assertThrows(IllegalArgumentException.class, () -> GradCheck.check(g, out, Map.of(), GradCheck.f64()));
+        assertTrue(e.getMessage().contains("float input 'x' was not fed"), e.getMessage());
+        Graph other = new Graph();
+        Node foreign = other.sum(other.input("y", 3));
+        e = assertThrows(IllegalArgumentException.class, () -> GradCheck.check(g, foreign, Map.of(), GradCheck.f64()));
+        assertTrue(e.getMessage().contains("is not a node of this graph"), e.getMessage());
+        Graph idx = new Graph();
+        Node ids = idx.indexInput("ids", 3);
+        Node c = idx.sum(idx.gather(idx.constant(Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2)), ids));
+        e = assertThrows(IllegalArgumentException.class, () -> GradCheck.check(idx, c, Map.of("ids", new int[] {0, 1, 2}),
+                GradCheck.f64()));
+        assertTrue(e.getMessage().contains("depends on no parameter or float input"), e.getMessage());
+    }
+
+    @Test
     void wrongFactorIsCaughtAndReported() {
         Graph g = new Graph();
         Node x = g.input("x", 2, 3);

@@ -62,6 +62,9 @@ class GraphBuildTest {
         assertMessage(() -> g.permute(x, 0, 0), "permute: x is [2, 3]; [0, 0] is not a permutation of 0..1");
         assertMessage(() -> g.slice(x, 1, 2, 5), "slice: x is [2, 3]; range [2, 5) is not within [0, 3] along axis 1");
         assertMessage(() -> g.concat(0, x, g.input("y", 2, 4)), "concat: inputs[0] is [2, 3], inputs[1] is [2, 4]");
+        assertMessage(() -> g.concat(5, x, x), "concat: axis 5 is out of range for inputs[0] [2, 3] of rank 2");
+        Node huge = g.input("huge", Integer.MAX_VALUE - 1, 0);
+        assertMessage(() -> g.concat(0, huge, huge), "concat: the inputs' sizes along axis 0 add up to 4294967292, more than 2^31-1");
         assertMessage(() -> g.sum(x, 2), "sum: x is [2, 3]; axis 2 is out of range");
         assertMessage(() -> g.layerNorm(x, g.input("gm", 2), g.input("bt", 3), 1e-5),
                 "layerNorm: x is [2, 3], gamma is [2]; gamma must be [3]");

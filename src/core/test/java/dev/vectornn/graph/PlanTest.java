@@ -21,6 +21,18 @@ class PlanTest {
     }
 
     @Test
+    void backwardFromALossWithNothingToDifferentiateSaysSo() {
+        Graph g = new Graph();
+        Node loss = g.sum(g.input("x", 3));
+        Plan p = g.compile(PlanOptions.forTraining(), loss);
+        p.feed("x", new float[] {1, 2, 3});
+        p.forward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, p::backward);
+        assertTrue(e.getMessage().contains("depends on no parameter and no input that needs a gradient"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> p.backward(Tensor.zeros(DType.F32)));
+    }
+
+    @Test
     void feedErrorsAreClear() {
         Graph g = new Graph();
         Node x = g.input("x", 2, 3);

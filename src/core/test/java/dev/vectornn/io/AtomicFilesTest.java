@@ -27,6 +27,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void longNonAsciiNamesGetAValidTemporaryName() throws IOException {
+        // 80 three-byte euro signs (240 bytes, a valid name) and an emoji that a cut by chars would split
+        for (String name : new String[] {"\u20ac".repeat(80), "a" + "\ud83d\ude00".repeat(50)}) {
+            Path f = dir.resolve(name);
+            AtomicFiles.write(f, out -> out.write(new byte[] {5}));
+            assertArrayEquals(new byte[] {5}, Files.readAllBytes(f));
+        }
+        assertEquals("a\ud83d\ude00", AtomicFiles.utf8Prefix("a\ud83d\ude00\ud83d\ude00", 6));
+        assertEquals("\u20ac\u20ac", AtomicFiles.utf8Prefix("\u20ac".repeat(80), 7));
+    }
+
+    @Test
     void createsAndReplaces() throws IOException {
         Path f = dir.resolve("ckpt.bin");
         AtomicFiles.write(f, out -> out.write(new byte[] {1, 2, 3}));

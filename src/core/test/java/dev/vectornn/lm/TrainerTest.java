@@ -144,6 +144,13 @@ class TrainerTest {
             assertEquals(s, g.generate("All:", 40, 0.8, 5, 1));
             assertThrows(UnknownTokenException.class, () -> g.generate("Zebra€", 5, 1, 0, 1));
             assertThrows(IllegalArgumentException.class, () -> g.generate("All", 5, 0, 0, 1));
+            var e = assertThrows(IllegalArgumentException.class, () -> g.generate("ab", Integer.MAX_VALUE, 1, 0, 1));
+            assertTrue(e.getMessage().contains("must be in [0, " + TextGenerator.MAX_TOKENS + "]"), e.getMessage());
+            // a model with a NaN weight: the sampler says so instead of blaming the vocabulary
+            for (Tensor p : t.model().stateDict().values()) for (int i = 0; i < p.numel(); i++) p.setFlat(i, Double.NaN);
+            TextGenerator broken = new TextGenerator(t.model(), d.tokenizer());
+            var s2 = assertThrows(IllegalStateException.class, () -> broken.generate("All:", 3, 1, 0, 1));
+            assertTrue(s2.getMessage().contains("are not finite"), s2.getMessage());
         }
     }
 }

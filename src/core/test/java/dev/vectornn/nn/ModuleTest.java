@@ -71,6 +71,10 @@ class ModuleTest {
                 e.getMessage());
         r = b.loadStateDict(partial, false);
         assertEquals(List.of("fc1.bias"), r.missingKeys());
+        Map<String, Tensor> withNull = new java.util.HashMap<>(a.stateDict());
+        withNull.put("fc1.weight", null);
+        e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(withNull, true));
+        assertTrue(e.getMessage().contains("the value of key 'fc1.weight' is null"), e.getMessage());
         assertEquals(List.of("head.weight"), r.unexpectedKeys());
 
         Map<String, Tensor> wrong = new LinkedHashMap<>(a.stateDict());

@@ -190,6 +190,9 @@ class OptimizerTest {
         List<Parameter> ps = params(DType.F32, 6);
         expect("SGD: param group 0: invalid lr -0.1 (must be finite and >= 0)", () -> new SGD(ps, SGD.options(-0.1)));
         expect("SGD: param group 0: invalid momentum -0.5", () -> new SGD(ps, SGD.options(0.1).withMomentum(-0.5)));
+        expect("SGD: param group 0: invalid momentum Infinity", () -> new SGD(ps, SGD.options(0.1).withMomentum(Double.POSITIVE_INFINITY)));
+        expect("SGD: param group 0: invalid weight_decay Infinity",
+                () -> new SGD(ps, SGD.options(0.1).withWeightDecay(Double.POSITIVE_INFINITY)));
         expect("SGD: param group 0: Nesterov momentum requires a momentum > 0 and zero dampening",
                 () -> new SGD(ps, SGD.options(0.1).withNesterov(true)));
         expect("Nesterov momentum requires", () -> new SGD(ps, SGD.options(0.1).withMomentum(0.9).withDampening(0.1).withNesterov(true)));
