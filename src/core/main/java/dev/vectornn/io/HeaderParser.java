@@ -38,6 +38,16 @@ final class HeaderParser {
      */
     static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+    /**
+     * Most tensors a header may list. Each parsed entry costs a few hundred bytes of heap, so
+     * without a bound a 100 MB header of tiny entries would need gigabytes; the largest public
+     * checkpoints list a few thousand tensors.
+     */
+    static final int MAX_TENSORS = 1 << 18;
+
+    /** Most {@code __metadata__} entries (same reason; a checkpoint's metadata has dozens). */
+    static final int MAX_METADATA_ENTRIES = 1 << 16;
+
     /** Valid safetensors dtypes that vectornn does not read, so the message can say which case it is. */
     private static final Set<String> KNOWN_UNSUPPORTED = Set.of("BOOL", "U8", "I8", "I16", "U16", "I32",
             "U32", "I64", "U64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64");
@@ -93,6 +103,10 @@ final class HeaderParser {
                     if (isNull()) pos += 4;
                     else metadata = metadata();
                 } else {
+                    if (entries.size() == MAX_TENSORS) {
+                        throw new SafeTensorsFormatException(file, Kind.HEADER_SCHEMA, key, keyAt,
+                                "more than " + MAX_TENSORS + " tensors in the header");
+                    }
                     offsets.add(at());
                     entries.add(entry(key));
                 }
@@ -129,6 +143,9 @@ final class HeaderParser {
         while (true) {
             skipWs();
             long keyAt = at();
+            if (m.size() == MAX_METADATA_ENTRIES) {
+                throw fail(Kind.HEADER_SCHEMA, null, keyAt, "more than " + MAX_METADATA_ENTRIES + " __metadata__ entries");
+            }
             String key = string(Kind.HEADER_SCHEMA, null, "a __metadata__ key");
             if (m.containsKey(key)) {
                 throw fail(Kind.DUPLICATE_KEY, null, keyAt, "__metadata__ key "

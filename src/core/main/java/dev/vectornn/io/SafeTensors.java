@@ -23,9 +23,11 @@ import java.util.Map;
  * spanning exactly {@code numel * dtype size} bytes; tensors neither overlapping nor leaving gaps
  * or trailing bytes (as the reference implementation demands). So memory use is bounded by the
  * file: the parsed header takes a small multiple of its size (itself at most the file's size and
- * 100 MB), the tensors take the size of their data (twice for F16/BF16, which widen to F32), and
- * their total is checked against the maximum heap before allocating; data is read in 1 MiB chunks. Each violation is a {@link SafeTensorsFormatException} naming
- * the file, the tensor, the byte offset and the rule.
+ * 100 MB; at most 262,144 tensors and 65,536 {@code __metadata__} entries), the tensors take the
+ * size of their data (twice for F16/BF16, which widen to F32), and both are checked against the
+ * heap's free part ({@link HeapBudget}) before allocating, an {@link HeapBudget.InsufficientHeapException}
+ * when they would not fit; data is read in 1 MiB chunks. Each violation is a
+ * {@link SafeTensorsFormatException} naming the file, the tensor, the byte offset and the rule.
  *
  * <p>All methods are static and thread-safe; each call opens its own file channel. Reading a file
  * while another thread or process rewrites it in place may fail (never crash); files written by

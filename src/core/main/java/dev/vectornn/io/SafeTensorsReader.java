@@ -46,12 +46,9 @@ final class SafeTensorsReader {
             for (SafeTensorsHeader.Entry e : entries) {
                 heapBytes += (long) e.shape().numel() * e.dtype().loadsAs().bytes();
             }
-            // A valid but huge file should fail with a message, not an OutOfMemoryError halfway.
-            long maxHeap = Runtime.getRuntime().maxMemory();
-            if (heapBytes > maxHeap) {
-                throw new IOException(file + ": its tensors need " + heapBytes + " bytes of heap but the JVM's"
-                        + " maximum heap is " + maxHeap + " bytes (raise -Xmx)");
-            }
+            // A valid but huge file should fail with a message, not an OutOfMemoryError halfway;
+            // the heap's free part counts, not its maximum (what is in use stays in use)
+            HeapBudget.require(heapBytes, file + ": reading its tensors (" + heapBytes + " bytes)");
             long dataBytes = c.fileSize() - c.header().dataStart();
             ByteBuffer buf = ByteBuffer.allocate((int) Math.max(8, Math.min(CHUNK_BYTES, dataBytes)))
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -116,6 +113,9 @@ final class SafeTensorsReader {
             throw new SafeTensorsFormatException(file, Kind.HEADER_LENGTH, null, 0, "header length " + n
                     + " runs past the end of the file (" + size + " bytes, so at most " + (size - 8) + ")");
         }
+        // the bytes, then the parsed strings and entries: a few times the header's size at most,
+        // given the entry limits of HeaderParser
+        HeapBudget.require(4 * n, file + ": parsing its header (" + n + " bytes)");
         byte[] bytes = new byte[(int) n];
         readFully(file, ch, ByteBuffer.wrap(bytes), 8, null);
         HeaderParser.Parsed p = HeaderParser.parse(file, bytes);

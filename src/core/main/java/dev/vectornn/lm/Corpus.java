@@ -1,5 +1,6 @@
 package dev.vectornn.lm;
 
+import dev.vectornn.io.HeapBudget;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,9 @@ public record Corpus(String name, String text) {
      * stream and {@code String} this package builds in memory on a 2-core machine's heap anyway.
      */
     public static final long MAX_BYTES = 1L << 30;
+
+    /** Heap per byte of text while it is read and decoded (the bytes, a char buffer, the String). */
+    static final long HEAP_PER_BYTE = 5;
 
     /**
      * @throws NullPointerException if an argument is null
@@ -83,7 +87,7 @@ public record Corpus(String name, String text) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             // The file may grow between size() and the read: read through the bounded stream path.
-            bytes = readBounded(in, name, maxBytes);
+            bytes = readBounded(in, name, maxBytes, size);
         } catch (NoSuchFileException e) {
             throw new CorpusException(name, -1, "no such file", e);
         }
@@ -115,13 +119,14 @@ public record Corpus(String name, String text) {
      */
     public static Corpus read(InputStream in, String name, long maxBytes) throws IOException {
         checkLimit(maxBytes);
-        return new Corpus(name, decode(readBounded(in, name, maxBytes), name));
+        return new Corpus(name, decode(readBounded(in, name, maxBytes, -1), name));
     }
 
     /**
      * Reads and validates gzip-compressed UTF-8 text from a stream (not closed), e.g. the corpus
      * embedded in the CLI. The limit applies to the decompressed bytes, so a gzip bomb stops at
-     * {@link #MAX_BYTES}.
+     * {@link #MAX_BYTES}, or sooner at what the heap's free part can hold (then a
+     * {@link HeapBudget.InsufficientHeapException}).
      *
      * @param in the compressed stream
      * @param name the name to use in messages
@@ -149,7 +154,7 @@ public record Corpus(String name, String text) {
         try {
             // Not closed: closing would close the caller's stream.
             GZIPInputStream gz = new GZIPInputStream(in, 1 << 16);
-            bytes = readBounded(gz, name, maxBytes);
+            bytes = readBounded(gz, name, maxBytes, -1);
         } catch (ZipException | EOFException e) {
             throw new CorpusException(name, -1, "corrupt or truncated gzip data: " + e.getMessage(), e);
         }
@@ -162,10 +167,22 @@ public record Corpus(String name, String text) {
         }
     }
 
-    private static byte[] readBounded(InputStream in, String name, long maxBytes) throws IOException {
-        byte[] bytes = in.readNBytes((int) maxBytes + 1);
-        if (bytes.length > maxBytes) {
-            throw new CorpusException(name, -1, "more than " + maxBytes + " bytes; the limit is " + maxBytes, null);
+    /**
+     * The stream's bytes, at most {@code maxBytes} and at most what the heap's free part can take
+     * with their decoding (about {@link #HEAP_PER_BYTE} per byte): a stream's length is unknown (a
+     * gzip bomb's above all), so it is read only that far. {@code knownSize} (a file's size, else
+     * -1) lets the check collect garbage first when the free part looks too small for it.
+     */
+    private static byte[] readBounded(InputStream in, String name, long maxBytes, long knownSize) throws IOException {
+        long fits = HeapBudget.available(knownSize < 0 ? 0 : HEAP_PER_BYTE * knownSize) / HEAP_PER_BYTE;
+        long cap = Math.min(maxBytes, fits);
+        byte[] bytes = in.readNBytes((int) cap + 1);
+        if (bytes.length > cap) {
+            if (cap == maxBytes) {
+                throw new CorpusException(name, -1, "more than " + maxBytes + " bytes; the limit is " + maxBytes, null);
+            }
+            throw new HeapBudget.InsufficientHeapException(name + ": more than " + cap + " bytes of text, the most the"
+                    + " heap's free part can hold (about " + HEAP_PER_BYTE + " bytes of heap per byte); raise -Xmx");
         }
         if (bytes.length == 0) throw new CorpusException(name, -1, "empty file", null);
         return bytes;

@@ -1,6 +1,7 @@
 package dev.vectornn.lm;
 
 import dev.vectornn.io.AtomicFiles;
+import dev.vectornn.io.HeapBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +50,14 @@ public final class VocabularyFile {
     /** The largest accepted file: 256 MiB (WikiText-103's 267,735 words take about 2.5 MB). */
     public static final long MAX_BYTES = 256L << 20;
 
+    /**
+     * Heap a file takes while it is read, per byte, at worst: with tokens of one to four
+     * characters each line becomes a String, a map entry and its copies (measured: a 30 MB file
+     * of six million short tokens did not fit in a 512 MB heap). A file that needs more than the
+     * heap's free part is refused before parsing ({@link HeapBudget}).
+     */
+    static final long HEAP_PER_BYTE = 24;
+
     private VocabularyFile() {}
 
     /**
@@ -95,6 +104,7 @@ public final class VocabularyFile {
         if (size > MAX_BYTES) {
             throw new VocabularyFormatException(name, 0, "file is " + size + " bytes; the limit is " + MAX_BYTES);
         }
+        HeapBudget.require(HEAP_PER_BYTE * size, name + ": reading " + size + " bytes of vocabulary");
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, name);
         }
@@ -114,6 +124,7 @@ public final class VocabularyFile {
         if (bytes.length > MAX_BYTES) {
             throw new VocabularyFormatException(name, 0, "more than " + MAX_BYTES + " bytes");
         }
+        HeapBudget.require(HEAP_PER_BYTE * bytes.length, name + ": reading " + bytes.length + " bytes of vocabulary");
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

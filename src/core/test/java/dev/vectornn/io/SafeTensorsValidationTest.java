@@ -42,6 +42,21 @@ class SafeTensorsValidationTest {
     }
 
     @Test
+    void metadataEntriesAreBoundedBeforeTheyCostMoreHeapThanTheFile() throws IOException {
+        // 65,537 tiny entries: half a megabyte of header that would parse into ~13x its size
+        StringBuilder h = new StringBuilder("{\"__metadata__\":{");
+        for (int i = 0; i <= HeaderParser.MAX_METADATA_ENTRIES; i++) h.append(i > 0 ? "," : "").append("\"k").append(i).append("\":\"\"");
+        rejected(h.append("}}").toString(), 0, Kind.HEADER_SCHEMA, "more than 65536 __metadata__ entries");
+    }
+
+    @Test
+    void theHeapBudgetRefusesWhatCannotFit() throws IOException {
+        HeapBudget.require(1024, "a kilobyte");
+        var e = assertThrows(HeapBudget.InsufficientHeapException.class, () -> HeapBudget.require(Long.MAX_VALUE / 2, "x.bin"));
+        assertTrue(e.getMessage().startsWith("x.bin needs about ") && e.getMessage().endsWith("; raise -Xmx"), e.getMessage());
+    }
+
+    @Test
     void baselineIsValid() throws IOException {
         Path f = StBytes.write(dir, "ok.safetensors", StBytes.file(A, StBytes.floats(1f, 2f)));
         assertEquals(2f, SafeTensors.read(f).get("a").floats()[1]);
@@ -255,8 +270,9 @@ class SafeTensorsValidationTest {
         } catch (IOException e) {
             Assumptions.abort("file system cannot hold a sparse file of " + count * per + " bytes: " + e);
         }
-        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f));
-        assertTrue(e.getMessage().contains("bytes of heap but the JVM's maximum heap is"), e.getMessage());
+        HeapBudget.InsufficientHeapException e = assertThrows(HeapBudget.InsufficientHeapException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains(": reading its tensors (") && e.getMessage().contains("of heap but about")
+                && e.getMessage().endsWith("raise -Xmx"), e.getMessage());
         assertEquals(count, SafeTensors.readHeader(f).tensors().size());
     }
 
