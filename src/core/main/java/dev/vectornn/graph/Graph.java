@@ -64,6 +64,10 @@ public final class Graph {
     /**
      * Compiles the given outputs (see {@link Plan}). A training plan's first output is the loss
      * and must have one element.
+     *
+     * @throws dev.vectornn.tensor.ShapeException if a matmul, linear, softmax, layer norm,
+     *     attention, recurrent or loss op the outputs need reads or produces an empty tensor (a
+     *     zero-size dimension): their kernels do not take empty operands
      */
     public Plan compile(PlanOptions options, Node... outputs) {
         return PlanCompiler.compile(this, options, outputs);

@@ -2,6 +2,7 @@ package dev.vectornn.graph;
 
 import dev.vectornn.tensor.DType;
 import dev.vectornn.tensor.Shape;
+import dev.vectornn.tensor.ShapeException;
 import dev.vectornn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,11 @@ import java.util.Map;
 final class PlanCompiler {
     private PlanCompiler() {}
 
+    /** Ops whose kernels do not take empty operands (element-wise, shape and reduction ops do). */
+    private static final java.util.Set<OpDef> NO_EMPTY_OPERANDS = java.util.Set.of(Ops.MATMUL, Ops.LINEAR, Ops.SOFTMAX,
+            Ops.LOG_SOFTMAX, Ops.ATTENTION_SOFTMAX, Ops.PACKED_ATTENTION, Ops.CROSS_ENTROPY, Ops.MSE, Ops.BCE_WITH_LOGITS,
+            Ops.LAYER_NORM, Ops.LSTM_CELL, Ops.LSTM_LAYER, Ops.RNN_LAYER);
+
     static Plan compile(Graph g, PlanOptions o, Node[] outputs) {
         if (outputs.length == 0) throw new IllegalArgumentException("compile: no outputs requested");
         List<Node> all = g.nodeList();
@@ -43,6 +49,20 @@ final class PlanCompiler {
         }
         List<Node> nodes = new ArrayList<>();
         for (Node n : all) if (needed[n.id]) nodes.add(n);
+        for (Node n : nodes) {
+            if (n.kind != Node.Kind.OP || !NO_EMPTY_OPERANDS.contains(n.op)) continue;
+            // these ops' kernels take matrices with positive leading dimensions: an empty operand
+            // would fail deep inside one (a null array, a leading dimension of 0), so say it here
+            for (Node in : n.inputs) {
+                if (in.shape.numel() == 0) {
+                    throw new ShapeException("compile: " + n + " reads " + in + ", which has no elements; ops on empty"
+                            + " tensors are not supported");
+                }
+            }
+            if (n.shape.numel() == 0) {
+                throw new ShapeException("compile: " + n + " has no elements; ops on empty tensors are not supported");
+            }
+        }
 
         boolean training = o.training();
         Node loss = training ? outputs[0] : null;

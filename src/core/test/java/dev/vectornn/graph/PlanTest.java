@@ -21,6 +21,19 @@ class PlanTest {
     }
 
     @Test
+    void opsOnEmptyTensorsAreRefusedAtCompileNamingTheOp() {
+        Graph g = new Graph();
+        Node a = g.input("a", 2, 0), b = g.input("b", 0, 3);
+        Node m = g.matmul(a, b);
+        ShapeException e = assertThrows(ShapeException.class, () -> g.compile(PlanOptions.forInference(), m));
+        assertTrue(e.getMessage().startsWith("compile: ") && e.getMessage().contains("reads a [2, 0]")
+                && e.getMessage().contains("which has no elements"), e.getMessage());
+        Node p = g.input("p", 0);
+        Node loss = g.mse(p, g.input("t", 0));
+        assertThrows(ShapeException.class, () -> g.compile(PlanOptions.forTraining(), loss));
+    }
+
+    @Test
     void backwardFromALossWithNothingToDifferentiateSaysSo() {
         Graph g = new Graph();
         Node loss = g.sum(g.input("x", 3));
