@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds a graph of tensor ops. Declare inputs (fed per run), parameters and constants, combine
@@ -99,12 +100,12 @@ public final class Graph {
 
     /** A float input of the given shape, fed before each run with {@link Plan#feed}. */
     public Node input(String name, int... dims) {
-        return leaf(Node.Kind.INPUT, name, Shape.of(dims), null, null);
+        return leaf(Node.Kind.INPUT, Objects.requireNonNull(name, "input: name"), Shape.of(dims), null, null);
     }
 
     /** An integer input (token ids, class targets) of the given shape, fed with {@code int[]}. */
     public Node indexInput(String name, int... dims) {
-        return leaf(Node.Kind.INDEX_INPUT, name, Shape.of(dims), null, null);
+        return leaf(Node.Kind.INDEX_INPUT, Objects.requireNonNull(name, "indexInput: name"), Shape.of(dims), null, null);
     }
 
     /**
@@ -446,11 +447,12 @@ public final class Graph {
      * {@link #gather(Node, Node)} with PyTorch's {@code padding_idx}: rows picked by
      * {@code paddingIdx} are looked up as stored but pass no gradient back to the table.
      *
-     * @throws IllegalArgumentException if {@code paddingIdx} is negative
+     * @throws IllegalArgumentException if {@code paddingIdx} is negative or not a row of {@code table}
      */
     public Node gather(Node table, Node indices, int paddingIdx) {
-        if (paddingIdx < 0) {
-            throw new IllegalArgumentException("gather: padding index must be >= 0, got " + paddingIdx);
+        if (paddingIdx < 0 || table.shape.rank() > 0 && paddingIdx >= table.shape.dim(0)) {
+            throw new IllegalArgumentException("gather: padding index must be a row of the table " + table + ", got "
+                    + paddingIdx);
         }
         return apply(Ops.GATHER, paddingIdx, table, indices);
     }

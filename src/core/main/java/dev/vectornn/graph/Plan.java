@@ -320,9 +320,15 @@ public final class Plan {
         throw new IllegalArgumentException(n + " is not an output of this plan (only outputs outlive a step)");
     }
 
-    /** A copy of an output's value after {@link #forward()}. */
+    /**
+     * A copy of an output's value after {@link #forward()}.
+     *
+     * @throws IllegalArgumentException if {@code n} is not an output of this plan
+     * @throws IllegalStateException before the first {@link #forward()} (there is no value yet)
+     */
     public Tensor output(Node n) {
         outputIndex(n);
+        if (!forwardDone) throw new IllegalStateException("output: call forward() first");
         Tensor t = Tensor.zeros(dtype(), n.shape);
         System.arraycopy(valArr[n.id], valOff[n.id], t.storage(), 0, n.shape.numel());
         return t;

@@ -30,8 +30,13 @@ final class MapValues {
         }
     }
 
+    /** Double.toString's forms only: parseDouble also takes " 1e-3 ", "1e-3d" and hex, which no writer here makes. */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("-?(?:Infinity|NaN|[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)");
+
     static double real(Map<String, String> m, String key) {
         String v = string(m, key);
+        if (!DECIMAL.matcher(v).matches()) throw new IllegalArgumentException("entry '" + key + "' is not a number: '" + v + "'");
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {

@@ -193,6 +193,10 @@ public final class Trainer {
         iteration = MapValues.integer(p, "progress.iteration");
         epoch = MapValues.integer(p, "progress.epoch");
         bestValLoss = MapValues.real(p, "progress.best_val_loss");
+        if (iteration < 0 || iteration > c.trainConfig().iters() || epoch < 0 || Double.isNaN(bestValLoss)) {
+            throw new IllegalArgumentException("resume: the checkpoint's progress is inconsistent: iteration " + iteration
+                    + " of " + c.trainConfig().iters() + ", epoch " + epoch + ", best validation loss " + bestValLoss);
+        }
         lastLoss = MapValues.real(p, "progress.last_loss");
         plan.setSeed(MapValues.longValue(p, "progress.dropout_rng"));
         if (windows != null) {

@@ -43,6 +43,13 @@ class PlanTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, p::backward);
         assertTrue(e.getMessage().contains("depends on no parameter and no input that needs a gradient"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> p.backward(Tensor.zeros(DType.F32)));
+        Plan fresh = g.compile(PlanOptions.forInference(), loss);
+        IllegalStateException o = assertThrows(IllegalStateException.class, () -> fresh.output(loss));
+        assertEquals("output: call forward() first", o.getMessage());
+        assertThrows(NullPointerException.class, () -> g.input(null, 2));
+        IllegalArgumentException pad = assertThrows(IllegalArgumentException.class,
+                () -> g.gather(g.input("table", 5, 3), g.indexInput("ids", 2), 99));
+        assertTrue(pad.getMessage().contains("padding index must be a row of the table"), pad.getMessage());
     }
 
     @Test

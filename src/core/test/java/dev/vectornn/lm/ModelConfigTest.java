@@ -122,6 +122,12 @@ class ModelConfigTest {
         Map<String, String> old = new HashMap<>(t.toMap());
         old.remove("train.decay_iters");
         assertEquals(t.withDecayIters(2600), TrainConfig.fromMap(old));
+        for (String loose : new String[] {"1e-3d", "0x1p-10", " 0.001", "1e-3 "}) {
+            Map<String, String> m = new HashMap<>(t.toMap());
+            m.put("train.lr", loose);
+            var bad = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromMap(m));
+            assertTrue(bad.getMessage().contains("entry 'train.lr' is not a number"), bad.getMessage());
+        }
         var e = assertThrows(IllegalArgumentException.class, () -> t.withDecayIters(0));
         assertTrue(e.getMessage().contains("decay iters must be >= 1, got 0"), e.getMessage());
     }
