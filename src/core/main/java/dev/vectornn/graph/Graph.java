@@ -63,8 +63,9 @@ public final class Graph {
     }
 
     /**
-     * Compiles the given outputs (see {@link Plan}). A training plan's first output is the loss
-     * and must have one element.
+     * Compiles the given outputs (see {@link Plan}). A training plan's first output is the loss:
+     * {@link Plan#backward()} needs it to have one element, {@link Plan#backward(dev.vectornn.tensor.Tensor)}
+     * takes the gradient of a larger one.
      *
      * @throws dev.vectornn.tensor.ShapeException if a matmul, linear, softmax, layer norm,
      *     attention, recurrent or loss op the outputs need reads or produces an empty tensor (a
