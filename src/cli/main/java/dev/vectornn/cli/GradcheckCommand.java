@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Check every op's analytic gradient (its VJP) against central finite differences, "
-                    + "on the sample graphs the tests use.",
+                    + "on the sample graphs the tests use. These are the library's built-in ops; check "
+                    + "your own functions and hand-written gradients with the GradCheck Java API "
+                    + "(check, checkClaimed, checkVjp).",
             "",
             "Columns: VALUES compared elements (projections in --fast mode), KINKS elements skipped "
                     + "at non-differentiable points, WORST REL ERR |analytic - numeric| / |numeric| "

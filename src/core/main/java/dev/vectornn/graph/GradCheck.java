@@ -222,6 +222,71 @@ public final class GradCheck {
         return run(g, output, feeds, o.withWrt(claimed.keySet().toArray(String[]::new)), claimed);
     }
 
+    /**
+     * A hand-written vector-Jacobian product: given the cotangent {@code v} (a gradient of the
+     * output, the output's shape), the gradient of {@code sum(v * y)} with respect to each
+     * variable it covers (parameter or float input name to a tensor of that variable's shape).
+     */
+    @FunctionalInterface
+    public interface Vjp {
+        /**
+         * @param cotangent {@code v}, of the output's shape and the check's dtype
+         * @return the claimed {@code v^T J} per variable
+         */
+        Map<String, Tensor> apply(Tensor cotangent);
+    }
+
+    /**
+     * Checks a hand-written VJP of a multi-element function {@code y}, the form a new op's
+     * backward takes: {@code vjp(v)} is compared, with {@link #checkClaimed}, against central
+     * differences of {@code sum(v * y)} built on {@code y}. In full mode {@code v} runs through
+     * every unit vector {@code e_k} (one Jacobian row each, so every entry of the Jacobian is
+     * checked); in fast mode it is one random vector in {@code [-1, 1)} drawn from
+     * {@code o.seed()}. The report sums the rows' counts and keeps the worst mismatch (its
+     * {@link Mismatch#outputIndex} is the row). Adds a constant and two ops to {@code g} per
+     * cotangent.
+     *
+     * @param g     the graph computing {@code y}
+     * @param y     the function's output (any shape)
+     * @param feeds as for {@link #check}
+     * @param vjp   the claimed VJP; the variables it returns are the ones checked
+     * @param o     the settings ({@link #f64()}, {@link #f32()})
+     * @throws IllegalArgumentException if {@code vjp} returns no gradient, or names a variable
+     *     {@code y} does not use
+     * @throws dev.vectornn.tensor.ShapeException if a returned gradient's shape differs from its variable's
+     */
+    public static Report checkVjp(Graph g, Node y, Map<String, ?> feeds, Vjp vjp, Options o) {
+        int n = y.shape().numel();
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        int rows = o.fast() ? 1 : n;
+        boolean passed = true;
+        Mismatch worst = null;
+        int checked = 0, kinks = 0;
+        double maxRatio = 0;
+        for (int k = 0; k < rows; k++) {
+            Tensor v = Tensor.zeros(o.dtype(), y.shape());
+            if (o.fast()) {
+                for (int i = 0; i < n; i++) v.setFlat(i, rnd.nextDouble(-1, 1));
+            } else {
+                v.setFlat(k, 1.0);
+            }
+            Map<String, Tensor> claimed = vjp.apply(v.copy());
+            if (claimed == null || claimed.isEmpty()) throw new IllegalArgumentException("gradcheck: the VJP returned no gradient");
+            Node f = g.sum(g.mul(y, g.constant(v)));
+            Report r = checkClaimed(g, f, feeds, claimed, o);
+            passed &= r.passed();
+            checked += r.checked();
+            kinks += r.kinks();
+            if (r.worst() != null && (worst == null || r.maxRelError() > maxRatio)) {
+                Mismatch m = r.worst();
+                worst = new Mismatch(m.variable(), m.index(), o.fast() ? -1 : k, m.analytic(), m.numeric(), m.absError(),
+                        m.relError());
+            }
+            maxRatio = Math.max(maxRatio, r.maxRelError());
+        }
+        return new Report(passed, worst, checked, kinks, maxRatio);
+    }
+
     private static Report run(Graph g, Node output, Map<String, ?> feeds, Options o, Map<String, Tensor> claimed) {
         List<Node> nodes = g.nodeList();
         if (output.id >= nodes.size() || nodes.get(output.id) != output) {
@@ -255,7 +320,7 @@ public final class GradCheck {
         }
         // snapshot the variables and their analytic gradients
         List<Variable> vars = new ArrayList<>();
-        for (String name : wrt) vars.add(Variable.of(plan, name, feeds.get(name)));
+        for (String name : wrt) vars.add(Variable.of(plan, name, feeds.get(name), feeds.keySet()));
         // the plan may share parameters (and their .grad) with the caller: keep the grads to restore them
         Map<String, Tensor> savedGrads = new java.util.LinkedHashMap<>();
         for (Parameter p : plan.params().values()) savedGrads.put(p.name(), p.grad().copy());
@@ -486,12 +551,13 @@ public final class GradCheck {
             for (int i = 0; i < original.length; i++) original[i] = values.getFlat(i);
         }
 
-        static Variable of(Plan plan, String name, Object fed) {
+        static Variable of(Plan plan, String name, Object fed, java.util.Set<String> feedKeys) {
             if (plan.params().containsKey(name)) return new Variable(name, plan, plan.param(name).value(), true);
             Tensor t;
             Shape s = plan.grad(name).shape();
             switch (fed) {
-                case null -> throw new IllegalArgumentException("gradcheck: float input '" + name + "' was not fed; give its values in feeds");
+                case null -> throw new IllegalArgumentException("gradcheck: float input '" + name + "' was not fed; give its"
+                        + " values in feeds (its keys are " + feedKeys + ")");
                 case Tensor x -> t = x.to(plan.dtype());
                 case float[] f -> t = Tensor.of(f, s.dims()).to(plan.dtype());
                 case double[] d -> t = Tensor.of(d, s.dims()).to(plan.dtype());

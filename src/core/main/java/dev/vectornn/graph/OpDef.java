@@ -9,9 +9,12 @@ import dev.vectornn.tensor.ShapeException;
  * {@link Ops#all()}; its forward and VJP are written next to each other in one family file.
  *
  * <p>The execution hooks are package-private on purpose: ops run against the internal
- * {@code Backend} (one implementation per dtype), which is not public API. Users compose
- * existing ops with {@link Graph}; the public surface of an op is its name, arity and argument
- * names.
+ * {@code Backend} (one implementation per dtype), which is not public API, so this class cannot
+ * be subclassed outside {@code dev.vectornn.graph}. Users compose existing ops with
+ * {@link Graph}, and check a gradient they derive themselves with
+ * {@link GradCheck#checkClaimed} (a scalar function) or {@link GradCheck#checkVjp} (an op-shaped
+ * function and its hand-written VJP); the public surface of an op is its name, arity and
+ * argument names.
  *
  * <p><b>Contract for the hooks</b> (all called by {@link Plan}, single-threaded):
  * <ul>

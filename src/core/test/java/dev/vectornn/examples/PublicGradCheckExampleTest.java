@@ -35,6 +35,46 @@ class PublicGradCheckExampleTest {
         return v;
     }
 
+    /** Row-wise L2 normalisation y = x / |x| (rows of 4), built from registered ops. */
+    static Node l2normalize(Graph g, Node x) {
+        return g.div(x, g.sqrt(g.sum(g.mul(x, x), true, 1)));
+    }
+
+    /** Its VJP by hand: dx = (v - y <y, v>) / |x| per row; {@code wrong} drops the projection term. */
+    static Map<String, Tensor> l2normalizeVjp(double[] xv, Tensor v, boolean wrong) {
+        double[] dx = new double[xv.length];
+        for (int r = 0; r < xv.length / 4; r++) {
+            double norm = 0, dot = 0;
+            for (int j = 0; j < 4; j++) norm += xv[4 * r + j] * xv[4 * r + j];
+            norm = Math.sqrt(norm);
+            for (int j = 0; j < 4; j++) dot += xv[4 * r + j] / norm * v.getFlat(4 * r + j);
+            for (int j = 0; j < 4; j++) {
+                dx[4 * r + j] = (v.getFlat(4 * r + j) - (wrong ? 0 : xv[4 * r + j] / norm * dot)) / norm;
+            }
+        }
+        return Map.of("x", Tensor.of(dx, xv.length / 4, 4));
+    }
+
+    @Test
+    void aHandWrittenVjpIsCheckedRowByRowAndAWrongOneFails() {
+        Graph g = new Graph();
+        Node x = g.input("x", 3, 4);
+        Node y = l2normalize(g, x);
+        double[] xv = values(12, 3, 0.5, 2);
+        Map<String, double[]> feeds = Map.of("x", xv);
+        for (GradCheck.Options o : new GradCheck.Options[] {GradCheck.f64(), GradCheck.f64().withFast(true), GradCheck.f32()}) {
+            GradCheck.Report right = GradCheck.checkVjp(g, y, feeds, v -> l2normalizeVjp(xv, v, false), o);
+            assertTrue(right.passed(), o + ": " + right);
+            assertEquals(o.fast() ? 1 : 12 * 12, right.checked(), right.toString()); // full: every Jacobian entry
+            GradCheck.Report wrong = GradCheck.checkVjp(g, y, feeds, v -> l2normalizeVjp(xv, v, true), o);
+            assertFalse(wrong.passed(), o + ": " + wrong);
+            assertNotNull(wrong.worst());
+            if (!o.fast()) assertTrue(wrong.toString().contains(" of output element "), wrong.toString());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> GradCheck.checkVjp(g, y, feeds, v -> Map.of(), GradCheck.f64()));
+        assertTrue(e.getMessage().contains("the VJP returned no gradient"), e.getMessage());
+    }
+
     /** The README's GradCheck example, verbatim. */
     @Test
     void readmeExample() {
