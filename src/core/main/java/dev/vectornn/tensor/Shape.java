@@ -35,7 +35,9 @@ public final class Shape {
             }
             n *= d;
             if (n > Integer.MAX_VALUE) {
-                throw new ShapeException("shape " + Arrays.toString(dims) + " has more than 2^31-1 elements");
+                // partial products (sizeBefore, strides) must fit in an int even when a later
+                // dimension is 0, so the message names the product, not the element count
+                throw new ShapeException("shape " + Arrays.toString(dims) + ": its dimensions multiply past 2^31-1");
             }
         }
         return new Shape(dims.clone(), (int) n);
