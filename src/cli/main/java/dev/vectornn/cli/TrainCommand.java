@@ -296,11 +296,20 @@ final class TrainCommand implements Callable<Integer> {
             }
             d = TrainConfig.lstmDefaults(perEpoch, or(epochs, DEFAULT_LSTM_EPOCHS));
         }
+        if (decayIters != null) checkDecayIters(or(schedule, d.schedule()));
         return new TrainConfig(or(iters, d.iters()), or(batch, d.batch()), or(lr, d.lr()),
                 or(minLr, lr != null && gpt ? lr / 10 : Math.min(d.minLr(), or(lr, d.lr()))), or(schedule, d.schedule()),
                 or(warmup, d.warmup()), or(clip, d.clip()), or(weightDecay, d.weightDecay()), or(optimizer, d.optimizer()),
                 or(beta2, d.beta2()), or(seed, d.seed()), or(evalEvery, d.evalEvery()), or(evalBatches, d.evalBatches()),
                 d.evalBatch(), or(decayIters, or(iters, d.iters())));
+    }
+
+    /** --decay-iters: positive, and only where it does something (the cosine schedule). */
+    private void checkDecayIters(TrainConfig.Schedule schedule) {
+        if (decayIters < 1) throw usage("--decay-iters must be >= 1, got " + decayIters);
+        if (schedule != TrainConfig.Schedule.COSINE) {
+            throw usage("--decay-iters applies to the cosine schedule only; this run's schedule is " + schedule.id());
+        }
     }
 
     private void rejectFor(String model, List<String> options) {
@@ -352,7 +361,10 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--stop-at " + stopAt + " is not after the checkpoint's iteration " + c.iteration());
         }
         tc = tc.extendedTo(target);
-        if (decayIters != null) tc = tc.withDecayIters(decayIters);
+        if (decayIters != null) {
+            checkDecayIters(tc.schedule());
+            tc = tc.withDecayIters(decayIters);
+        }
         Trainer trainer = Trainer.resume(c, tc, data);
         // Every check has passed: only now touch the run's files.
         MetricsLog metrics = MetricsLog.resume(run.file(RunFolder.METRICS), c.iteration());

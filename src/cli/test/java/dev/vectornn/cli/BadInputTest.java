@@ -142,7 +142,9 @@ class BadInputTest {
         assertError(sized("--batch", "0"), 2, "vectornn train", "batch must be in [1,");
         assertError(sized("--hidden", "32"), 2, "vectornn train", "--hidden does not apply to --model gpt");
         assertError(sized("--threads", "0"), 2, "vectornn train", "--threads must be >= 1");
-        assertError(sized("--decay-iters", "0"), 2, "vectornn train", "decay iters must be >= 1, got 0");
+        assertError(sized("--decay-iters", "0"), 2, "vectornn train", "--decay-iters must be >= 1, got 0");
+        assertError(sized("--schedule", "constant", "--decay-iters", "5"), 2, "vectornn train",
+                "--decay-iters applies to the cosine schedule only; this run's schedule is constant");
         assertError(sized("--model", "lstm", "--block", "8"), 2, "vectornn train", "--block does not apply to --model lstm");
         assertError(sized("--model", "lstm", "--no-bias"), 2, "vectornn train", "--[no-]bias does not apply to --model lstm");
         assertError(sized("--model", "lstm", "--d-model", "8", "--hidden", "16", "--tied"), 2, "vectornn train",

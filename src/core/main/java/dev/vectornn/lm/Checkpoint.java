@@ -26,8 +26,9 @@ import java.util.Objects;
  * <p><b>Reading</b> checks the header, the settings and that the tensors hold exactly the
  * parameters the settings describe before it allocates the model, so a corrupt, truncated or
  * hostile file gives a {@link CheckpointException} or
- * {@link dev.vectornn.io.SafeTensorsFormatException}, and one too large for the heap's free part a
- * {@link dev.vectornn.io.HeapBudget.InsufficientHeapException}, never an out-of-memory error.
+ * {@link dev.vectornn.io.SafeTensorsFormatException}, and tensors too large for the heap's free
+ * part a {@link dev.vectornn.io.HeapBudget.InsufficientHeapException} (the model built from them
+ * needs about as much again, which is not checked beforehand).
  */
 public final class Checkpoint {
     /** The value of the {@code vectornn.format} metadata entry. */

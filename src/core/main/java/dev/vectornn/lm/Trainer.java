@@ -64,6 +64,11 @@ public final class Trainer {
     private int iteration;
     private int epoch;
     private boolean carrying;
+    /**
+     * The carried LSTM state a resume fed into h0/c0, until the first step replaces it: no
+     * forward has run yet, so the plan has no hn/cn output to save in a checkpoint.
+     */
+    private Tensor restoredH, restoredC;
     private float[] zeros;
     private double bestValLoss = Double.POSITIVE_INFINITY;
     private double lastLoss = Double.NaN;
@@ -209,6 +214,8 @@ public final class Trainer {
                 if (h == null || cc == null) throw new IllegalArgumentException("resume: the checkpoint lacks the carried LSTM state");
                 plan.feed("h0", h);
                 plan.feed("c0", cc);
+                restoredH = h.copy();
+                restoredC = cc.copy();
             }
         }
     }
@@ -218,6 +225,7 @@ public final class Trainer {
         plan.feed("h0", zeros);
         plan.feed("c0", zeros);
         carrying = false;
+        restoredH = restoredC = null;
     }
 
     /**
@@ -262,6 +270,7 @@ public final class Trainer {
             plan.copyOutputToInput(graph.hn(), "h0");
             plan.copyOutputToInput(graph.cn(), "c0");
             carrying = true;
+            restoredH = restoredC = null;
         }
         iteration++;
         lastLoss = plan.scalar(graph.loss());
@@ -332,8 +341,8 @@ public final class Trainer {
             p.put("progress.batcher_position", Integer.toString(bptt.position()));
             p.put("progress.carrying", Boolean.toString(carrying));
             if (carrying) {
-                carry.put("h", plan.output(graph.hn()));
-                carry.put("c", plan.output(graph.cn()));
+                carry.put("h", restoredH != null ? restoredH.copy() : plan.output(graph.hn()));
+                carry.put("c", restoredC != null ? restoredC.copy() : plan.output(graph.cn()));
             }
         }
         return new Checkpoint(model, config, p, optimizer.stateDict(), carry);

@@ -75,6 +75,27 @@ class PublicGradCheckExampleTest {
         assertTrue(e.getMessage().contains("the VJP returned no gradient"), e.getMessage());
     }
 
+    @Test
+    void aTransposedVjpFailsInFastModeToo() {
+        // y = x A for a non-symmetric A: the VJP is v A^T; v A (the transposed Jacobian) is wrong
+        double[][] a = {{1, 2, 0}, {-3, 1, 4}, {0.5, 0, 2}};
+        Graph g = new Graph();
+        Node x = g.input("x", 1, 3);
+        double[] flat = {1, 2, 0, -3, 1, 4, 0.5, 0, 2};
+        Node y = g.matmul(x, g.constant(Tensor.of(flat, 3, 3)));
+        Map<String, double[]> feeds = Map.of("x", new double[] {0.3, -0.7, 1.1});
+        for (boolean transposed : new boolean[] {false, true}) {
+            GradCheck.Vjp vjp = v -> {
+                double[] dx = new double[3];
+                for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) dx[i] += v.getFlat(j) * (transposed ? a[j][i] : a[i][j]);
+                return Map.of("x", Tensor.of(dx, 1, 3));
+            };
+            for (GradCheck.Options o : new GradCheck.Options[] {GradCheck.f64(), GradCheck.f64().withFast(true)}) {
+                assertEquals(!transposed, GradCheck.checkVjp(g, y, feeds, vjp, o).passed(), o + (transposed ? " transposed" : ""));
+            }
+        }
+    }
+
     /** The README's GradCheck example, verbatim. */
     @Test
     void readmeExample() {

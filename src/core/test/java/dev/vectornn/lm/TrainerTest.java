@@ -98,7 +98,11 @@ class TrainerTest {
             first.checkpoint().write(file);
             Checkpoint c = Checkpoint.read(file);
             assertEquals(17, c.iteration());
-            Trainer second = Trainer.resume(c, tc, d);
+            // a checkpoint written right after resuming, before any step (Ctrl-C at once), holds
+            // the same carried state and resumes the same curve
+            Path again = dir.resolve(gpt + "-again.safetensors");
+            Trainer.resume(c, tc, d).checkpoint().write(again);
+            Trainer second = Trainer.resume(Checkpoint.read(again), tc, d);
             double[] b = run(second, 23);
             double[] joined = new double[40];
             System.arraycopy(a, 0, joined, 0, 17);
