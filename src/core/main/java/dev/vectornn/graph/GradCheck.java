@@ -219,7 +219,7 @@ public final class GradCheck {
                     + " is " + output.shape() + " (sum it, or project it onto a fixed vector with mul and sum)");
         }
         if (claimed.isEmpty()) throw new IllegalArgumentException("gradcheck: no claimed gradient given");
-        return run(g, output, feeds, o.withWrt(claimed.keySet().toArray(String[]::new)), claimed);
+        return run(g, output, feeds, o, v -> claimed);
     }
 
     /**
@@ -238,62 +238,49 @@ public final class GradCheck {
 
     /**
      * Checks a hand-written VJP of a multi-element function {@code y}, the form a new op's
-     * backward takes: {@code vjp(v)} is compared, with {@link #checkClaimed}, against central
-     * differences of {@code sum(v * y)} built on {@code y}. In full mode {@code v} runs through
-     * every unit vector {@code e_k} (one Jacobian row each, so every entry of the Jacobian is
-     * checked); in fast mode it is one random vector in {@code [-1, 1)} drawn from
-     * {@code o.seed()}. The report sums the rows' counts and keeps the worst mismatch (its
-     * {@link Mismatch#outputIndex} is the row). Adds a constant and two ops to {@code g} per
-     * cotangent.
+     * backward takes, as {@link #check} checks the graph's own backward: in full mode
+     * {@code vjp(e_k)} for every unit vector gives row {@code k} of the Jacobian, compared entry by
+     * entry with columns from central differences of {@code y} (so the mismatch names the output
+     * element, {@link Mismatch#outputIndex}); in fast mode {@code vjp(v) . u} for one random
+     * {@code v} and {@code u} (drawn from {@code o.seed()}) is compared with the directional
+     * derivative of {@code v . y} along {@code u}. {@code vjp} is called once for {@code v} (its
+     * keys are the variables checked), and once per row in full mode.
      *
      * @param g     the graph computing {@code y}
-     * @param y     the function's output (any shape)
+     * @param y     the function's output (any shape, not empty)
      * @param feeds as for {@link #check}
      * @param vjp   the claimed VJP; the variables it returns are the ones checked
      * @param o     the settings ({@link #f64()}, {@link #f32()})
-     * @throws IllegalArgumentException if {@code vjp} returns no gradient, or names a variable
-     *     {@code y} does not use
+     * @throws IllegalArgumentException if {@code y} is empty, {@code vjp} returns no gradient or
+     *     leaves out a variable, or names a variable {@code y} does not use
      * @throws dev.vectornn.tensor.ShapeException if a returned gradient's shape differs from its variable's
      */
     public static Report checkVjp(Graph g, Node y, Map<String, ?> feeds, Vjp vjp, Options o) {
-        int n = y.shape().numel();
-        if (n == 0) throw new IllegalArgumentException("gradcheck: " + y + " has no elements: nothing to check");
-        // a stream of its own: run() draws the projection u from o.seed(), and v == u would let
-        // a transposed VJP (J v instead of J^T v) pass for a square Jacobian
-        SplittableRandom rnd = new SplittableRandom(o.seed() ^ 0x9E3779B97F4A7C15L);
-        int rows = o.fast() ? 1 : n;
-        boolean passed = true;
-        Mismatch worst = null;
-        int checked = 0, kinks = 0;
-        double maxRatio = 0;
-        for (int k = 0; k < rows; k++) {
-            Tensor v = Tensor.zeros(o.dtype(), y.shape());
-            if (o.fast()) {
-                for (int i = 0; i < n; i++) v.setFlat(i, rnd.nextDouble(-1, 1));
-            } else {
-                v.setFlat(k, 1.0);
-            }
-            Map<String, Tensor> claimed = vjp.apply(v.copy());
-            if (claimed == null || claimed.isEmpty()) throw new IllegalArgumentException("gradcheck: the VJP returned no gradient");
-            Node f = g.sum(g.mul(y, g.constant(v)));
-            Report r = checkClaimed(g, f, feeds, claimed, o);
-            passed &= r.passed();
-            checked += r.checked();
-            kinks += r.kinks();
-            if (r.worst() != null && (worst == null || r.maxRelError() > maxRatio)) {
-                Mismatch m = r.worst();
-                worst = new Mismatch(m.variable(), m.index(), o.fast() ? -1 : k, m.analytic(), m.numeric(), m.absError(),
-                        m.relError());
-            }
-            maxRatio = Math.max(maxRatio, r.maxRelError());
-        }
-        return new Report(passed, worst, checked, kinks, maxRatio);
+        if (y.shape().numel() == 0) throw new IllegalArgumentException("gradcheck: " + y + " has no elements: nothing to check");
+        return run(g, y, feeds, o, Objects.requireNonNull(vjp, "gradcheck: vjp"));
     }
 
-    private static Report run(Graph g, Node output, Map<String, ?> feeds, Options o, Map<String, Tensor> claimed) {
+    /**
+     * The check, with the analytic side from the graph's backward ({@code vjp} null) or from a
+     * claimed VJP, whose first answer (for the projection {@code v}) names the variables checked.
+     */
+    private static Report run(Graph g, Node output, Map<String, ?> feeds, Options o, Vjp vjp) {
         List<Node> nodes = g.nodeList();
         if (output.id >= nodes.size() || nodes.get(output.id) != output) {
             throw new IllegalArgumentException("gradcheck: " + output + " is not a node of this graph");
+        }
+        // v first: the projection u is drawn after it from the same stream, so u != v (with u == v
+        // a transposed VJP, J v instead of J^T v, would pass for a square Jacobian)
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        Tensor v = Tensor.full(o.dtype(), output.shape(), 1.0);
+        if (output.shape().numel() != 1) {
+            for (int i = 0; i < v.numel(); i++) v.setFlat(i, rnd.nextDouble(-1, 1));
+        }
+        Map<String, Tensor> claimed = null;
+        if (vjp != null) {
+            claimed = vjp.apply(v.copy());
+            if (claimed == null || claimed.isEmpty()) throw new IllegalArgumentException("gradcheck: the VJP returned no gradient");
+            o = o.withWrt(claimed.keySet().toArray(String[]::new));
         }
         List<String> inputs = new ArrayList<>();
         Set<String> params = new LinkedHashSet<>();
@@ -316,11 +303,6 @@ public final class GradCheck {
             if (plan.inputNames().contains(e.getKey())) feed(plan, e.getKey(), e.getValue());
         }
 
-        SplittableRandom rnd = new SplittableRandom(o.seed());
-        Tensor v = Tensor.full(o.dtype(), output.shape(), 1.0);
-        if (output.shape().numel() != 1) {
-            for (int i = 0; i < v.numel(); i++) v.setFlat(i, rnd.nextDouble(-1, 1));
-        }
         // snapshot the variables and their analytic gradients
         List<Variable> vars = new ArrayList<>();
         for (String name : wrt) vars.add(Variable.of(plan, name, feeds.get(name), feeds.keySet()));
@@ -342,7 +324,7 @@ public final class GradCheck {
         // The full Jacobian, as torch.autograd.gradcheck's default: one backward pass per output
         // element gives its row, two forward passes per variable element give a column. A single
         // random projection J^T v could let an error hide behind a small component of v.
-        boolean fullJacobian = !o.fast() && claimed == null && output.shape().numel() > 1;
+        boolean fullJacobian = !o.fast() && output.shape().numel() > 1;
         List<double[][]> jacobianRows = new ArrayList<>();
         double[] y0 = null;
         if (fullJacobian) {
@@ -352,11 +334,16 @@ public final class GradCheck {
             Tensor e = Tensor.zeros(o.dtype(), output.shape());
             for (int k = 0; k < outs; k++) {
                 e.setFlat(k, 1.0);
-                plan.zeroGrad();
-                plan.setSeed(o.seed());
-                plan.forward();
-                plan.backward(e);
-                for (int vi = 0; vi < vars.size(); vi++) jacobianRows.get(vi)[k] = vars.get(vi).gradient();
+                if (vjp != null) {
+                    Map<String, Tensor> row = vjp.apply(e.copy());
+                    for (int vi = 0; vi < vars.size(); vi++) jacobianRows.get(vi)[k] = claimedValues(vars.get(vi), row);
+                } else {
+                    plan.zeroGrad();
+                    plan.setSeed(o.seed());
+                    plan.forward();
+                    plan.backward(e);
+                    for (int vi = 0; vi < vars.size(); vi++) jacobianRows.get(vi)[k] = vars.get(vi).gradient();
+                }
                 e.setFlat(k, 0.0);
             }
         }
@@ -439,6 +426,7 @@ public final class GradCheck {
 
     private static double[] claimedValues(Variable var, Map<String, Tensor> claimed) {
         Tensor t = claimed.get(var.name);
+        if (t == null) throw new IllegalArgumentException("gradcheck: the claimed gradients have no '" + var.name + "'");
         if (!t.shape().equals(var.values.shape())) {
             throw new dev.vectornn.tensor.ShapeException("gradcheck: the claimed gradient of '" + var.name + "' is "
                     + t.shape() + " but the variable is " + var.values.shape());
