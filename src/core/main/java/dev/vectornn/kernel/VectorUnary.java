@@ -286,12 +286,12 @@ final class VectorUnary {
             GELU_DERIVATIVE = 5, GELU_HALF_SQUARE = 6, GELU_GAUSS_FIX = 7, GELU_FINISH = 8,
             GELU_HALF_ERFCX = 9, GELU_GRAD_FINISH = 10, GELU_TANH_ARG2 = 11, LOG_POLYNOMIAL = 12,
             GELU_TANH_FINISH = 13, GELU_TANH_GRAD_ARG2 = 14, EXP_NEG_ABS = 15, GELU_TANH_GRAD_FINISH = 16,
-            TANH_EXP = 17, EXP_NEG_B = 18;
+            TANH_EXP = 17, EXP_NEG_B = 18, GELU_GAUSSIAN = 19;
     private static final String[] STAGE_NAMES = {"exp", "tanh", "sigmoid", "logReduce", "logFinish",
             "geluDerivative", "geluHalfSquare", "geluGaussianFix", "geluFinish",
             "geluHalfErfcx", "geluGradFinish", "geluTanhArg2", "logPolynomial",
             "geluTanhFinish", "geluTanhGradArg2", "expNegAbs", "geluTanhGradFinish",
-            "tanhExp", "expNegB"};
+            "tanhExp", "expNegB", "geluGaussian"};
     private static final MethodHandle[] STAGES = stages();
 
     private static MethodHandle[] stages() {
@@ -416,9 +416,13 @@ final class VectorUnary {
      */
     private static void geluHalfErfcxAndGaussian(int m, float[] x, int xo, Scratch s) {
         stage(GELU_HALF_ERFCX, m, x, xo, null, 0, s.a, null, null, 0);
-        stage(GELU_HALF_SQUARE, m, x, xo, null, 0, null, s.b, null, 0);
-        stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
-        stage(GELU_GAUSS_FIX, m, x, xo, null, 0, null, s.b, null, 0);
+        if (VectorMath.FAST_FMA) {
+            stage(GELU_GAUSSIAN, m, x, xo, null, 0, null, s.b, null, 0);
+        } else {
+            stage(GELU_HALF_SQUARE, m, x, xo, null, 0, null, s.b, null, 0);
+            stage(EXP_NEG_B, m, null, 0, null, 0, null, s.b, null, 0);
+            stage(GELU_GAUSS_FIX, m, x, xo, null, 0, null, s.b, null, 0);
+        }
     }
 
     private static void transcendentalBackward(UnaryOp op, int n, float[] x, int xOff, float[] dy, int dyOff,
@@ -528,6 +532,13 @@ final class VectorUnary {
     private static void expNegB(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
         for (int i = 0; i < len; i += L) {
             VectorMath.exp(FloatVector.fromArray(F, b, i).neg()).intoArray(b, i);
+        }
+    }
+
+    /** {@code b = e^{-xc^2/2}} in one stage (hardware FMA only). */
+    private static void geluGaussian(int len, float[] x, int xo, float[] dy, int dyo, float[] a, float[] b, float[] y, int yo) {
+        for (int i = 0; i < len; i += L) {
+            VectorMath.geluGaussian(FloatVector.fromArray(F, x, xo + i)).intoArray(b, i);
         }
     }
 

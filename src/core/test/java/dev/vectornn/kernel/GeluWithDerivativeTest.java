@@ -73,6 +73,8 @@ class GeluWithDerivativeTest {
     private static void assertBits(float[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {
+            // a NaN's sign depends on which x86 instruction made it (and so on JIT timing), not on the math
+            if (Float.isNaN(want[i]) && Float.isNaN(got[i])) continue;
             if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
                 assertEquals(want[i], got[i], what + ": element " + i + " differs");
                 assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + ": element " + i + " bits");

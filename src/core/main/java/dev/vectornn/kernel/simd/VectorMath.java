@@ -71,6 +71,8 @@ public final class VectorMath {
     private static final float ERF_SPLIT = 0.5f;
     /** erfc(z) for z >= 10.5 is below 2^-160: clamping there keeps e^-z^2 and erfcx finite. */
     private static final float ERF_CLAMP = 10.5f;
+    /** e^{-x^2/2} for |x| >= 14.5 is below 2^-151 (a float +0): expNegHalfSquare clamps there. */
+    private static final float GAUSS_CLAMP = 14.5f;
 
     /** sqrt(2/pi), the GELU tanh form's scale, and twice it (the form is x * sigmoid(2u)). */
     private static final float GELU_TANH_K = 0.7978845608028654f;
@@ -105,6 +107,30 @@ public final class VectorMath {
         return x.max(lo).min(hi);
     }
 
+    /**
+     * {@code min(|x|, hi)} for {@code hi >= 0} as two integer operations on the bits (a
+     * non-negative float orders as its bits do); NaN lanes become {@code hi}, so callers must
+     * carry NaN through another term. A float clamp costs far more here: Java's min and max
+     * (NaN and signed-zero rules) compile to about six AVX-512 instructions each, and a
+     * measured max-min pair costs a stage about 1 ns per 16-lane vector.
+     */
+    private static FloatVector absMin(FloatVector x, float hi) {
+        return x.reinterpretAsInts().and(0x7fff_ffff).min(Float.floatToRawIntBits(hi)).reinterpretAsFloats();
+    }
+
+    /**
+     * {@code x^2 - h} exactly, {@code h} the rounded {@code x^2}, for |x| below 2^60: one fma
+     * with hardware FMA; without, Dekker's product of x split in two 12-bit halves (Veltkamp).
+     * Without this correction an exp of {@code -x^2/2} is off by up to 60 ulp at |x| = 12.
+     */
+    private static FloatVector squareError(FloatVector x, FloatVector h) {
+        if (FAST_FMA) return x.fma(x, h.neg());
+        FloatVector c = x.mul(4097f);   // 2^12 + 1
+        FloatVector hi = c.sub(c.sub(x));
+        FloatVector lo = x.sub(hi);
+        return hi.mul(hi).sub(h).add(hi.mul(lo).mul(2f)).add(lo.mul(lo));
+    }
+
     /** {@code 2^n} for integer lanes {@code -126 <= n <= 127}, built in the exponent field. */
     private static FloatVector pow2(IntVector n) {
         return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -124,16 +150,31 @@ public final class VectorMath {
      * results).
      */
     public static FloatVector exp(FloatVector x) {
-        x = clamp(x, EXP_MIN, EXP_MAX);
-        FloatVector t = mad(x, LOG2E, bc(ROUND_MAGIC));   // round(x log2 e) in the low bits
+        FloatVector xc = clampNoNaN(x, EXP_MIN, EXP_MAX);
+        FloatVector t = mad(xc, LOG2E, bc(ROUND_MAGIC));   // round(x log2 e) in the low bits
         FloatVector n = t.sub(ROUND_MAGIC);
         IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-        FloatVector r = mad(n, -LN2_HI, x);
+        FloatVector r = mad(n, -LN2_HI, xc);
         r = mad(n, -LN2_LO, r);
-        FloatVector p = expPoly(r);
-        // n is in [-150, 129]; halves keep each factor 2^n1, 2^n2 a normal float
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = ni.sub(n1);
+        return scaleByPow2(expPoly(r), ni).blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /**
+     * {@code x} clamped to [lo, hi] for {@code lo < 0 < hi}, as two integer operations on the
+     * bits (see {@link #absMin}): an unsigned min limits the negative lanes (whose bits grow
+     * with their magnitude, above every positive lane's), a signed min the positive ones. NaN
+     * lanes become {@code lo} or {@code hi}.
+     */
+    private static FloatVector clampNoNaN(FloatVector x, float lo, float hi) {
+        return x.reinterpretAsInts().lanewise(VectorOperators.UMIN, Float.floatToRawIntBits(lo))
+                .min(Float.floatToRawIntBits(hi)).reinterpretAsFloats();
+    }
+
+    /** {@code p * 2^n} for integer lanes n in [-252, 254], rounded once when the result is subnormal. */
+    private static FloatVector scaleByPow2(FloatVector p, IntVector n) {
+        // halves keep each factor 2^n1, 2^n2 a normal float
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = n.sub(n1);
         return p.mul(pow2(n1)).mul(pow2(n2));
     }
 
@@ -333,7 +374,7 @@ public final class VectorMath {
     /** {@code e^{-x^2}} with x^2 carried as an exact float pair. */
     private static FloatVector expNegSquare(FloatVector x) {
         FloatVector h = x.mul(x);
-        FloatVector l = FAST_FMA ? x.fma(x, h.neg()) : FloatVector.zero(F);
+        FloatVector l = squareError(x, h);
         return expNegPair(h, l);
     }
 
@@ -351,13 +392,6 @@ public final class VectorMath {
         FloatVector large = bc(1f).sub(expNegSquare(a).mul(erfcx(a)));
         large = large.reinterpretAsInts().or(x.reinterpretAsInts().and(0x8000_0000)).reinterpretAsFloats();
         return large.blend(small, a.compare(VectorOperators.LT, ERF_SPLIT));
-    }
-
-    /** {@code e^{-x^2/2}} for a clamped x, with x^2 carried as an exact float pair. */
-    private static FloatVector gaussian(FloatVector xc) {
-        FloatVector h = xc.mul(xc);
-        FloatVector l = FAST_FMA ? xc.fma(xc, h.neg()) : FloatVector.zero(F);
-        return expNegPair(h.mul(0.5f), l.mul(0.5f));
     }
 
     /**
@@ -384,21 +418,51 @@ public final class VectorMath {
     // loop over a chunk, passing the intermediate vectors through a float scratch array; a float
     // lane stores the same bits the vector held, so staged and composed results are identical.
 
-    /** {@code x} clamped where GELU's tail term is exactly 0 (|x| >= 21). */
+    /**
+     * {@code x} clamped to [-21, 21], where GELU's tail term is exactly 0, in integer operations
+     * (see {@link #absMin}); NaN lanes become +-21, so the callers take NaN lanes from a term
+     * computed from the unclamped x.
+     */
     private static FloatVector geluClamp(FloatVector x) {
         // beyond |x| = 21 the tail term is exactly 0; the clamp turns the infinities' inf * 0
         // into -0 for -inf (the limit) and keeps +inf - 0 = +inf
-        return clamp(x, -2 * ERF_CLAMP, 2 * ERF_CLAMP);
+        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
+        return absMin(x, 2 * ERF_CLAMP).reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
     /** Stage 1 of {@link #gelu} and {@link #geluGrad}: {@code erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
     public static FloatVector geluHalfErfcx(FloatVector x) {
-        return erfcx(geluClamp(x).mul(SQRT_HALF_F).abs()).mul(0.5f);
+        // NaN lanes give a finite erfcx here; geluFinish and geluGradFinish return NaN for them
+        return erfcx(absMin(x, 2 * ERF_CLAMP).mul(SQRT_HALF_F)).mul(0.5f);
     }
 
-    /** {@code e^{-xc^2/2}}, {@code xc} the clamped x: stages 2 and 3 of {@link #gelu} and {@link #geluGrad}. */
+    /**
+     * {@code e^{-xc^2/2}}, {@code xc} the clamped x: stage 2 of {@link #gelu} and {@link #geluGrad}.
+     * With FMA, one function ({@link #expNegHalfSquare}); without, three stages
+     * ({@link #geluHalfSquare}, {@link #exp} of its negation, {@link #geluGaussianFix}).
+     */
     public static FloatVector geluGaussian(FloatVector x) {
-        return geluGaussianFix(x, exp(geluHalfSquare(x).neg()));
+        return FAST_FMA ? expNegHalfSquare(x) : geluGaussianFix(x, exp(geluHalfSquare(x).neg()));
+    }
+
+    /**
+     * {@code e^{-x^2/2}} with the square entering exp's range reduction exactly: {@code r} is
+     * {@code -x^2/2 - n ln2_hi} from one fma of the exact product {@code (-x/2) x} (n ln2_hi is
+     * exact for |n| < 2^15), so the argument is rounded once, at the size of r (|r| <= ln2/2),
+     * instead of at the size of x^2/2 (up to 105, where one rounding is 2^-18 absolute: about
+     * 60 ulp in the result). Needs hardware FMA; {@code FAST_FMA} callers only.
+     */
+    private static FloatVector expNegHalfSquare(FloatVector x) {
+        // beyond |x| = 14.5, e^{-x^2/2} < 2^-151 rounds to +0 (as exp's own clamp at -104 does);
+        // NaN lanes give a finite value, the callers' other terms keep them NaN
+        FloatVector a = absMin(x, GAUSS_CLAMP);
+        FloatVector m = a.mul(-0.5f);                           // exact
+        FloatVector t = m.mul(a).fma(bc(LOG2E), bc(ROUND_MAGIC));   // round(-x^2/2 log2 e) in the low bits
+        FloatVector n = t.sub(ROUND_MAGIC);
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        FloatVector r = m.fma(a, n.mul(-LN2_HI));
+        r = n.fma(bc(-LN2_LO), r);
+        return scaleByPow2(expPoly(r), ni);
     }
 
     /** Stage 2a of {@link #gelu} and {@link #geluGrad}: {@code xc^2/2} rounded, {@code xc} the clamped x. */
@@ -414,7 +478,7 @@ public final class VectorMath {
      */
     public static FloatVector geluGaussianFix(FloatVector x, FloatVector e) {
         FloatVector xc = geluClamp(x);
-        FloatVector l = FAST_FMA ? xc.fma(xc, xc.mul(xc).neg()) : FloatVector.zero(F);
+        FloatVector l = squareError(xc, xc.mul(xc));
         return mad(e, l.mul(0.5f).neg(), e);
     }
 
@@ -424,11 +488,12 @@ public final class VectorMath {
      */
     public static FloatVector geluFinish(FloatVector x, FloatVector halfErfcx, FloatVector gauss) {
         FloatVector xc = geluClamp(x);
-        FloatVector z = xc.mul(SQRT_HALF_F);
+        FloatVector z = x.mul(SQRT_HALF_F);
         FloatVector tail = xc.mul(halfErfcx).mul(gauss);   // x erfc(|z|)/2
         FloatVector large = tail.blend(x.sub(tail), x.compare(VectorOperators.GT, 0f));
         FloatVector small = x.mul(mad(erfSmall(z), 0.5f, bc(0.5f)));
-        return large.blend(small, z.abs().compare(VectorOperators.LT, ERF_SPLIT));
+        // "not small" rather than "large": a NaN lane compares false and takes small's NaN
+        return small.blend(large, z.abs().compare(VectorOperators.GE, ERF_SPLIT));
     }
 
     /**
@@ -451,14 +516,14 @@ public final class VectorMath {
      */
     public static FloatVector geluGradFinish(FloatVector x, FloatVector halfErfcx, FloatVector gauss) {
         FloatVector xc = geluClamp(x);
-        FloatVector z = xc.mul(SQRT_HALF_F);
-        FloatVector az = z.abs();
+        FloatVector z = x.mul(SQRT_HALF_F);
         FloatVector xPdf = xc.mul(INV_SQRT_2PI);   // x phi(x) / e^{-x^2/2}
         FloatVector neg = halfErfcx.add(xPdf).mul(gauss);
         FloatVector pos = mad(xPdf.sub(halfErfcx), gauss, bc(1f));
         FloatVector large = neg.blend(pos, x.compare(VectorOperators.GT, 0f));
         FloatVector small = mad(xPdf, gauss, mad(erfSmall(z), 0.5f, bc(0.5f)));
-        return large.blend(small, az.compare(VectorOperators.LT, ERF_SPLIT));
+        // a NaN lane compares false and takes small's NaN (erfSmall of NaN)
+        return small.blend(large, z.abs().compare(VectorOperators.GE, ERF_SPLIT));
     }
 
     /**
