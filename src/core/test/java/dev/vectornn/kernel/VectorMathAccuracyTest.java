@@ -1,5 +1,6 @@
 package dev.vectornn.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectornn.kernel.simd.Simd;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Inputs: every 2^12-th float bit pattern (offset within each step so low mantissa bits vary too) (all binades, both signs, subnormals, infinities,
  * NaNs) plus 1M evenly spaced points in [-10, 10] and 0.5M in [-1, 1] (where the polynomial pieces
- * join). Error is the distance in ulps between the vector result and the oracle's float, counted
+ * join), and every branch and clamp boundary with its neighbours. Error is the distance in ulps between the vector result and the oracle's float, counted
  * as the number of floats between them; NaN must match NaN.
  */
 class VectorMathAccuracyTest {
@@ -26,15 +27,32 @@ class VectorMathAccuracyTest {
     @BeforeAll
     static void sweep() {
         int a = 1 << 20, b = 1_000_000, c = 500_000;
-        int n = a + b + c;
+        int n = a + b + c + 3 * EDGES.length;
         // pad to whole vectors: the sweep calls the vector functions without a tail
         float[] xs = new float[(n + Simd.LANES - 1) / Simd.LANES * Simd.LANES];
         int k = 0;
         for (int i = 0; i < a; i++) xs[k++] = Float.intBitsToFloat(i << 12 | (i & 0xFFF));
         for (int i = 0; i < b; i++) xs[k++] = -10f + 20f * i / (b - 1);
         for (int i = 0; i < c; i++) xs[k++] = -1f + 2f * i / (c - 1);
+        for (float e : EDGES) {
+            xs[k++] = Math.nextDown(e);
+            xs[k++] = e;
+            xs[k++] = Math.nextUp(e);
+        }
         inputs = xs;
     }
+
+    /**
+     * Where the functions switch branch or clamp (exp's -104 and 89, the Gaussian's +-14.5,
+     * GELU's +-21 and its series split |x|/sqrt 2 = 0.5, erfc's clamp 10.5 sqrt 2, tanh's 0.625,
+     * the tanh-GELU's -20) and the specials, each with its two neighbours: the sweep above
+     * almost never lands exactly on them.
+     */
+    private static final float[] EDGES = {-104f, 89f, 88.72284f, -103.97208f, 14.5f, -14.5f, 21f, -21f,
+            0.70710677f, -0.70710677f, 0.7071068f, -0.7071068f, 14.849242f, -14.849242f, 0.625f, -0.625f, -20f, 20f,
+            0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+            Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+            Float.intBitsToFloat(0xFFC0_0000), Float.intBitsToFloat(0x7F80_0001)};
 
     enum Fn { EXP, LOG, TANH, SIGMOID, ERF, GELU, GELU_TANH, GELU_GRAD, GELU_TANH_GRAD }
 
@@ -122,6 +140,25 @@ class VectorMathAccuracyTest {
     }
 
     private static final DoublePredicate ALL = x -> true;
+
+    /**
+     * Zero and infinite results carry the oracle's sign ({@link #ulps} counts -0 and +0 as one
+     * float), for the signed zeros, the infinities and tiny inputs. The GELU derivatives are
+     * left out: their -inf limit is approached from below and returned as -0 (the oracle says +0).
+     */
+    @Test
+    void zerosAndInfinitiesKeepTheOraclesSign() {
+        float[] xs = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE,
+                -200f, 200f, -30f, 30f};
+        for (Fn fn : new Fn[] {Fn.EXP, Fn.TANH, Fn.SIGMOID, Fn.ERF, Fn.GELU, Fn.GELU_TANH}) {
+            for (float x : xs) {
+                float o = oracle(fn, x), y = vector(fn, pad(x))[0];
+                if (o == 0f || Float.isInfinite(o)) {
+                    assertEquals(Float.floatToRawIntBits(o), Float.floatToRawIntBits(y), fn + "(" + x + "): oracle " + o + ", vector " + y);
+                }
+            }
+        }
+    }
 
     @Test void exp() { check(Fn.EXP, 1, ALL, 0, 0); }
     @Test void log() { check(Fn.LOG, 1, ALL, 0, 0); }

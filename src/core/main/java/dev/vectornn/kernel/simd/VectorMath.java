@@ -30,8 +30,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>FMA.</b> When the JVM does not use hardware FMA ({@code -XX:-UseFMA}, or a CPU without
  * it) a vector {@code fma} would fall back to a very slow exact emulation, so {@link #FAST_FMA}
  * switches every multiply-add here to a multiply and an add. The range reductions are written so
- * they stay exact either way (split constants with few significant bits); accuracy is then
- * about 1 ulp worse.
+ * they stay exact either way (split constants with few significant bits), the exact error of a
+ * square comes from Dekker's product instead of an fma, and GELU's Gaussian factor is computed in
+ * three steps instead of one ({@link #geluGaussian}); the documented bounds hold in both modes
+ * (the accuracy test also runs under {@code -XX:-UseFMA}).
  *
  * <p>All methods are static, allocation-free once inlined, and thread-safe.
  */
@@ -310,8 +312,11 @@ public final class VectorMath {
         FloatVector small = mad(p, z.mul(x), x);
         // e^{-2|x|} <= 0.29 here, so (1 - e)/(1 + e) has no cancellation and e cannot overflow
         FloatVector large = e.neg().add(1f).div(e.add(1f));   // scalar operands: no bc() call
-        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+        FloatVector r = large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+        // tanh is odd and has the sign of x, zeros included: x's sign bit on |r| (large is
+        // non-negative; small's x + x z p is +0 for x = -0, a sum of opposite zeros)
+        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
+        return r.reinterpretAsInts().and(0x7fff_ffff).or(sign).reinterpretAsFloats();
     }
 
     /**
@@ -389,9 +394,12 @@ public final class VectorMath {
     public static FloatVector erf(FloatVector x) {
         FloatVector a = clamp(x.abs(), 0f, ERF_CLAMP);
         FloatVector small = erfSmall(x);
-        FloatVector large = bc(1f).sub(expNegSquare(a).mul(erfcx(a)));
-        large = large.reinterpretAsInts().or(x.reinterpretAsInts().and(0x8000_0000)).reinterpretAsFloats();
-        return large.blend(small, a.compare(VectorOperators.LT, ERF_SPLIT));
+        FloatVector large = bc(1f).sub(expNegSquare(a).mul(erfcx(a)));   // >= 0
+        FloatVector r = large.blend(small, a.compare(VectorOperators.LT, ERF_SPLIT));
+        // erf is odd and has the sign of x, zeros included (the series gives +0 for -0: its
+        // correction term z * (-5.9e-8) is +0 there, and -0 + +0 = +0)
+        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
+        return r.reinterpretAsInts().and(0x7fff_ffff).or(sign).reinterpretAsFloats();
     }
 
     /**
@@ -405,8 +413,8 @@ public final class VectorMath {
      * <p>Specials: NaN to NaN, +inf to +inf, -inf to -0 (the limit, as the scalar oracle).
      * <b>Measured max error: 6 ulp</b> everywhere, subnormal results included (the oracle also
      * uses erfc in the tail, so there is no cancellation allowance); the worst case is in
-     * |x| in [1.5, 3], where the roundings of erfcx's reduction, its polynomial, exp and three
-     * products add up. This is above the 4-ulp target; 3 ulp for |x| < 0.7.
+     * |x| in [1.5, 3], where the roundings of erfcx's reduction, its polynomial, the Gaussian
+     * factor and three products add up. This is above the 4-ulp target; 3 ulp for |x| < 0.7.
      */
     public static FloatVector gelu(FloatVector x) {
         return geluFinish(x, geluHalfErfcx(x), geluGaussian(x));
@@ -448,9 +456,9 @@ public final class VectorMath {
     /**
      * {@code e^{-x^2/2}} with the square entering exp's range reduction exactly: {@code r} is
      * {@code -x^2/2 - n ln2_hi} from one fma of the exact product {@code (-x/2) x} (n ln2_hi is
-     * exact for |n| < 2^15), so the argument is rounded once, at the size of r (|r| <= ln2/2),
-     * instead of at the size of x^2/2 (up to 105, where one rounding is 2^-18 absolute: about
-     * 60 ulp in the result). Needs hardware FMA; {@code FAST_FMA} callers only.
+     * exact for |n| < 2^15), so the argument is rounded once, at the size of that difference
+     * (below 0.38), instead of at the size of x^2/2 (up to 105, where one rounding is 2^-18
+     * absolute: about 60 ulp in the result). Needs hardware FMA; {@code FAST_FMA} callers only.
      */
     private static FloatVector expNegHalfSquare(FloatVector x) {
         // beyond |x| = 14.5, e^{-x^2/2} < 2^-151 rounds to +0 (as exp's own clamp at -104 does);
@@ -465,14 +473,17 @@ public final class VectorMath {
         return scaleByPow2(expPoly(r), ni);
     }
 
-    /** Stage 2a of {@link #gelu} and {@link #geluGrad}: {@code xc^2/2} rounded, {@code xc} the clamped x. */
+    /**
+     * Without hardware FMA, stage 2a of {@link #gelu} and {@link #geluGrad}: {@code xc^2/2}
+     * rounded, {@code xc} the clamped x.
+     */
     public static FloatVector geluHalfSquare(FloatVector x) {
         FloatVector xc = geluClamp(x);
         return xc.mul(xc).mul(0.5f);
     }
 
     /**
-     * Stage 2b of {@link #gelu} and {@link #geluGrad}: {@code e^{-xc^2/2}} from
+     * Without hardware FMA, stage 2b of {@link #gelu} and {@link #geluGrad}: {@code e^{-xc^2/2}} from
      * {@code e = }{@link #exp}{@code (-}{@link #geluHalfSquare}{@code (x))}, corrected for the
      * rounding error of the square (as {@link #expNegPair}).
      */
@@ -501,7 +512,8 @@ public final class VectorMath {
      * the backward pass; Phi as in {@link #gelu}, and in the tail
      * {@code (erfcx(z)/2 + x/sqrt(2 pi)) e^{-x^2/2}} with the Gaussian factor applied once, last.
      *
-     * <p>Specials: NaN to NaN, +inf to 1, -inf to 0 (the limits, as the scalar oracle).
+     * <p>Specials: NaN to NaN, +inf to 1, -inf to -0 (the limits; the result approaches 0 from
+     * below, the scalar oracle returns +0).
      * The result crosses zero near x = -0.75 where the two terms (about 0.22 each) cancel, so
      * the error there is absolute; <b>measured max error: 17 ulp where |result| >= 0.05
      * (cancellation between the terms), and an absolute error below 1e-7 everywhere.</b>
@@ -561,7 +573,8 @@ public final class VectorMath {
      * {@code 1 + t = 2s}, {@code 1 - t = 2(1-s)}, {@code s = sigmoid(2u)} (both factors
      * computed without cancellation).
      *
-     * <p>Specials: NaN to NaN, +inf to 1, -inf to 0 (the limits, as the scalar oracle). <b>Measured
+     * <p>Specials: NaN to NaN, +inf to 1, -inf to -0 (the limits; the result approaches 0 from
+     * below, the scalar oracle returns +0). <b>Measured
      * max error: 17 ulp where x >= -1 and |result| >= 0.05 (cancellation near the zero at
      * x = -0.75); absolute error below 1e-7 everywhere.</b>
      */
