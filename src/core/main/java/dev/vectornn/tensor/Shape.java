@@ -93,18 +93,35 @@ public final class Shape {
         return s;
     }
 
-    /** Product of the dimensions before {@code axis} (non-negative, may equal rank). */
+    /**
+     * Product of the dimensions before {@code axis} (non-negative, may equal rank).
+     *
+     * @throws IndexOutOfBoundsException if {@code axis} is not in {@code [0, rank]}
+     */
     public int sizeBefore(int axis) {
+        checkSplit(axis);
         int p = 1;
         for (int i = 0; i < axis; i++) p *= dims[i];
         return p;
     }
 
-    /** Product of the dimensions from {@code axis} on (non-negative, may equal rank). */
+    /**
+     * Product of the dimensions from {@code axis} on (non-negative, may equal rank).
+     *
+     * @throws IndexOutOfBoundsException if {@code axis} is not in {@code [0, rank]}
+     */
     public int sizeFrom(int axis) {
+        checkSplit(axis);
         int p = 1;
         for (int i = axis; i < dims.length; i++) p *= dims[i];
         return p;
+    }
+
+    private void checkSplit(int axis) {
+        if (axis < 0 || axis > dims.length) {
+            throw new IndexOutOfBoundsException("split point " + axis + " out of range [0, " + dims.length
+                    + "] for shape " + this);
+        }
     }
 
     /** This shape with dimension {@code axis} replaced by {@code size}. */

@@ -154,13 +154,23 @@ public final class Tensor {
         return (double[]) data;
     }
 
-    /** Element at row-major flat index {@code i}. */
+    /**
+     * Element at row-major flat index {@code i}.
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, numel)}, naming the shape
+     */
     public double getFlat(int i) {
+        checkFlat(i);
         return dtype == DType.F32 ? ((float[]) data)[i] : ((double[]) data)[i];
     }
 
-    /** Stores {@code v} at flat index {@code i} (rounded to float for F32). */
+    /**
+     * Stores {@code v} at flat index {@code i} (rounded to float for F32).
+     *
+     * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, numel)}, naming the shape
+     */
     public void setFlat(int i, double v) {
+        checkFlat(i);
         if (dtype == DType.F32) ((float[]) data)[i] = (float) v;
         else ((double[]) data)[i] = v;
     }
@@ -177,6 +187,13 @@ public final class Tensor {
     /** Stores {@code v} at the given indices, one per dimension. */
     public void set(double v, int... indices) {
         setFlat(flatIndex(indices), v);
+    }
+
+    private void checkFlat(int i) {
+        if (i < 0 || i >= shape.numel()) {
+            throw new IndexOutOfBoundsException("flat index " + i + " out of range [0, " + shape.numel()
+                    + ") for shape " + shape);
+        }
     }
 
     private int flatIndex(int[] idx) {

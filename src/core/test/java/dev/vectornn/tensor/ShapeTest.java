@@ -50,4 +50,16 @@ class ShapeTest {
         assertTrue(Shape.of(1, 3).broadcastsTo(Shape.of(4, 3)));
         assertFalse(Shape.of(4, 3).broadcastsTo(Shape.of(3)));
     }
+
+    @Test
+    void splitPointsOutsideTheRankNameTheShape() {
+        Shape s = Shape.of(2, 3, 4);
+        assertEquals(6, s.sizeBefore(2));
+        assertEquals(1, s.sizeBefore(0));
+        assertEquals(1, s.sizeFrom(3));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> s.sizeBefore(-1));
+        assertTrue(e.getMessage().contains("split point -1 out of range [0, 3]") && e.getMessage().contains("[2, 3, 4]"),
+                e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> s.sizeFrom(4));
+    }
 }

@@ -43,4 +43,16 @@ class TensorTest {
         Tensor u = Tensor.uniform(DType.F64, Shape.of(50), -2, 3, 1);
         for (double v : u.doubles()) assertTrue(v >= -2 && v < 3);
     }
+
+    @Test
+    void flatIndexOutsideTheTensorNamesTheShape() {
+        Tensor t = Tensor.zeros(DType.F32, 2, 3);
+        t.setFlat(5, 2.5);
+        assertEquals(2.5, t.getFlat(5));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> t.getFlat(6));
+        assertTrue(e.getMessage().contains("flat index 6 out of range [0, 6)") && e.getMessage().contains("[2, 3]"),
+                e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> t.setFlat(-1, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(DType.F64, 2).getFlat(2));
+    }
 }
