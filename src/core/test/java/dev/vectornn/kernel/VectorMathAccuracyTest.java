@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Inputs: every 2^12-th float bit pattern (offset within each step so low mantissa bits vary too) (all binades, both signs, subnormals, infinities,
  * NaNs) plus 1M evenly spaced points in [-10, 10] and 0.5M in [-1, 1] (where the polynomial pieces
- * join), and every branch and clamp boundary with its neighbours. Error is the distance in ulps between the vector result and the oracle's float, counted
+ * join), and the branch and clamp boundaries of exp, erf, tanh and the GELUs with their neighbours. Error is the distance in ulps between the vector result and the oracle's float, counted
  * as the number of floats between them; NaN must match NaN.
  */
 class VectorMathAccuracyTest {
@@ -43,13 +43,15 @@ class VectorMathAccuracyTest {
     }
 
     /**
-     * Where the functions switch branch or clamp (exp's -104 and 89, the Gaussian's +-14.5,
-     * GELU's +-21 and its series split |x|/sqrt 2 = 0.5, erfc's clamp 10.5 sqrt 2, tanh's 0.625,
-     * the tanh-GELU's -20) and the specials, each with its two neighbours: the sweep above
-     * almost never lands exactly on them.
+     * Where exp, erf, tanh and the GELUs switch branch or clamp (exp's -104 and 89 and its
+     * overflow and underflow points, the Gaussian's +-14.5, GELU's +-21 and its series split
+     * |x|/sqrt 2 = 0.5 (and 10.5 sqrt 2, where its erfcx argument reaches erf's clamp), erf's
+     * split 0.5 and clamp 10.5, tanh's 0.625, the tanh-GELU's -20) and the specials, each with
+     * its two neighbours: the sweep above almost never lands exactly on them.
      */
     private static final float[] EDGES = {-104f, 89f, 88.72284f, -103.97208f, 14.5f, -14.5f, 21f, -21f,
             0.70710677f, -0.70710677f, 0.7071068f, -0.7071068f, 14.849242f, -14.849242f, 0.625f, -0.625f, -20f, 20f,
+            0.5f, -0.5f, 10.5f, -10.5f,
             0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
             Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
             Float.intBitsToFloat(0xFFC0_0000), Float.intBitsToFloat(0x7F80_0001)};
@@ -140,6 +142,15 @@ class VectorMathAccuracyTest {
     }
 
     private static final DoublePredicate ALL = x -> true;
+
+    /** The {@code no-fma} surefire execution sets this to false: it must really test that path. */
+    @Test
+    void runsTheFmaModeTheBuildAskedFor() {
+        String expected = System.getProperty("vectornn.test.expectFma");
+        if (expected != null) {
+            assertEquals(Boolean.parseBoolean(expected), VectorMath.FAST_FMA, "VectorMath.FAST_FMA under this JVM's flags");
+        }
+    }
 
     /**
      * Zero and infinite results carry the oracle's sign ({@link #ulps} counts -0 and +0 as one

@@ -50,6 +50,7 @@ final class Packing {
                             .intoArray(ap, base + p * MR, PANEL_ROWS);
                 }
             } else {
+                // the same, element by element: a partial panel, or a panel wider than a vector
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int dst = base + p * MR;

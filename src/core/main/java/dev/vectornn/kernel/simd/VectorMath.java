@@ -121,7 +121,8 @@ public final class VectorMath {
     }
 
     /**
-     * {@code x^2 - h} exactly, {@code h} the rounded {@code x^2}, for |x| below 2^60: one fma
+     * {@code x^2 - h} exactly, {@code h} the rounded {@code x^2}, for 2^-60 < |x| < 2^60 (exact
+     * below too with FMA; without, {@code lo*lo} may underflow there, where it cannot matter): one fma
      * with hardware FMA; without, Dekker's product of x split in two 12-bit halves (Veltkamp).
      * Without this correction an exp of {@code -x^2/2} is off by up to 60 ulp at |x| = 12.
      */
@@ -131,6 +132,12 @@ public final class VectorMath {
         FloatVector hi = c.sub(c.sub(x));
         FloatVector lo = x.sub(hi);
         return hi.mul(hi).sub(h).add(hi.mul(lo).mul(2f)).add(lo.mul(lo));
+    }
+
+    /** {@code |r|} with the sign bit of {@code x}, lane by lane (NaN lanes of r stay NaN). */
+    private static FloatVector withSignOf(FloatVector r, FloatVector x) {
+        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
+        return r.reinterpretAsInts().and(0x7fff_ffff).or(sign).reinterpretAsFloats();
     }
 
     /** {@code 2^n} for integer lanes {@code -126 <= n <= 127}, built in the exponent field. */
@@ -315,8 +322,7 @@ public final class VectorMath {
         FloatVector r = large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
         // tanh is odd and has the sign of x, zeros included: x's sign bit on |r| (large is
         // non-negative; small's x + x z p is +0 for x = -0, a sum of opposite zeros)
-        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
-        return r.reinterpretAsInts().and(0x7fff_ffff).or(sign).reinterpretAsFloats();
+        return withSignOf(r, x);
     }
 
     /**
@@ -398,8 +404,7 @@ public final class VectorMath {
         FloatVector r = large.blend(small, a.compare(VectorOperators.LT, ERF_SPLIT));
         // erf is odd and has the sign of x, zeros included (the series gives +0 for -0: its
         // correction term z * (-5.9e-8) is +0 there, and -0 + +0 = +0)
-        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
-        return r.reinterpretAsInts().and(0x7fff_ffff).or(sign).reinterpretAsFloats();
+        return withSignOf(r, x);
     }
 
     /**
@@ -434,8 +439,7 @@ public final class VectorMath {
     private static FloatVector geluClamp(FloatVector x) {
         // beyond |x| = 21 the tail term is exactly 0; the clamp turns the infinities' inf * 0
         // into -0 for -inf (the limit) and keeps +inf - 0 = +inf
-        IntVector sign = x.reinterpretAsInts().and(0x8000_0000);
-        return absMin(x, 2 * ERF_CLAMP).reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return withSignOf(absMin(x, 2 * ERF_CLAMP), x);
     }
 
     /** Stage 1 of {@link #gelu} and {@link #geluGrad}: {@code erfcx(|xc|/sqrt 2)/2}, {@code xc} the clamped x. */
