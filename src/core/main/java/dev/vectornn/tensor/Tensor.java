@@ -161,7 +161,7 @@ public final class Tensor {
      */
     public double getFlat(int i) {
         checkFlat(i);
-        return dtype == DType.F32 ? ((float[]) data)[i] : ((double[]) data)[i];
+        return read(i);
     }
 
     /**
@@ -171,8 +171,7 @@ public final class Tensor {
      */
     public void setFlat(int i, double v) {
         checkFlat(i);
-        if (dtype == DType.F32) ((float[]) data)[i] = (float) v;
-        else ((double[]) data)[i] = v;
+        write(i, v);
     }
 
     /**
@@ -181,12 +180,21 @@ public final class Tensor {
      * @throws IndexOutOfBoundsException naming the dimension and index at fault
      */
     public double get(int... indices) {
-        return getFlat(flatIndex(indices));
+        return read(flatIndex(indices));   // flatIndex checked every index
     }
 
     /** Stores {@code v} at the given indices, one per dimension. */
     public void set(double v, int... indices) {
-        setFlat(flatIndex(indices), v);
+        write(flatIndex(indices), v);
+    }
+
+    private double read(int i) {
+        return dtype == DType.F32 ? ((float[]) data)[i] : ((double[]) data)[i];
+    }
+
+    private void write(int i, double v) {
+        if (dtype == DType.F32) ((float[]) data)[i] = (float) v;
+        else ((double[]) data)[i] = v;
     }
 
     private void checkFlat(int i) {
