@@ -17,8 +17,8 @@ import jdk.incubator.vector.FloatVector;
  * Each accumulator starts at zero and takes one {@code fma} per {@code p}, in order, so an
  * element's value depends only on its own row of A, column of B and {@code kc}, never on where
  * the tile sits, which thread runs it or whether A was packed. The raw sums go to
- * {@code t[r*NR + j]}; the caller scales and merges them into C. The 12 x 2 kernels take the
- * tile's offset and row stride, so that where C is the raw sums (alpha 1, beta 0, no addend,
+ * {@code t[r*NR + j]}; the caller scales and merges them into C. The 12 x 2 and 5 x 2 kernels
+ * take the tile's offset and row stride, so that where C is the raw sums (alpha 1, beta 0, no addend,
  * a full tile) they store straight into C.
  *
  * <p>Why the kernels do not write C themselves: kept this small, C1 can compile them (a kernel
@@ -474,5 +474,103 @@ final class MicroKernels {
         c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
         c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
         c5_0.intoArray(t, 10 * L); c5_1.intoArray(t, 10 * L + 1 * L);
+    }
+
+    /**
+     * The 5 x 2-vector tile, the default at 256 bits and below (see {@link VectorGemm#TILE}):
+     * see the class comment for the contract. Like the 12 x 2 kernels it stores at {@code
+     * t[to + r*ldt + j]}, so a full tile can go straight into C.
+     */
+    static void k5x2(int kc, float[] ap, int ai, int as, float[] bp, int bi,
+            float[] t, int to, int ldt) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p * as;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, ap[aq + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+        }
+        c0_0.intoArray(t, to + 0 * ldt); c0_1.intoArray(t, to + 0 * ldt + L);
+        c1_0.intoArray(t, to + 1 * ldt); c1_1.intoArray(t, to + 1 * ldt + L);
+        c2_0.intoArray(t, to + 2 * ldt); c2_1.intoArray(t, to + 2 * ldt + L);
+        c3_0.intoArray(t, to + 3 * ldt); c3_1.intoArray(t, to + 3 * ldt + L);
+        c4_0.intoArray(t, to + 4 * ldt); c4_1.intoArray(t, to + 4 * ldt + L);
+    }
+
+    /** The 5 x 2-vector tile reading op(A)(r, p) at {@code ap[ai + r*rs + p]}: a row-major A, unpacked. */
+    static void k5x2rows(int kc, float[] ap, int ai, int rs, float[] bp, int bi,
+            float[] t, int to, int ldt) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        int o1 = 1 * rs, o2 = 2 * rs, o3 = 3 * rs, o4 = 4 * rs;
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + o1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + o2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + o3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, ap[aq + o4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+        }
+        c0_0.intoArray(t, to + 0 * ldt); c0_1.intoArray(t, to + 0 * ldt + L);
+        c1_0.intoArray(t, to + 1 * ldt); c1_1.intoArray(t, to + 1 * ldt + L);
+        c2_0.intoArray(t, to + 2 * ldt); c2_1.intoArray(t, to + 2 * ldt + L);
+        c3_0.intoArray(t, to + 3 * ldt); c3_1.intoArray(t, to + 3 * ldt + L);
+        c4_0.intoArray(t, to + 4 * ldt); c4_1.intoArray(t, to + 4 * ldt + L);
+    }
+
+    /** {@link #k5x2} continuing from the sums in {@code t} (at {@code t[r*NR + j]}), as {@link #k6x2acc}. */
+    static void k5x2acc(int kc, float[] ap, int ai, int as, float[] bp, int bi,
+            float[] t) {
+        FloatVector c0_0 = FloatVector.fromArray(F, t, 0 * L), c0_1 = FloatVector.fromArray(F, t, 0 * L + 1 * L);
+        FloatVector c1_0 = FloatVector.fromArray(F, t, 2 * L), c1_1 = FloatVector.fromArray(F, t, 2 * L + 1 * L);
+        FloatVector c2_0 = FloatVector.fromArray(F, t, 4 * L), c2_1 = FloatVector.fromArray(F, t, 4 * L + 1 * L);
+        FloatVector c3_0 = FloatVector.fromArray(F, t, 6 * L), c3_1 = FloatVector.fromArray(F, t, 6 * L + 1 * L);
+        FloatVector c4_0 = FloatVector.fromArray(F, t, 8 * L), c4_1 = FloatVector.fromArray(F, t, 8 * L + 1 * L);
+        for (int p = 0; p < kc; p++) {
+            int bq = bi + p * 2 * L;
+            int aq = ai + p * as;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bq);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bq + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, ap[aq + 0]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, ap[aq + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, ap[aq + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, ap[aq + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, ap[aq + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+        }
+        c0_0.intoArray(t, 0 * L); c0_1.intoArray(t, 0 * L + 1 * L);
+        c1_0.intoArray(t, 2 * L); c1_1.intoArray(t, 2 * L + 1 * L);
+        c2_0.intoArray(t, 4 * L); c2_1.intoArray(t, 4 * L + 1 * L);
+        c3_0.intoArray(t, 6 * L); c3_1.intoArray(t, 6 * L + 1 * L);
+        c4_0.intoArray(t, 8 * L); c4_1.intoArray(t, 8 * L + 1 * L);
     }
 }

@@ -65,8 +65,9 @@ import jdk.incubator.vector.FloatVector;
  * threads as for any batch.
  *
  * <p><b>Tuning knobs</b> (for benchmarking; defaults measured on a Zen 4 EPYC, AVX-512):
- * {@code -Dvectornn.gemm.tile=12x2|6x4|6x2} (rows x vectors; default 12x2 at 512 bits, 6x2
- * below), {@code vectornn.gemm.kc} (1024: the largest k block), {@code .mc} (192), {@code .nc}
+ * {@code -Dvectornn.gemm.tile=12x2|6x4|6x2|5x2} (rows x vectors; default 12x2 at 512 bits, 5x2
+ * below on x86, 6x2 below elsewhere; see {@link #TILE}), {@code vectornn.gemm.kc} (1024: the
+ * largest k block), {@code .mc} (192), {@code .nc}
  * (2048) and {@code .parallelMin} (2^20 multiply-adds: smaller problems stay on the calling
  * thread).
  *
@@ -79,8 +80,14 @@ public final class VectorGemm {
 
     /**
      * Tile shape. 512-bit (AVX-512, 32 vector registers): 12 rows x 2 vectors = 24 accumulators
-     * + 2 B vectors + 1 broadcast A leaves room for the JIT. Narrower species (AVX2/SSE with 16
-     * registers; NEON has 32 but 128-bit vectors): 6 x 2 = 12 accumulators + 3 = 15.
+     * + 2 B vectors + 1 broadcast A leaves room for the JIT. Narrower species on x86 (AVX2/SSE,
+     * 16 registers): 5 x 2 = 10 accumulators. The textbook 6 x 2 (12 accumulators + 2 B + 1 A =
+     * 15) does not fit as C2 compiles it: its scheduler loads up to three A broadcasts ahead, and
+     * the register allocator then keeps two accumulators on the stack, a load-FMA-store chain
+     * through memory in every iteration (read in the JDK 25 disassembly on a Zen 3 EPYC). Measured
+     * there, 1 thread: the 6 x 2 kernel alone ran 35 GFLOP/s on L1-resident panels, 5 x 2 70 (the
+     * FMA probe: 120), and a 512^3 GEMM 8.4-8.9 ms with 6 x 2 against 4.7-5.5 ms with 5 x 2
+     * (OpenBLAS in PyTorch 3.8 ms). Elsewhere (NEON: 32 registers, unmeasured) 6 x 2 stays.
      */
     static final int TILE = tile();
     static final int MR = TILE / 10;
@@ -168,13 +175,16 @@ public final class VectorGemm {
     private static int tile() {
         String t = System.getProperty("vectornn.gemm.tile");
         if (t == null) {
-            return Simd.BITS >= 512 ? 122 : 62;
+            if (Simd.BITS >= 512) return 122;
+            String arch = System.getProperty("os.arch", "");
+            return arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") ? 52 : 62;
         }
         return switch (t.trim()) {
             case "12x2" -> 122;
             case "6x4" -> 64;
             case "6x2" -> 62;
-            default -> throw new IllegalArgumentException("-Dvectornn.gemm.tile=" + t + " is not one of 12x2, 6x4, 6x2");
+            case "5x2" -> 52;
+            default -> throw new IllegalArgumentException("-Dvectornn.gemm.tile=" + t + " is not one of 12x2, 6x4, 6x2, 5x2");
         };
     }
 
@@ -608,6 +618,8 @@ public final class VectorGemm {
             MicroKernels.k12x2acc(kc, ap, ai, as, bp, bi, tile);
         } else if (TILE == 62) {
             MicroKernels.k6x2acc(kc, ap, ai, as, bp, bi, tile);
+        } else if (TILE == 52) {
+            MicroKernels.k5x2acc(kc, ap, ai, as, bp, bi, tile);
         } else {
             throw new AssertionError("no accumulating kernel for tile " + TILE);
         }
@@ -638,14 +650,16 @@ public final class VectorGemm {
     }
 
     /**
-     * The full tile's kernel, its sums stored at {@code t[to + r*ldt + j]}. Only the 12 x 2
-     * kernels take an offset and row stride; the other tiles' kernels store at {@code to = 0},
+     * The full tile's kernel, its sums stored at {@code t[to + r*ldt + j]}. Only the 12 x 2 and
+     * 5 x 2 kernels take an offset and row stride; the other tiles' kernels store at
+     * {@code to = 0},
      * {@code ldt = NR}, and are only called so ({@link #straight} is false for them).
      */
     private static void kernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] t, int to, int ldt) {
         switch (TILE) {
             case 122 -> MicroKernels.k12x2(kc, ap, ai, as, bp, bi, t, to, ldt);
             case 64 -> MicroKernels.k6x4(kc, ap, ai, as, bp, bi, t);
+            case 52 -> MicroKernels.k5x2(kc, ap, ai, as, bp, bi, t, to, ldt);
             default -> MicroKernels.k6x2(kc, ap, ai, as, bp, bi, t);
         }
     }
@@ -673,13 +687,14 @@ public final class VectorGemm {
         switch (TILE) {
             case 122 -> MicroKernels.k12x2rows(kc, a, ai, rs, bp, bi, t, to, ldt);
             case 64 -> MicroKernels.k6x4rows(kc, a, ai, rs, bp, bi, t);
+            case 52 -> MicroKernels.k5x2rows(kc, a, ai, rs, bp, bi, t, to, ldt);
             default -> MicroKernels.k6x2rows(kc, a, ai, rs, bp, bi, t);
         }
     }
 
     /**
-     * Whether a tile's raw sums are C itself, so the 12 x 2 kernels store them straight into
-     * row-major C and the write-back's pass over the tile is skipped: a full tile, alpha 1, the
+     * Whether a tile's raw sums are C itself, so the 12 x 2 and 5 x 2 kernels store them straight
+     * into row-major C and the write-back's pass over the tile is skipped: a full tile, alpha 1, the
      * first k block with beta 0, no addend, and no part above a {@code LOWER_RESULT} diagonal
      * (nor a {@code LOWER_A} product, whose tiles run other kernels). The write-back would
      * compute {@code 1 * t}, the same bits. For products with a shallow k (attention's
@@ -687,7 +702,7 @@ public final class VectorGemm {
      */
     private static boolean straight(Triangle tri, int i, int j, int mr, int nr, float alpha, float beta, float[] d,
                                     int csc) {
-        return TILE == 122 && mr == MR && nr == NR && alpha == 1f && beta == 0f && d == null && csc == 1
+        return (TILE == 122 || TILE == 52) && mr == MR && nr == NR && alpha == 1f && beta == 0f && d == null && csc == 1
                 && tri != Triangle.LOWER_A && (tri != Triangle.LOWER_RESULT || j + NR - 1 <= i);
     }
 
