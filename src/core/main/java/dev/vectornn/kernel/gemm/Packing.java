@@ -42,12 +42,24 @@ final class Packing {
                     }
                 }
             } else if (mr == MR && MR <= L) {
-                // op(A)(i, p) = a[p*lda + i]: each p gives MR contiguous values, one masked vector
-                // copy (against an element loop, measured 1 thread, Zen 5: 512 x 128 x 768 TN,
-                // whose A is packed for its 2 KB stride, 487 -> 475 us; 128 x 512 x 768 459 -> 437)
+                // op(A)(i, p) = a[p*lda + i]: each p gives MR contiguous values, copied as one
+                // vector whose lanes past MR spill into the next p's slots, written next. Only a
+                // store that would pass the panel's end, or a load A's end, is masked: AVX2 has no
+                // mask registers, and there a masked copy of every p ran 1.5x as long as the
+                // element loop, the spilling copy 0.4x (Zen 3, 8 lanes, a 190 x 128 block of a
+                // transposed A with lda 512: 35, 25 and 10.5 us). With masks (Zen 5, 16 lanes) the
+                // masked copy beat the element loop: 512 x 128 x 768 TN 487 -> 475 us.
+                int end = base + kc * MR, lastLoad = a.length - L;
                 for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(F, a, aOff + (pc + p) * lda + ic + ir, PANEL_ROWS)
-                            .intoArray(ap, base + p * MR, PANEL_ROWS);
+                    int src = aOff + (pc + p) * lda + ic + ir, dst = base + p * MR;
+                    FloatVector v = src <= lastLoad
+                            ? FloatVector.fromArray(F, a, src)
+                            : FloatVector.fromArray(F, a, src, PANEL_ROWS);
+                    if (dst + L <= end) {
+                        v.intoArray(ap, dst);
+                    } else {
+                        v.intoArray(ap, dst, PANEL_ROWS);
+                    }
                 }
             } else {
                 // the same, element by element: a partial panel, or a panel wider than a vector

@@ -540,7 +540,7 @@ public final class VectorGemm {
                                 p0 = ta == Transpose.N ? 0 : Math.max(0, i - pc);
                                 kt = (ta == Transpose.N ? Math.min(kc, i + mr - pc) : kc) - p0;
                             }
-                            // where C is the raw sums, the 12 x 2 kernels store them in C itself
+                            // where C is the raw sums, the 12 x 2 and 5 x 2 kernels store them in C itself
                             boolean intoC = straight(tri, i, j, mr, nr, alpha, betaBlock, dBlock, csc);
                             int ci = cOff + (ic + ir) * rsc + (jc + jr) * csc;
                             float[] out = intoC ? c : tile;
