@@ -104,6 +104,8 @@ public final class PeakProbe {
         float x = 0.999f, y = 1e-3f;
         float a0 = 0.1f, a1 = 0.2f, a2 = 0.3f, a3 = 0.4f, a4 = 0.5f, a5 = 0.6f;
         float a6 = 0.7f, a7 = 0.8f, a8 = 0.9f, a9 = 1.0f, a10 = 1.1f, a11 = 1.2f;
+        // through the multiplicand, unlike the vector probe: an unfused x * y + acc would let the
+        // JIT hoist the loop-invariant product and leave only adds
         for (long i = 0; i < iterations; i++) {
             a0 = a0 * x + y; a1 = a1 * x + y; a2 = a2 * x + y; a3 = a3 * x + y;
             a4 = a4 * x + y; a5 = a5 * x + y; a6 = a6 * x + y; a7 = a7 * x + y;

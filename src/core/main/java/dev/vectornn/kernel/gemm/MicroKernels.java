@@ -477,7 +477,7 @@ final class MicroKernels {
     }
 
     /**
-     * The 5 x 2-vector tile, the default at 256 bits and below (see {@link VectorGemm#TILE}):
+     * The 5 x 2-vector tile, the default on x86 below 512 bits (see {@link VectorGemm#TILE}):
      * see the class comment for the contract. Like the 12 x 2 kernels it stores at {@code
      * t[to + r*ldt + j]}, so a full tile can go straight into C.
      */

@@ -652,8 +652,8 @@ public final class VectorGemm {
     /**
      * The full tile's kernel, its sums stored at {@code t[to + r*ldt + j]}. Only the 12 x 2 and
      * 5 x 2 kernels take an offset and row stride; the other tiles' kernels store at
-     * {@code to = 0},
-     * {@code ldt = NR}, and are only called so ({@link #straight} is false for them).
+     * {@code to = 0}, {@code ldt = NR}, and are only called so ({@link #straight} is false for
+     * them).
      */
     private static void kernel(int kc, float[] ap, int ai, int as, float[] bp, int bi, float[] t, int to, int ldt) {
         switch (TILE) {

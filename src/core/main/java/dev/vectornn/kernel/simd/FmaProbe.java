@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorOperators;
  * as a GEMM accumulator's does: through the multiplicand ({@code acc = acc * x + y}, this
  * probe's form until session 18) a Zen 3 EPYC (AVX2, 8 lanes) ran 62 GFLOP/s where this form,
  * and the 5 x 2 GEMM kernel on L1-resident panels, ran 92 and 70, so GEMMs showed above 90 % of
- * a "peak" they were far from. Each chain grows by {@code x * y} per step and stalls where that
- * is below half its ulp (near 2^14), finite and normal either way; the sum of all lanes is
+ * a "peak" they were far from. Each chain grows by {@code x * y} per step: a call of 2^16 steps
+ * ends near 67, far below 2^15, where the step would drop under half an ulp; the fma rounds
+ * once, so the JIT may not hoist {@code x * y} out of the loop. The sum of all lanes is
  * returned so the JIT cannot drop the loop.
  *
  * <p>Only load this class when {@code jdk.incubator.vector} is readable. Thread-safe.
