@@ -86,7 +86,7 @@ public final class VectorGemm {
      * the register allocator then keeps two accumulators on the stack, a load-FMA-store chain
      * through memory in every iteration (read in the JDK 25 disassembly on a Zen 3 EPYC). Measured
      * there, 1 thread: the 6 x 2 kernel alone ran 35 GFLOP/s on L1-resident panels, 5 x 2 70 (the
-     * FMA probe: 120), and a 512^3 GEMM 8.4-8.9 ms with 6 x 2 against 4.7-5.5 ms with 5 x 2
+     * FMA probe: 92 per core), and a 512^3 GEMM 8.4-8.9 ms with 6 x 2 against 4.7-5.5 ms with 5 x 2
      * (OpenBLAS in PyTorch 3.8 ms). Elsewhere (NEON: 32 registers, unmeasured) 6 x 2 stays.
      */
     static final int TILE = tile();
