@@ -57,7 +57,7 @@ final class GradcheckCommand implements Callable<Integer> {
                     + "F32: the float32 kernels, eps 1e-3, atol = rtol = 2e-3 (JAX's). Default: ${DEFAULT-VALUE}.")
     DType dtype;
 
-    @Option(names = "--seed", defaultValue = "42",
+    @Option(names = "--seed", defaultValue = "" + GradCheck.DEFAULT_SEED,
             description = "Seed of the sample inputs and of the random vectors (default: ${DEFAULT-VALUE}).")
     long seed;
 
