@@ -36,22 +36,25 @@ final class MicroKernels {
     private static final int L = Simd.LANES;
 
     /**
-     * Depths per inner loop of the rows kernels, which run their depth loop in chunks of this
-     * many. Their loop body, with no range check left in it, is one basic block, and C2's
-     * scheduler then loads every row's A broadcast at the top of it: 5 x 2 needs 10 accumulators
-     * + 2 B + 5 broadcasts = 17 of AVX2's 16 registers, and one accumulator lives on the stack (a
-     * load-FMA-store chain through memory each depth). Whether that happens depended on the
-     * garbage collector: G1 and ZGC make C2 strip-mine counted loops (an outer loop holding the
-     * safepoint poll), which changed the schedule to two broadcasts live at a time; Parallel and
-     * Serial GC (and G1 with {@code -XX:LoopStripMiningIter=0}) do not, and the spill appeared
-     * (JDK 25 disassembly, Zen 3 EPYC, 8 lanes). Chunking by hand gives the strip-mined shape under
-     * every collector. Measured there, one thread, L1-resident panels, kc 512: the 5 x 2 rows
-     * kernel ran 31-32 GFLOP/s under Parallel GC before and 63-79 after (G1: 64-78 before, 54-81
-     * after, the host's noise); the 128 x 512 x 784 linear forward (computed transposed, its
-     * weight read in place by this kernel) took 3.4-3.6 ms under Parallel GC against 1.3-2.1 under
-     * G1. The packed kernels keep a range check per depth (their stride {@code as} is not a
-     * constant), which splits the body into blocks, and did not spill under either collector.
-     * Each element still takes its products in order, so the bits do not change.
+     * Depths per inner loop of the rows kernels, which run their depth loop in chunks of this many.
+     * Their loop body, with no range check left in it, is one basic block, and C2's scheduler then
+     * loads every row's A broadcast at the top of it: 5 x 2 needs 10 accumulators + 2 B + 5
+     * broadcasts = 17 of AVX2's 16 registers, and one accumulator lives on the stack (a
+     * load-FMA-store chain through memory each depth). Whether that happens depended on the garbage
+     * collector: G1, ZGC, Shenandoah and Epsilon make C2 strip-mine counted loops (an outer loop
+     * holding the safepoint poll), which changed the schedule to two broadcasts live at a time;
+     * Parallel and Serial GC (and G1 with {@code -XX:LoopStripMiningIter=0}) do not, and the spill
+     * appeared (JDK 25 disassembly, Zen 3 EPYC, 8 lanes). Chunking by hand gives the strip-mined
+     * shape under every collector. Measured there, one thread, L1-resident panels, kc 512: the 5 x 2
+     * rows kernel ran 31-32 GFLOP/s under Parallel GC before and 63-79 after (G1: 64-78 before, 54-81
+     * after, the host's noise); the 128 x 512 x 784 linear forward (computed transposed, its weight
+     * read in place by this kernel) took 3.4-3.6 ms under Parallel GC against 1.3-2.1 under G1
+     * before, 1.4-2.7 ms under Parallel after. The chunk length was not tuned: any few hundred depths
+     * give the nested shape, and the outer loop costs one bound per chunk (kc is at most {@link
+     * VectorGemm#KC}); only 256 was measured. The packed kernels keep a range check per depth (their
+     * stride {@code as} is not a constant), which splits the body into blocks, and did not spill
+     * under either collector. Each element still takes its products in order, so the bits do not
+     * change.
      */
     private static final int ROWS_CHUNK = 256;
 
