@@ -127,12 +127,18 @@ public final class GradCheck {
     /** The seed of {@link #f64()} and {@link #f32()}, and the CLI's default {@code --seed}. */
     public static final long DEFAULT_SEED = 1234L;
 
-    /** PyTorch's gradcheck defaults (F64, eps 1e-6, atol 1e-5, rtol 1e-3, full mode), and this library's seed {@link #DEFAULT_SEED}. */
+    /**
+     * PyTorch's gradcheck defaults (F64, eps 1e-6, atol 1e-5, rtol 1e-3, full mode), with this
+     * library's seed {@link #DEFAULT_SEED}.
+     */
     public static Options f64() {
         return new Options(DType.F64, 1e-6, 1e-5, 1e-3, false, DEFAULT_SEED, Set.of());
     }
 
-    /** The float32 settings: F32 plan, eps 1e-3, atol = rtol = 2e-3 as JAX (see the class comment), seed {@link #DEFAULT_SEED}. */
+    /**
+     * The float32 settings: F32 plan, eps 1e-3, atol = rtol = 2e-3 as JAX (see the class comment),
+     * seed {@link #DEFAULT_SEED}.
+     */
     public static Options f32() {
         return new Options(DType.F32, 1e-3, 2e-3, 2e-3, false, DEFAULT_SEED, Set.of());
     }

@@ -512,8 +512,11 @@ final class MicroKernels {
      * The 5 x 2-vector tile, the default on x86 below 512 bits (see {@link VectorGemm#TILE}):
      * see the class comment for the contract. Like the 12 x 2 kernels it stores at {@code
      * t[to + r*ldt + j]}, so a full tile can go straight into C. Keep the A stride a parameter:
-     * a copy with the packed stride 5 as a constant (which lets C2 drop the range checks and
-     * unroll) ran 32 GFLOP/s against 60-90 for this one (Zen 3, 8 lanes, L1-resident panels).
+     * a copy with the packed stride 5 as a constant ran 32 GFLOP/s against 60-90 for this one
+     * (Zen 3, 8 lanes, L1-resident panels). With a constant stride C2 drops the range checks and
+     * the body becomes one block, likely the spill of the rows kernels before {@link #ROWS_CHUNK}
+     * (that copy's disassembly was not read); chunked like them it ran 65-69 GFLOP/s against
+     * 62-77 for this one (kc 512, Parallel and G1), no gain, so this one stays as it is.
      */
     static void k5x2(int kc, float[] ap, int ai, int as, float[] bp, int bi,
             float[] t, int to, int ldt) {
